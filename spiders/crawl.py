@@ -1,0 +1,85 @@
+"""Run a crawl in a child process and read back what it landed."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spiders.sources import SourcesConfig
+
+
+@dataclass
+class CrawlResult:
+    """What one crawl landed: pages (dicts with raw body bytes) and fetch records."""
+
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    fetches: list[dict[str, Any]] = field(default_factory=list)
+    exit_code: int = 0
+    log_file: str | None = None
+    stderr_tail: str = ""
+
+
+def read_landing(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Parse a landing file; a truncated last line (crawler killed mid-write) is ignored."""
+    pages: list[dict[str, Any]] = []
+    fetches: list[dict[str, Any]] = []
+    p = Path(path)
+    if not p.exists():
+        return pages, fetches
+    with p.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if row.get("kind") == "page":
+                row["body"] = base64.b64decode(row["body"])
+                pages.append(row)
+            elif row.get("kind") == "fetch":
+                fetches.append(row)
+    return pages, fetches
+
+
+def run_crawl(config: SourcesConfig, workdir: str | Path | None = None, skip_urls: Iterable[str] = (),
+              timeout: float = 3600.0) -> CrawlResult:
+    """Crawl every source in ``config`` in a child Python process and return what it landed.
+
+    A crawler crash still returns whatever was landed before it, with the exit code set.
+    """
+    own_tmp = None
+    if workdir is None:
+        own_tmp = tempfile.TemporaryDirectory(prefix="claimwatch-crawl-")
+        workdir = own_tmp.name
+    wd = Path(workdir)
+    wd.mkdir(parents=True, exist_ok=True)
+    config_path = wd / "crawl-config.json"
+    config_path.write_text(json.dumps(config.to_dict()), encoding="utf-8")
+    landing = wd / "landing.jsonl"
+    landing.write_text("", encoding="utf-8")
+    skip_path = wd / "skip-urls.txt"
+    skip_path.write_text("\n".join(skip_urls), encoding="utf-8")
+    log_file = wd / "scrapy.log"
+    cmd = [sys.executable, "-m", "spiders.crawl_child", "--config", str(config_path), "--landing", str(landing),
+           "--skip-file", str(skip_path), "--log-file", str(log_file)]
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        code, err = proc.returncode, proc.stderr[-4000:]
+    except subprocess.TimeoutExpired as exc:
+        code, err = -1, f"crawl timed out after {timeout}s: {exc}"
+    pages, fetches = read_landing(landing)
+    result = CrawlResult(pages=pages, fetches=fetches, exit_code=code, log_file=str(log_file), stderr_tail=err)
+    if own_tmp is not None:
+        own_tmp.cleanup()
+        result.log_file = None
+    return result

@@ -1,0 +1,46 @@
+"""Child-process entry point: run one crawl with Scrapy and exit.
+
+Twisted's reactor cannot be restarted inside a long-lived process (Dagster, tests), so
+:func:`spiders.crawl.run_crawl` starts ``python -m spiders.crawl_child`` for every crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from scrapy.crawler import CrawlerProcess
+
+from spiders.news_spider import NewsSpider
+from spiders.settings import crawler_settings
+from spiders.sources import parse_sources
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, run the spider to completion, return the process exit code."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", required=True, help="sources config as JSON (file path)")
+    ap.add_argument("--landing", required=True, help="landing file to append JSON lines to")
+    ap.add_argument("--skip-file", help="file of canonical URLs already stored (one per line)")
+    ap.add_argument("--log-file", help="Scrapy log file")
+    args = ap.parse_args(argv)
+    with open(args.config, encoding="utf-8") as fh:
+        config_json = fh.read()
+    config = parse_sources(json.loads(config_json), args.config)
+    settings = crawler_settings(config, args.landing, args.log_file)
+    settings["LOG_INSTALL_ROOT_HANDLER"] = args.log_file is None
+    process = CrawlerProcess(settings)
+    if args.log_file:
+        handler = logging.FileHandler(args.log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(logging.INFO)
+    process.crawl(NewsSpider, config_json=config_json, skip_file=args.skip_file)
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Serve a static news site on 127.0.0.1 for the demo and the tests.
+
+Text responses have the placeholder ``BASE_URL`` replaced by the server's own address, so a
+site rendered once (``sample/site``) works on any port. Every request is counted per path.
+"""
+
+from __future__ import annotations
+
+import http.server
+import socketserver
+import threading
+from collections import Counter
+from pathlib import Path
+from types import TracebackType
+
+CONTENT_TYPES = {".xml": "application/xml", ".txt": "text/plain", ".json": "application/json",
+                 ".html": "text/html; charset=utf-8"}
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class LoopbackSite:
+    """A threaded HTTP server on loopback serving ``root``; use as a context manager."""
+
+    def __init__(self, root: str | Path, port: int = 0) -> None:
+        self.root = Path(root).resolve()
+        self.hits: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+                path = self.path.split("?", 1)[0].split("#", 1)[0]
+                with site._lock:
+                    site.hits[path] = site.hits.get(path, 0) + 1
+                target = (site.root / path.lstrip("/")).resolve()
+                if target.is_dir():
+                    target = target / "index.html"
+                if site.root not in target.parents or not target.is_file():
+                    body, ctype, code = b"<html><body>404 Not Found</body></html>", "text/html", 404
+                else:
+                    body = target.read_bytes().replace(b"BASE_URL", site.base_url.encode())
+                    ctype = CONTENT_TYPES.get(target.suffix, "application/octet-stream")
+                    code = 200
+                self.send_response(code)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            do_HEAD = do_GET  # noqa: N815
+
+        self._server = _Server(("127.0.0.1", port), Handler)
+        self.port = self._server.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> LoopbackSite:
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the server and free the port."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> LoopbackSite:
+        return self.start()
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()

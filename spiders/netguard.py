@@ -1,0 +1,57 @@
+"""Refuse URLs whose host resolves to a private, loopback, link-local or otherwise internal address."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+ALLOWED_SCHEMES = ("http", "https")
+
+
+class UrlRefused(Exception):
+    """A URL the crawler must not fetch; ``reason`` is a short code an operator can group by."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def is_internal_address(addr: str) -> bool:
+    """True for addresses that are not on the public internet."""
+    ip = ipaddress.ip_address(addr.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
+            or ip.is_unspecified or not ip.is_global)
+
+
+def resolve(host: str) -> list[str]:
+    """Every address ``host`` resolves to (an IP literal resolves to itself)."""
+    try:
+        return [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        pass
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return sorted({info[4][0] for info in infos})
+
+
+def check_url(url: str, allow_private_networks: bool) -> None:
+    """Raise :class:`UrlRefused` unless ``url`` is http(s) and, when private networks are not allowed,
+    its host resolves only to public addresses."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        raise UrlRefused("unsupported_scheme", f"only http(s) is fetched: {url}")
+    host = parts.hostname
+    if not host:
+        raise UrlRefused("invalid_url", f"no host in {url}")
+    if allow_private_networks:
+        return
+    try:
+        addresses = resolve(host)
+    except (OSError, UnicodeError) as exc:
+        raise UrlRefused("dns_error", f"{host}: {exc}") from exc
+    internal = [a for a in addresses if is_internal_address(a)]
+    if internal:
+        raise UrlRefused("private_address", f"{host} resolves to {', '.join(internal)}")

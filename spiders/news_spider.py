@@ -1,0 +1,162 @@
+"""The claimwatch news spider: feeds, sitemaps and URL lists in, landed pages and fetch records out."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from spiders.feeds import XmlRejected, parse_feed, parse_sitemap
+from spiders.items import FetchedPage, FetchRecord
+from spiders.middlewares import RefusedRequest
+from spiders.sources import SourcesConfig, parse_sources
+from spiders.urls import canonicalize_url
+
+MAX_SITEMAP_DEPTH = 3
+
+
+def now_iso() -> str:
+    """Current UTC time in ISO 8601."""
+    return datetime.now(UTC).isoformat()
+
+
+def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
+    """Map a Scrapy/Twisted failure to (reason code, HTTP status, detail) for the fetch log."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return f"http_{status}", status, f"HTTP {status}"
+    if isinstance(exc, RefusedRequest):
+        return exc.reason, None, exc.detail
+    if isinstance(exc, scrapy.exceptions.IgnoreRequest):
+        text = str(exc)
+        if "robots.txt" in text:
+            return "robots_disallowed", None, text
+        if "max redirections" in text.lower() or "redirect" in text.lower():
+            return "redirect_loop", None, text
+        return "ignored", None, text
+    if isinstance(exc, DNSLookupError):
+        return "dns_error", None, str(exc)
+    if isinstance(exc, TimeoutError | TCPTimedOutError):
+        return "timeout", None, str(exc)
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection_refused", None, str(exc)
+    name = type(exc).__name__
+    text = str(exc)
+    if "maxsize" in text.lower() or "max size" in text.lower() or "Cancelling download" in text:
+        return "too_large", None, text
+    return f"network_error:{name}", None, text[:500]
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl every configured source once: discover article links, fetch them, record every outcome."""
+
+    name = "claimwatch_news"
+
+    def __init__(self, config_json: str, skip_file: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.config: SourcesConfig = parse_sources(json.loads(config_json), "<crawl config>")
+        self.skip: set[str] = set()
+        if skip_file:
+            with open(skip_file, encoding="utf-8") as fh:
+                self.skip = {line.strip() for line in fh if line.strip()}
+        self.pages_requested: Counter[str] = Counter()
+        self.max_pages = int(self.config.crawl["max_pages_per_source"])
+
+    async def start(self) -> AsyncIterator[Any]:
+        """One request per configured feed, sitemap or listed URL."""
+        for src in self.config.sources:
+            if src.kind == "urls":
+                for url in src.urls:
+                    req = self._page_request(url, src.name, "list", None)
+                    if req is not None:
+                        yield req
+                continue
+            callback = self.parse_feed if src.kind == "feed" else self.parse_sitemap
+            yield scrapy.Request(src.urls[0], callback=callback, errback=self.on_error, dont_filter=True,
+                                 meta={"source": src.name, "role": src.kind, "depth_sitemap": 0})
+
+    # -- discovery -------------------------------------------------------------------------------
+    def _page_request(self, url: str, source: str, via: str, link: Any) -> scrapy.Request | FetchRecord | None:
+        canonical = canonicalize_url(url)
+        if canonical in self.skip:
+            return FetchRecord(canonical, source, "page", None, "already_stored", "skipped: URL already in warehouse",
+                               now_iso())
+        if self.pages_requested[source] >= self.max_pages:
+            return FetchRecord(canonical, source, "page", None, "page_limit", f"over {self.max_pages} pages",
+                               now_iso())
+        self.pages_requested[source] += 1
+        return scrapy.Request(canonical, callback=self.parse_page, errback=self.on_error, meta={
+            "source": source, "role": "page", "via": via,
+            "feed_title": getattr(link, "title", None), "feed_published": getattr(link, "published", None),
+        })
+
+    def _record_ok(self, response: Response, extra: dict[str, Any] | None = None) -> FetchRecord:
+        return FetchRecord(response.request.url if response.request else response.url, response.meta["source"],
+                           response.meta["role"], response.status, None, None, now_iso(), extra or {})
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        """Parse a feed and request every linked article."""
+        source = response.meta["source"]
+        try:
+            parsed = parse_feed(response.body)
+        except XmlRejected as exc:
+            yield FetchRecord(response.url, source, "feed", response.status, exc.reason, exc.detail, now_iso())
+            return
+        yield self._record_ok(response, {"links": len(parsed.links), "recovered_errors": parsed.recovered_errors})
+        for link in parsed.links:
+            out = self._page_request(response.urljoin(link.url), source, "feed", link)
+            if out is not None:
+                yield out
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """Parse a sitemap or sitemap index; follow child sitemaps and request every page."""
+        source = response.meta["source"]
+        try:
+            parsed = parse_sitemap(response.body)
+        except XmlRejected as exc:
+            yield FetchRecord(response.url, source, "sitemap", response.status, exc.reason, exc.detail, now_iso())
+            return
+        yield self._record_ok(response, {"links": len(parsed.links), "sitemaps": len(parsed.sitemaps)})
+        depth = response.meta.get("depth_sitemap", 0)
+        for child in parsed.sitemaps:
+            if depth + 1 > MAX_SITEMAP_DEPTH:
+                yield FetchRecord(child, source, "sitemap", None, "sitemap_too_deep", f"depth {depth + 1}", now_iso())
+                continue
+            yield scrapy.Request(response.urljoin(child), callback=self.parse_sitemap, errback=self.on_error,
+                                 meta={"source": source, "role": "sitemap", "depth_sitemap": depth + 1})
+        for link in parsed.links:
+            out = self._page_request(response.urljoin(link.url), source, "sitemap", link)
+            if out is not None:
+                yield out
+
+    # -- pages and failures ----------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Land the response for cleaning; the cleaner decides whether it is an article."""
+        meta = response.meta
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        requested = response.request.url if response.request else response.url
+        redirected = meta.get("redirect_urls")
+        url = canonicalize_url(redirected[0]) if redirected else requested
+        yield FetchedPage(
+            url=url, final_url=response.url, source=meta["source"], status=response.status, headers=headers,
+            content_type=headers.get("Content-Type"), fetched_at=now_iso(), body=response.body,
+            discovered_via=meta.get("via"), feed_title=meta.get("feed_title"),
+            feed_published=meta.get("feed_published"),
+        )
+        yield FetchRecord(url, meta["source"], "page", response.status, None, None, now_iso())
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        """Record a failed fetch with a reason an operator can group by."""
+        request = failure.request
+        reason, status, detail = failure_reason(failure)
+        yield FetchRecord(request.url, request.meta.get("source", "?"), request.meta.get("role", "page"), status,
+                          reason, detail, now_iso())

@@ -1,0 +1,118 @@
+"""Load and validate a sources file (YAML): which feeds, sitemaps and URL lists to crawl."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SOURCE_KINDS = ("feed", "sitemap", "urls")
+
+# Polite defaults for real outlets; a sources file may override them under `crawl:`.
+DEFAULT_CRAWL_SETTINGS: dict[str, Any] = {
+    "user_agent": "claimwatch/0.1 (+https://github.com/claimwatch/claimwatch; news research crawler)",
+    "download_timeout": 20,
+    "download_maxsize": 32 * 1024 * 1024,
+    "autothrottle_start_delay": 1.0,
+    "autothrottle_target_concurrency": 2.0,
+    "download_delay": 0.25,
+    "concurrent_requests_per_domain": 4,
+    "retry_times": 2,
+    "redirect_max_times": 5,
+    "max_pages_per_source": 500,
+}
+
+
+class SourcesError(ValueError):
+    """The sources file is missing, not YAML, or does not follow the documented shape."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One configured source: a name and exactly one of a feed URL, a sitemap URL or a URL list."""
+
+    name: str
+    kind: str
+    urls: tuple[str, ...]
+
+
+@dataclass
+class SourcesConfig:
+    """A parsed sources file."""
+
+    sources: list[Source]
+    allow_private_networks: bool = False
+    crawl: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_CRAWL_SETTINGS))
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise back to the sources-file shape (used to hand the config to the crawler child)."""
+        out: list[dict[str, Any]] = []
+        for s in self.sources:
+            out.append({"name": s.name, s.kind: list(s.urls) if s.kind == "urls" else s.urls[0]})
+        return {"allow_private_networks": self.allow_private_networks, "crawl": self.crawl, "sources": out}
+
+
+def parse_sources(data: Any, origin: str = "<sources>") -> SourcesConfig:
+    """Validate the parsed YAML of a sources file and return a :class:`SourcesConfig`."""
+    if not isinstance(data, dict):
+        raise SourcesError(f"{origin}: expected a mapping with a 'sources:' list")
+    unknown = set(data) - {"allow_private_networks", "sources", "crawl"}
+    if unknown:
+        raise SourcesError(f"{origin}: unknown top-level keys: {', '.join(sorted(unknown))}")
+    allow = data.get("allow_private_networks", False)
+    if not isinstance(allow, bool):
+        raise SourcesError(f"{origin}: allow_private_networks must be true or false")
+    crawl = dict(DEFAULT_CRAWL_SETTINGS)
+    overrides = data.get("crawl") or {}
+    if not isinstance(overrides, dict):
+        raise SourcesError(f"{origin}: crawl must be a mapping")
+    bad = set(overrides) - set(DEFAULT_CRAWL_SETTINGS)
+    if bad:
+        raise SourcesError(f"{origin}: unknown crawl settings: {', '.join(sorted(bad))}")
+    crawl.update(overrides)
+    entries = data.get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise SourcesError(f"{origin}: 'sources' must be a non-empty list")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries, 1):
+        where = f"{origin}: sources[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise SourcesError(f"{where}: each source needs a 'name'")
+        name = entry["name"].strip()
+        if name in seen:
+            raise SourcesError(f"{where}: duplicate source name {name!r}")
+        seen.add(name)
+        kinds = [k for k in SOURCE_KINDS if k in entry]
+        if len(kinds) != 1:
+            raise SourcesError(f"{where} ({name}): give exactly one of feed, sitemap, urls")
+        kind = kinds[0]
+        value = entry[kind]
+        urls = tuple(value) if kind == "urls" else (value,)
+        if not urls or not all(isinstance(u, str) and u.strip() for u in urls):
+            raise SourcesError(f"{where} ({name}): {kind} must be a URL" + (" list" if kind == "urls" else ""))
+        for u in urls:
+            if not u.lower().startswith(("http://", "https://")):
+                raise SourcesError(f"{where} ({name}): only http(s) URLs are crawled, got {u!r}")
+        extra = set(entry) - {"name", kind}
+        if extra:
+            raise SourcesError(f"{where} ({name}): unknown keys: {', '.join(sorted(extra))}")
+        sources.append(Source(name=name, kind=kind, urls=tuple(u.strip() for u in urls)))
+    return SourcesConfig(sources=sources, allow_private_networks=allow, crawl=crawl, path=origin)
+
+
+def load_sources(path: str | Path) -> SourcesConfig:
+    """Read and validate a sources YAML file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourcesError(f"cannot read sources file {p}: {exc.strerror or exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SourcesError(f"{p}: not valid YAML: {exc}") from exc
+    return parse_sources(data, str(p))

@@ -1,0 +1,99 @@
+"""Open the DuckDB warehouse and apply the versioned SQL migrations in ``warehouse/migrations``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+MIGRATIONS_PACKAGE = "warehouse.migrations"
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process holds the write lock on the warehouse file for longer than we were willing to wait."""
+
+
+def migration_files() -> list[tuple[str, str]]:
+    """Return (name, sql) for every migration, in version order."""
+    root = resources.files(MIGRATIONS_PACKAGE)
+    files = sorted(p for p in root.iterdir() if p.name.endswith(".sql"))
+    return [(p.name, p.read_text(encoding="utf-8")) for p in files]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply migrations not yet recorded in ``schema_migrations``; return the names applied.
+
+    Each migration runs in its own transaction together with its bookkeeping row, so a
+    crash leaves the schema at a clean version.
+    """
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for name, sql in migration_files():
+        if name in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse at ``path``; a writer also brings the schema up to date.
+
+    When another process holds the file's lock, wait up to ``wait_seconds`` and then raise
+    :class:`WarehouseBusyError` with a message naming the file, instead of DuckDB's lock error.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"warehouse {path} does not exist yet: run `claimwatch run` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.1
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                if _is_lock_error(exc):
+                    raise WarehouseBusyError(
+                        f"warehouse {path} is locked by another claimwatch process; waited {wait_seconds:.0f}s"
+                    ) from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block in one transaction: commit on success, roll back on any exception."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
