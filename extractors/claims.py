@@ -1,0 +1,386 @@
+"""Find comparative capability claims in article text with rules on a blank spaCy pipeline.
+
+Flow per article: split into sentences (a fast regex splitter that knows common abbreviations),
+keep only sentences containing a comparison cue (a cheap pre-filter), run the spaCy pipeline with
+the gazetteer ruler on those, then for each cue pick the nearest mention before it as subject and
+after it as object (swapped for the passive "was outperformed by"), expand coordinated lists,
+resolve "its/their ..." and "the company" to earlier firms, and mark negation, hedging, claimant
+and domain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors.entities import build_nlp
+from extractors.vocab import load_data
+
+ABBREVIATIONS = ("U.S.", "U.K.", "U.N.", "E.U.", "Inc.", "Corp.", "Co.", "Ltd.", "Mr.", "Mrs.", "Ms.", "Dr.",
+                 "Prof.", "St.", "vs.", "e.g.", "i.e.", "Jr.", "Sr.", "No.", "Gov.", "Sen.", "Rep.", "approx.")
+_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
+SPEECH_VERBS = {"said", "says", "say", "claims", "claimed", "claim", "stated", "states", "announced", "announces",
+                "found", "finds", "find", "showed", "shows", "show", "reported", "reports", "argued", "argues",
+                "asserted", "asserts", "concluded", "concludes", "touted", "touts", "suggests", "suggested",
+                "insisted", "insists", "boasted", "boasts", "believes", "wrote", "writes", "noted", "notes"}
+THIRD_PARTY_WORDS = {"researchers", "researcher", "study", "studies", "benchmark", "benchmarks", "testing", "tests",
+                     "evaluation", "evaluations", "analysts", "analyst", "lab", "laboratory", "experts", "team",
+                     "coverage", "report", "reports", "paper", "leaderboard", "independent", "auditors", "reviewers"}
+COMPANY_REFS = {"company", "firm", "startup", "start-up", "developer", "lab", "group", "maker"}
+MODEL_REFS = {"model", "models", "system", "systems", "chatbot", "tool", "tools", "offerings", "offering"}
+POSSESSIVE_PRONOUNS = {"its", "their"}
+CONJUNCTIONS = {"and", "or", "&", "plus", "well"}
+LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
+RELATIONS = ("parity", "surpass", "trail", "approach")
+
+
+@dataclass
+class Mention:
+    """One side of a claim: a firm and/or model, or an unnamed group."""
+
+    text: str
+    org: str | None
+    model: str | None
+    group: str | None
+    start: int  # token index in the sentence doc
+    end: int
+    in_gazetteer: bool = True
+
+
+@dataclass
+class Claim:
+    """One extracted claim, in the ``claimwatch extract`` contract shape."""
+
+    article_id: str
+    subject: str
+    subject_org: str | None
+    subject_model: str | None
+    relation: str
+    object: str
+    object_org: str | None
+    object_model: str | None
+    domain: str
+    claimant: str
+    claimant_name: str | None
+    negated: bool
+    hedged: bool
+    sentence: str
+    start_char: int
+    end_char: int
+    subject_group: str | None = None
+    object_group: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return asdict(self)
+
+    @property
+    def claim_key(self) -> tuple[Any, ...]:
+        """Deduplication key: canonical subject, relation, canonical object, negated (+ models when both named)."""
+        both_models = bool(self.subject_model and self.object_model)
+        subj = self.subject_org or f"group:{(self.subject_group or self.subject).lower()}"
+        obj = self.object_org or f"group:{(self.object_group or self.object).lower()}"
+        return (subj, self.subject_model if both_models else None, self.relation,
+                obj, self.object_model if both_models else None, self.negated)
+
+    @property
+    def claim_id(self) -> str:
+        """Stable id derived from :attr:`claim_key`."""
+        return hashlib.sha1(repr(self.claim_key).encode()).hexdigest()[:20]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of sentences; no split after a known abbreviation such as "U.S."."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        head = text[start:m.start()]
+        if m.group(0).strip() == "" and "\n" not in m.group(0) and head.endswith(ABBREVIATIONS):
+            continue
+        if head.strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+class ClaimExtractor:
+    """Extract :class:`Claim` rows from article text. Build once; reuse for many articles."""
+
+    def __init__(self, nlp: Language | None = None) -> None:
+        self.nlp = nlp or build_nlp()
+        rel = load_data("relations.yaml")
+        self.negations = set(rel["negations"])
+        self.negation_window = int(rel["negation_window"])
+        self.hedges = set(rel["hedges"])
+        self.passive_aux = set(rel["passive_auxiliaries"])
+        self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        words: set[str] = set()
+        for relation, phrases in rel["relations"].items():
+            self.cue_matcher.add(relation, [self.nlp.make_doc(p) for p in phrases])
+            words.update(p.split()[0].lower() for p in phrases)
+        self.prefilter = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+                                    + r")\b", re.IGNORECASE)
+        dom = load_data("domains.yaml")
+        self.domains = [(name, [p.lower() for p in phrases]) for name, phrases in dom["domains"].items()]
+        self.domain_fallback = dom["fallback"]
+
+    # -- public API ------------------------------------------------------------------------------
+    def extract(self, article_id: str, text: str) -> list[Claim]:
+        """All claims in one article's text."""
+        sentences = split_sentences(text)
+        candidates = [i for i, (s, e) in enumerate(sentences) if self.prefilter.search(text, s, e)]
+        if not candidates:
+            return []
+        docs = dict(zip(candidates, self.nlp.pipe(text[sentences[i][0]:sentences[i][1]] for i in candidates),
+                        strict=True))
+        claims: list[Claim] = []
+        seen: set[tuple[Any, ...]] = set()
+        for i in candidates:
+            start, end = sentences[i]
+            context = self._context_mentions(text, sentences, i)
+            for claim in self._claims_in_sentence(article_id, docs[i], start, context):
+                dedup = (claim.claim_key, claim.start_char)
+                if dedup not in seen:
+                    seen.add(dedup)
+                    claims.append(claim)
+        return claims
+
+    def extract_many(self, articles: Iterable[dict[str, Any]]) -> Iterator[Claim]:
+        """Claims for rows with ``id`` (or ``article_id``) and ``text``."""
+        for row in articles:
+            yield from self.extract(str(row.get("id") or row.get("article_id")), row.get("text") or "")
+
+    # -- helpers ---------------------------------------------------------------------------------
+    @lru_cache(maxsize=4096)  # noqa: B019 - the extractor lives for the process
+    def _mentions_of(self, sentence: str) -> tuple[Mention, ...]:
+        return tuple(self._mentions(self.nlp(sentence)))
+
+    def _context_mentions(self, text: str, sentences: list[tuple[int, int]], i: int) -> list[Mention]:
+        """Named mentions in the two sentences before sentence ``i`` (for "the company", "its model")."""
+        out: list[Mention] = []
+        for j in range(max(0, i - 2), i):
+            s, e = sentences[j]
+            out.extend(m for m in self._mentions_of(text[s:e]) if m.org)
+        return out
+
+    def _mentions(self, doc: Doc) -> list[Mention]:
+        """Entities merged into mentions: "Anthropic's Claude", "OpenAI o3" become one mention."""
+        ents = list(doc.ents)
+        out: list[Mention] = []
+        i = 0
+        while i < len(ents):
+            e = ents[i]
+            nxt = ents[i + 1] if i + 1 < len(ents) else None
+            if e.label_ == "FIRM" and nxt is not None and nxt.label_ == "MODEL":
+                gap = doc[e.end:nxt.start].text.strip().lower()
+                if gap in ("", "'s", "’s", "s'"):
+                    out.append(Mention(doc[e.start:nxt.end].text, e.kb_id_, nxt.text, None, e.start, nxt.end,
+                                       bool(nxt.kb_id_)))
+                    i += 2
+                    continue
+            if e.label_ == "FIRM":
+                out.append(Mention(e.text, e.kb_id_, None, None, e.start, e.end))
+            elif e.label_ == "MODEL":
+                out.append(Mention(e.text, e.kb_id_ or None, e.text, None, e.start, e.end, bool(e.kb_id_)))
+            else:
+                out.append(Mention(e.text, None, None, e.text.lower(), e.start, e.end))
+            i += 1
+        return out
+
+    def _cues(self, doc: Doc) -> list[Span]:
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc)]
+        return sorted(filter_spans(spans), key=lambda s: s.start)
+
+    def _reference(self, doc: Doc, before: int, mentions: list[Mention], context: list[Mention]) -> list[Mention]:
+        """Resolve "its/their <model>" or "the company" just before token ``before`` to earlier firms."""
+        lo = max(0, before - 5)
+        window = [t.lower_ for t in doc[lo:before]]
+        pron = next((k for k in range(len(window) - 1, -1, -1) if window[k] in POSSESSIVE_PRONOUNS), None)
+        is_company = any(w in COMPANY_REFS for w in window) and "the" in window
+        if pron is None and not is_company:
+            return []
+        at = lo + (pron if pron is not None else 0)
+        earlier = [m for m in mentions if m.end <= at and m.org]
+        if earlier:
+            return self._coordinated(doc, earlier, len(earlier) - 1)
+        if context:
+            return [context[-1]]
+        return []
+
+    def _coordinated(self, doc: Doc, mentions: list[Mention], k: int) -> list[Mention]:
+        """The mention at index ``k`` plus the mentions before it that form a list with it.
+
+        A list needs a conjunction ("and", "or", "&", "as well as") between its last two members;
+        earlier members may be joined by commas alone ("Z.ai, 360, and Zhipu").
+        """
+        group = [mentions[k]]
+        j = k
+        while j > 0:
+            between = [t.lower_ for t in doc[mentions[j - 1].end:mentions[j].start]]
+            joined = bool(between) and all(w in LIST_GLUE for w in between)
+            has_conj = any(w in CONJUNCTIONS for w in between)
+            if joined and (has_conj or len(group) > 1):
+                group.insert(0, mentions[j - 1])
+                j -= 1
+            else:
+                break
+        return group
+
+    def _forward_list(self, doc: Doc, mentions: list[Mention], k: int) -> list[Mention]:
+        group = [mentions[k]]
+        j = k
+        while j + 1 < len(mentions):
+            between = [t.lower_ for t in doc[mentions[j].end:mentions[j + 1].start]]
+            if between and all(w in LIST_GLUE for w in between) and ("and" in between or "or" in between
+                                                                    or "," in between):
+                group.append(mentions[j + 1])
+                j += 1
+            else:
+                break
+        return group
+
+    @staticmethod
+    def _in_attribution(doc: Doc, m: Mention) -> bool:
+        """True for a mention inside "according to ...," or "testing by ... found": a claimant, not a side."""
+        toks = [t.lower_ for t in doc[max(0, m.start - 8):m.start]]
+        for k in range(len(toks) - 1, -1, -1):
+            if toks[k] in (",", ";", "that"):
+                return False
+            if toks[k] == "to" and k > 0 and toks[k - 1] == "according":
+                return True
+            if toks[k] == "by" and k > 0 and toks[k - 1] in THIRD_PARTY_WORDS:
+                return True
+        return False
+
+    def _domain(self, sentence: str) -> str:
+        low = sentence.lower()
+        for name, phrases in self.domains:
+            if any(re.search(r"\b" + re.escape(p) + r"\b", low) for p in phrases):
+                return name
+        return self.domain_fallback
+
+    def _claimant(self, doc: Doc, mentions: list[Mention], cue: Span, subj_orgs: set[str | None],
+                  context: list[Mention]) -> tuple[str, str | None]:
+        """Who asserts the claim: the subject's own firm (self), a named/unnamed third party, or the outlet."""
+        toks = [t.lower_ for t in doc]
+        # "according to X"
+        for i in range(len(toks) - 1):
+            if toks[i] == "according" and toks[i + 1] == "to":
+                stop = next((k for k in range(i + 2, len(toks)) if toks[k] in (",", ";", ":")), len(toks))
+                after = [m for m in mentions if i + 2 <= m.start < stop]
+                if after:
+                    org = after[0].org
+                    return ("self", org) if org in subj_orgs else ("third_party", org or after[0].text)
+                return "third_party", None
+        # "X said/claims/found (that) ..." or "testing by X found"
+        for i, tok in enumerate(toks):
+            if tok not in SPEECH_VERBS or i >= cue.start:
+                continue
+            speaker = [m for m in mentions if m.end <= i and i - m.end <= 2]
+            if speaker:
+                m = speaker[-1]
+                if m.org in subj_orgs or m.org is None and m.group:
+                    return ("self", m.org) if m.org else ("outlet", None)
+                return "third_party", m.org
+            window = toks[max(0, i - 3):i]
+            if any(w in COMPANY_REFS for w in window) and ("the" in window or "company" in window):
+                ref = context[-1].org if context else None
+                if ref is None or ref in subj_orgs:
+                    return "self", ref
+                return "third_party", ref
+            if any(w in POSSESSIVE_PRONOUNS or w == "they" or w == "it" for w in toks[max(0, i - 6):i]):
+                return "self", next(iter(o for o in subj_orgs if o), None)
+            if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4):i]):
+                return "third_party", None
+        # self-description after the cue: "..., the company said" / "Moonshot said."
+        for i in range(cue.end, len(toks)):
+            if toks[i] in SPEECH_VERBS:
+                speaker = [m for m in mentions if m.end <= i and i - m.end <= 2 and m.start >= cue.end]
+                if speaker and speaker[-1].org and speaker[-1].org not in subj_orgs:
+                    return "third_party", speaker[-1].org
+                if speaker and speaker[-1].org in subj_orgs:
+                    return "self", speaker[-1].org
+                window = toks[max(0, i - 3):i]
+                if any(w in COMPANY_REFS for w in window):
+                    return "self", next(iter(o for o in subj_orgs if o), None)
+                if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4):i]):
+                    return "third_party", None
+        if any(w in THIRD_PARTY_WORDS for w in toks[:cue.start]):
+            return "third_party", None
+        return "outlet", None
+
+    def _claims_in_sentence(self, article_id: str, doc: Doc, offset: int, context: list[Mention]) -> list[Claim]:
+        text = doc.text
+        if text.rstrip().endswith("?"):
+            return []
+        mentions = self._mentions(doc)
+        cues = self._cues(doc)
+        if not cues:
+            return []
+        hedged = any(t.lower_ in self.hedges for t in doc)
+        out: list[Claim] = []
+        for n, cue in enumerate(cues):
+            prev_end = cues[n - 1].end if n else 0
+            next_start = cues[n + 1].start if n + 1 < len(cues) else len(doc)
+            before_tok = doc[cue.start - 1].lower_ if cue.start else ""
+            passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
+            left = [m for m in mentions if m.end <= cue.start and m.start >= prev_end
+                    and not self._in_attribution(doc, m)]
+            right = [m for m in mentions if m.start >= cue.end and m.end <= next_start]
+            subjects = self._reference(doc, cue.start, mentions, context)
+            if subjects and left and left[-1].end > cue.start - 5 and left[-1].org:
+                last = left[-1]
+                gap_tokens = {t.lower_ for t in doc[last.end:cue.start]}
+                if not gap_tokens & POSSESSIVE_PRONOUNS:
+                    subjects = []
+            if not subjects:
+                if not left:
+                    continue
+                k = len(left) - 1
+                subjects = self._coordinated(doc, left, k)
+            if not right:
+                continue
+            objects = self._forward_list(doc, right, 0)
+            if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8):cue.start]):
+                continue
+            window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window):cue.start]]
+            negated = any(w in self.negations for w in window)
+            if passive:
+                subjects, objects = objects, subjects
+            relation = cue.label_
+            subj_orgs = {s.org for s in subjects}
+            claimant, claimant_name = self._claimant(doc, mentions, cue, subj_orgs, context)
+            domain = self._domain(text)
+            for s in subjects:
+                for o in objects:
+                    if (s.org, s.model, s.group) == (o.org, o.model, o.group):
+                        continue
+                    if s.org is None and s.group is None:
+                        continue
+                    if s.group and o.group:
+                        continue
+                    out.append(Claim(
+                        article_id=article_id, subject=s.text, subject_org=s.org, subject_model=s.model,
+                        relation=relation, object=o.text, object_org=o.org, object_model=o.model, domain=domain,
+                        claimant=claimant, claimant_name=claimant_name, negated=negated, hedged=hedged,
+                        sentence=text, start_char=offset, end_char=offset + len(text),
+                        subject_group=s.group, object_group=o.group,
+                    ))
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> ClaimExtractor:
+    """A process-wide extractor (building the pipeline takes a moment)."""
+    return ClaimExtractor()

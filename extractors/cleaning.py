@@ -1,0 +1,177 @@
+"""Turn a fetched HTML page into article text plus metadata, or say why it is not an article."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+
+from extractors.vocab import load_data
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_WORD = re.compile(r"[a-z']+")
+
+
+@dataclass
+class CleanedPage:
+    """The outcome of cleaning one page."""
+
+    is_article: bool
+    reason: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    text: str = ""
+    canonical_url: str | None = None
+    is_amp: bool = False
+    is_syndicated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return asdict(self)
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode bytes using the charset from the header, then the meta tag, then UTF-8, then windows-1252."""
+    candidates: list[str] = []
+    if content_type and (m := _HEADER_CHARSET.search(content_type)):
+        candidates.append(m.group(1))
+    if m := _META_CHARSET.search(body[:4096]):
+        candidates.append(m.group(1).decode("ascii", "ignore"))
+    candidates += ["utf-8", "cp1252"]
+    for enc in candidates:
+        try:
+            return body.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def looks_binary(body: bytes, content_type: str | None) -> bool:
+    """True for bodies that are not HTML text: NUL bytes, or a non-text content type."""
+    if content_type:
+        ct = content_type.split(";", 1)[0].strip().lower()
+        if ct and not (ct.startswith("text/") or "html" in ct or "xml" in ct):
+            return True
+    sample = body[:2048]
+    return b"\x00" in sample
+
+
+def normalize_for_hash(text: str) -> str:
+    """Lower-case, strip accents and punctuation, collapse whitespace: the text an exact-duplicate hash sees."""
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    t = re.sub(r"[^a-z0-9\s]", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def strip_syndication_notes(text: str) -> str:
+    """Drop lines that only announce a republication ("first appeared on a partner site...")."""
+    markers = load_data("page_markers.yaml")["syndication"]
+    keep = [ln for ln in text.split("\n") if not (len(ln) < 300 and any(m in ln.lower() for m in markers))]
+    return "\n".join(keep)
+
+
+def content_hash(text: str) -> str:
+    """Hash of the normalised article text without syndication notes."""
+    return hashlib.sha1(normalize_for_hash(strip_syndication_notes(text)).encode()).hexdigest()
+
+
+def detect_language(text: str, declared: str | None) -> str | None:
+    """The page's declared language (html lang / meta), else English when English function words dominate."""
+    if declared:
+        return declared.split("-")[0].split("_")[0].lower() or None
+    words = _WORD.findall(text.lower()[:5000])
+    if len(words) < 20:
+        return None
+    sw = load_data("english_stopwords.yaml")
+    share = sum(w in set(sw["words"]) for w in words) / len(words)
+    return "en" if share >= sw["threshold"] else None
+
+
+def _contains_any(text: str, phrases: list[str]) -> bool:
+    t = text.lower()
+    return any(p in t for p in phrases)
+
+
+def _link_text_share(tree: lxml.html.HtmlElement) -> float:
+    body = tree.find("body")
+    if body is None:
+        return 0.0
+    for bad in body.xpath(".//script|.//style|.//noscript"):
+        bad.drop_tree()
+    total = len(" ".join(body.text_content().split()))
+    if total == 0:
+        return 0.0
+    linked = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
+    return linked / total
+
+
+def _head_info(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str | None, bool, str | None]:
+    canonical = None
+    for href in tree.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href"):
+        canonical = href.strip()
+        break
+    if canonical is None:
+        for content in tree.xpath("//meta[@property='og:url']/@content"):
+            canonical = content.strip()
+            break
+    if canonical and url:
+        canonical = urljoin(url, canonical)
+    html_el = tree if tree.tag == "html" else tree.find(".//html")
+    attrs = html_el.attrib if html_el is not None else {}
+    is_amp = "amp" in attrs or "\u26a1" in attrs
+    lang = attrs.get("lang") or next(iter(tree.xpath("//meta[@http-equiv='content-language']/@content")), None)
+    return canonical, is_amp, lang
+
+
+def clean_html(body: bytes | str, url: str | None = None, content_type: str | None = None) -> CleanedPage:
+    """Clean one page: decode, extract main text and metadata with trafilatura, judge article-ness."""
+    markers = load_data("page_markers.yaml")
+    if isinstance(body, bytes):
+        if not body.strip():
+            return CleanedPage(False, "empty_body")
+        if looks_binary(body, content_type):
+            return CleanedPage(False, "not_html")
+        html = decode_html(body, content_type)
+    else:
+        html = body
+    if not html.strip():
+        return CleanedPage(False, "empty_body")
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return CleanedPage(False, "unparsable_html")
+    canonical, is_amp, declared_lang = _head_info(tree, url)
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                      include_tables=False, deduplicate=True)
+    meta: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    text = (meta.get("text") or "").strip()
+    title = meta.get("title")
+    page = CleanedPage(
+        is_article=False, reason="", title=title, author=meta.get("author"), date=meta.get("date"),
+        sitename=meta.get("sitename"), language=detect_language(text, declared_lang), text=text,
+        canonical_url=canonical, is_amp=is_amp,
+        is_syndicated=_contains_any(text[-1500:] + " " + text[:600], markers["syndication"]),
+    )
+    head = " ".join(filter(None, [title, tree.findtext(".//title"), tree.findtext(".//h1")]))
+    short = len(text) < markers["min_article_chars"]
+    if _contains_any(head, markers["soft_404"]) and len(text) < 3 * markers["min_article_chars"]:
+        page.reason = "soft_404"
+    elif _contains_any(head + " " + text[:1000], markers["consent_wall"]) and short:
+        page.reason = "consent_wall"
+    elif _contains_any(head, markers["index_page_title"]) or _link_text_share(tree) > markers["max_link_text_share"]:
+        page.reason = "index_page"
+    elif short:
+        page.reason = "too_short"
+    else:
+        page.is_article, page.reason = True, "article"
+    return page

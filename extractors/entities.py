@@ -1,0 +1,138 @@
+"""spaCy component that finds firms, models and unnamed groups from the gazetteer data files.
+
+Registered as ``claimwatch_gazetteer``; its patterns are built in :meth:`GazetteerRuler.initialize`
+from ``extractors/data/firms.yaml``, ``models.yaml`` and ``groups.yaml``. Entities it sets:
+
+- ``FIRM``: ``ent.kb_id_`` is the canonical firm name.
+- ``MODEL``: ``ent.kb_id_`` is the owning firm's canonical name, or "" for a model found only by
+  pattern (a capitalised name with a version number) and not in the gazetteer.
+- ``GROUP``: an unnamed group such as "a Chinese AI model"; ``kb_id_`` is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+import re
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors.vocab import load_data
+
+VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4})$"
+UNKNOWN_VERSION_RE = r"^(?:[A-Z]\d+(?:\.\d+)*|\d+\.\d+[a-z]?)$"
+NOT_MODEL_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December", "Section", "Article", "Chapter", "Table", "Figure",
+                   "Version", "Level", "Phase", "Round", "Series", "Windows", "Python", "Level", "Covid"}
+
+
+class GazetteerRuler:
+    """Match firms (phrase patterns), models (token patterns with versions) and groups."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.vocab = nlp.vocab
+        self.firm_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.model_matcher = Matcher(nlp.vocab)
+        self.group_matcher = Matcher(nlp.vocab)
+        self.firm_of: dict[str, str] = {}
+        self.model_firm: dict[str, str] = {}
+        self.firms: dict[str, dict[str, Any]] = {}
+        self.families: dict[str, dict[str, Any]] = {}
+        self.initialized = False
+
+    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, nlp: Language | None = None,
+                   firms: dict[str, Any] | None = None, models: dict[str, Any] | None = None,
+                   groups: dict[str, Any] | None = None) -> None:
+        """Build all patterns from the data files (or from the given data, for tests)."""
+        firms = firms or load_data("firms.yaml")
+        models = models or load_data("models.yaml")
+        groups = groups or load_data("groups.yaml")
+        tokenizer = spacy.blank("en").tokenizer
+        for firm in firms["firms"]:
+            canonical = firm["name"]
+            self.firms[canonical] = firm
+            for alias in [canonical, *firm.get("aliases", [])]:
+                alias = str(alias)
+                key = f"FIRM::{canonical}::{alias}"
+                self.firm_of[key] = canonical
+                self.firm_matcher.add(key, [tokenizer(alias)])
+        tiers = [t.lower() for t in models["tiers"]]
+        hy = {"ORTH": "-", "OP": "?"}
+        ver = {"TEXT": {"REGEX": VERSION_RE}}
+        tier_star = {"LOWER": {"IN": tiers}, "OP": "*"}
+        tier_plus = {"LOWER": {"IN": tiers}, "OP": "+"}
+        for fam in models["families"]:
+            name = str(fam["family"])
+            self.families[name] = fam
+            key = f"MODEL::{fam['firm']}::{name}"
+            self.model_firm[key] = fam["firm"]
+            if fam.get("exact"):
+                head = {"LOWER": name.lower()}
+                pats = [[head], [head, hy, tier_plus]]
+            else:
+                # "Qwen3" and "GPT-4.1" stay one token in spaCy's English tokenizer.
+                variants = [{"ORTH": name}, {"ORTH": {"REGEX": rf"^{re.escape(name)}-?\d[\w.-]*$"}}]
+                pats = []
+                for head in variants:
+                    if not fam.get("needs_version") or head is variants[1]:
+                        pats.append([head])
+                    pats += [
+                        [head, tier_plus],
+                        [head, tier_star, hy, ver, tier_star],
+                        [head, tier_star, hy, ver, hy, ver, tier_star],
+                        [head, tier_star, hy, ver, hy, ver, hy, ver, tier_star],
+                    ]
+            self.model_matcher.add(key, pats)
+        self.model_matcher.add("MODEL::::", [[
+            {"IS_TITLE": True, "ORTH": {"NOT_IN": sorted(NOT_MODEL_WORDS)}, "IS_SENT_START": False},
+            hy, {"TEXT": {"REGEX": UNKNOWN_VERSION_RE}},
+        ], [{"ORTH": {"REGEX": r"^[A-Z][a-z]+[A-Z]?[a-z]*-\d+(?:\.\d+)*[a-z]?$"}, "IS_SENT_START": False}]])
+        places = [p.lower() for p in groups["places"]]
+        heads = [h.lower() for h in groups["heads"]]
+        self.group_matcher.add("GROUP", [[
+            {"LOWER": {"IN": ["a", "an", "the", "some", "several", "two", "three", "other"]}, "OP": "?"},
+            {"LOWER": {"IN": places}, "OP": "+"},
+            {"LOWER": {"IN": ["ai", "artificial", "intelligence", "language", "large", "security", "cybersecurity"]},
+             "OP": "*"},
+            {"LOWER": {"IN": heads}},
+        ]])
+        self.initialized = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc.ents`` to the longest non-overlapping firm, model and group mentions."""
+        if not self.initialized:
+            self.initialize()
+        spans: list[Span] = []
+        strings = self.vocab.strings
+        for match_id, start, end in self.firm_matcher(doc):
+            spans.append(Span(doc, start, end, label="FIRM", kb_id=self.firm_of[strings[match_id]]))
+        for match_id, start, end in self.model_matcher(doc):
+            while end - start > 1 and doc[end - 1].text == "-":
+                end -= 1
+            key = strings[match_id]
+            spans.append(Span(doc, start, end, label="MODEL", kb_id=self.model_firm.get(key, "")))
+        for _match_id, start, end in self.group_matcher(doc):
+            spans.append(Span(doc, start, end, label="GROUP"))
+        # Prefer gazetteer models over the generic pattern when both cover the same tokens.
+        spans.sort(key=lambda s: (s.label_ == "MODEL" and not s.kb_id_))
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+@Language.factory("claimwatch_gazetteer")
+def make_gazetteer_ruler(nlp: Language, name: str) -> GazetteerRuler:
+    """Factory for :class:`GazetteerRuler` (patterns load in ``initialize``)."""
+    return GazetteerRuler(nlp, name)
+
+
+def build_nlp() -> Language:
+    """A blank English pipeline with the gazetteer ruler, initialised from the data files."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("claimwatch_gazetteer")
+    nlp.initialize()
+    return nlp
