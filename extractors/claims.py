@@ -98,6 +98,31 @@ class Claim:
         return hashlib.sha1(repr(self.claim_key).encode()).hexdigest()[:20]
 
 
+def _refines(general: Claim, specific: Claim) -> bool:
+    """True when ``specific`` states ``general`` with the same firms and more specific models."""
+    if (general.subject_org, general.relation, general.object_org, general.negated) != \
+            (specific.subject_org, specific.relation, specific.object_org, specific.negated):
+        return False
+    if general is specific or not (general.subject_org and general.object_org):
+        return False
+    if not (specific.subject_model and specific.object_model):
+        return False
+    return all(g is None or (s or "").lower().startswith(g.lower()) and len(s or "") > len(g) or g == s
+               for g, s in ((general.subject_model, specific.subject_model),
+                            (general.object_model, specific.object_model))) and \
+        (general.subject_model, general.object_model) != (specific.subject_model, specific.object_model)
+
+
+def drop_subsumed(claims: list[Claim]) -> list[Claim]:
+    """Drop a claim when the same article states it more specifically.
+
+    "DeepSeek says its model matches OpenAI's o3" (firm level) or a headline's "Gemini trails
+    Claude" (family level) next to "Gemini 2.5 Pro trails Claude Opus 4" in one article are one
+    claim; the most specific statement is kept.
+    """
+    return [c for c in claims if not any(_refines(c, other) for other in claims)]
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences; no split after a known abbreviation such as "U.S."."""
     spans: list[tuple[int, int]] = []
@@ -154,7 +179,7 @@ class ClaimExtractor:
                 if dedup not in seen:
                     seen.add(dedup)
                     claims.append(claim)
-        return claims
+        return drop_subsumed(claims)
 
     def extract_many(self, articles: Iterable[dict[str, Any]]) -> Iterator[Claim]:
         """Claims for rows with ``id`` (or ``article_id``) and ``text``."""

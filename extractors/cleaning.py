@@ -115,6 +115,25 @@ def _link_text_share(tree: lxml.html.HtmlElement) -> float:
     return linked / total
 
 
+_PUBLISHED_XPATHS = ("//meta[@property='article:published_time']/@content",
+                     "//meta[@name='article:published_time']/@content",
+                     "//meta[@itemprop='datePublished']/@content",
+                     "//time[@itemprop='datePublished']/@datetime")
+_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def published_timestamp(tree: lxml.html.HtmlElement) -> str | None:
+    """Full publication timestamp from article meta tags or JSON-LD, when the page gives one."""
+    for xp in _PUBLISHED_XPATHS:
+        for value in tree.xpath(xp):
+            if value.strip():
+                return value.strip()
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        if m := _LD_DATE.search(script):
+            return m.group(1)
+    return None
+
+
 def _head_info(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str | None, bool, str | None]:
     canonical = None
     for href in tree.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href"):
@@ -157,7 +176,8 @@ def clean_html(body: bytes | str, url: str | None = None, content_type: str | No
     text = (meta.get("text") or "").strip()
     title = meta.get("title")
     page = CleanedPage(
-        is_article=False, reason="", title=title, author=meta.get("author"), date=meta.get("date"),
+        is_article=False, reason="", title=title, author=meta.get("author"),
+        date=published_timestamp(tree) or meta.get("date"),
         sitename=meta.get("sitename"), language=detect_language(text, declared_lang), text=text,
         canonical_url=canonical, is_amp=is_amp,
         is_syndicated=_contains_any(text[-1500:] + " " + text[:600], markers["syndication"]),

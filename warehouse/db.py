@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -84,6 +85,12 @@ def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.
     if not read_only:
         migrate(con)
     return con
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Any:
+    """First column of the first row of a query (the whole result is fetched, so none stays open)."""
+    rows = con.execute(sql, list(params)).fetchall()
+    return rows[0][0] if rows else None
 
 
 @contextmanager

@@ -40,7 +40,17 @@ CREATE TABLE articles (
     duplicate_of   VARCHAR,                -- article_id of the kept copy; NULL for a kept article
     duplicate_reason VARCHAR,              -- canonical_url | content_hash | near_duplicate
     is_syndicated  BOOLEAN NOT NULL DEFAULT FALSE,
+    is_amp         BOOLEAN NOT NULL DEFAULT FALSE,
     page_id        VARCHAR
+);
+
+-- which kept articles have been run through the claim rules, and with which rules version.
+CREATE TABLE article_extractions (
+    article_id        VARCHAR PRIMARY KEY,
+    extractor_version VARCHAR NOT NULL,
+    mention_count     INTEGER NOT NULL,
+    error             VARCHAR,             -- set when the rules raised on this article
+    extracted_at      TIMESTAMPTZ NOT NULL
 );
 
 CREATE TABLE claim_mentions (
@@ -48,7 +58,16 @@ CREATE TABLE claim_mentions (
     claim_id      VARCHAR NOT NULL,
     article_id    VARCHAR NOT NULL,
     subject       VARCHAR,
+    subject_org   VARCHAR,
+    subject_model VARCHAR,
+    subject_group VARCHAR,
+    relation      VARCHAR NOT NULL,
     object        VARCHAR,
+    object_org    VARCHAR,
+    object_model  VARCHAR,
+    object_group  VARCHAR,
+    domain        VARCHAR,
+    negated       BOOLEAN NOT NULL,
     sentence      VARCHAR NOT NULL,
     claimant      VARCHAR NOT NULL,        -- self | third_party | outlet
     claimant_name VARCHAR,
@@ -76,7 +95,6 @@ CREATE TABLE claims (
     source_count   INTEGER NOT NULL
 );
 
-CREATE SEQUENCE alert_seq START 1;
 CREATE TABLE alerts (
     alert_id      VARCHAR PRIMARY KEY,     -- sha1 of claim_id + relation: one alert per claim and relation
     claim_id      VARCHAR NOT NULL,
@@ -86,13 +104,13 @@ CREATE TABLE alerts (
     channel       VARCHAR,
     status        VARCHAR NOT NULL,        -- pending | delivered | failed
     attempts      INTEGER NOT NULL DEFAULT 0,
-    last_error    VARCHAR,
-    seq           BIGINT NOT NULL DEFAULT nextval('alert_seq')
+    last_error    VARCHAR
 );
 
 CREATE TABLE fetch_log (
     url         VARCHAR NOT NULL,
     source      VARCHAR NOT NULL,
+    role        VARCHAR,                   -- feed | sitemap | page
     status      INTEGER,                   -- HTTP status when there was a response
     error       VARCHAR,                   -- NULL on success; else a reason to group by
     detail      VARCHAR,

@@ -1,0 +1,211 @@
+"""`claimwatch` command line: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+import yaml
+
+from pipelines.alerting import format_alert
+from spiders.sources import SourcesError, load_sources
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = "warehouse/claimwatch.duckdb"
+SAMPLE_SITE = REPO_ROOT / "sample" / "site"
+SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", "partner-wire"]
+
+
+def _echo_summary(summary: Any) -> None:
+    for line in summary.lines():
+        click.echo(line)
+    if summary.alerts_new:
+        click.echo("")
+        click.echo(f"New parity/surpass alerts ({len(summary.alerts_new)}):")
+        for d in summary.alerts_new:
+            click.echo(format_alert(d))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """claimwatch: news ingestion and comparative AI capability claim extraction."""
+
+
+@main.command()
+@click.option("--sources", "sources_file", default="sources.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="Sources file (YAML).")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
+@click.option("--verbose", is_flag=True, help="Show Dagster's own log lines.")
+def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool) -> None:
+    """Crawl every source once, then clean, extract, load claims and send alerts.
+
+    Exits 0 when the pipeline ran, even if some fetches failed (see the fetch_log table).
+    """
+    from pipelines.run import run_pipeline
+
+    try:
+        load_sources(sources_file)
+    except SourcesError as exc:
+        raise click.ClickException(str(exc)) from exc
+    summary = run_pipeline(sources_file, db_path, alerts_file, quiet=not verbose)
+    _echo_summary(summary)
+    if not summary.success:
+        raise click.ClickException("the pipeline failed; rerun with --verbose for Dagster's logs")
+
+
+def demo_sources(base_url: str) -> dict[str, Any]:
+    """Sources for the bundled sample site served at ``base_url``."""
+    sources: list[dict[str, Any]] = [{"name": o, "feed": f"{base_url}/{o}/feed.xml"} for o in SAMPLE_OUTLETS]
+    sources.append({"name": "daily-ledger-sitemap", "sitemap": f"{base_url}/daily-ledger/sitemap.xml"})
+    sources.append({"name": "orbit-tech-pages", "urls": [f"{base_url}/orbit-tech/tag/ai.html",
+                                                         f"{base_url}/orbit-tech/missing-story.html",
+                                                         f"{base_url}/orbit-tech/no-such-page.html"]})
+    return {"allow_private_networks": True,
+            "crawl": {"autothrottle_start_delay": 0.0, "download_delay": 0.0, "download_timeout": 10},
+            "sources": sources}
+
+
+@main.command()
+@click.option("--out", "out_dir", default="demo-output", show_default=True, help="Folder for the demo warehouse.")
+@click.option("--keep", is_flag=True, help="Keep the previous demo warehouse (a rerun then finds nothing new).")
+@click.option("--port", default=8765, show_default=True, help="Loopback port for the sample site (0: any).")
+def demo(out_dir: str, keep: bool, port: int) -> None:
+    """Serve the bundled sample news site on 127.0.0.1 and run the whole pipeline on it."""
+    from pipelines.run import run_pipeline
+    from spiders.loopback_server import LoopbackSite
+
+    out = Path(out_dir)
+    if out.exists() and not keep:
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        site = LoopbackSite(SAMPLE_SITE, port=port)
+    except OSError:
+        site = LoopbackSite(SAMPLE_SITE, port=0)
+    with site:
+        sources_file = out / "sources.demo.yaml"
+        sources_file.write_text(yaml.safe_dump(demo_sources(site.base_url), sort_keys=False), encoding="utf-8")
+        click.echo(f"Serving the sample site at {site.base_url}; sources in {sources_file}")
+        summary = run_pipeline(sources_file, out / "claimwatch.duckdb", out / "alerts.jsonl")
+    _echo_summary(summary)
+    click.echo(f"\nWarehouse: {out / 'claimwatch.duckdb'}  (try: claimwatch claims --db {out / 'claimwatch.duckdb'})")
+    if not summary.success:
+        raise click.ClickException("the demo pipeline failed")
+
+
+def _read_jsonl(fh: IO[str]) -> Iterator[dict[str, Any]]:
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"input line {n} is not JSON: {exc}") from exc
+
+
+@main.command()
+@click.option("--input", "input_file", default="-", show_default=True, type=click.File("r", encoding="utf-8"),
+              help="JSONL of {id, text[, title, url, published]}; - for stdin.")
+@click.option("--output", "output_file", default="-", show_default=True, type=click.File("w", encoding="utf-8"),
+              help="JSONL of claims; - for stdout.")
+def extract(input_file: IO[str], output_file: IO[str]) -> None:
+    """Extract claims from articles given as JSON lines; one claim per output line."""
+    from extractors.claims import default_extractor
+
+    x = default_extractor()
+    for row in _read_jsonl(input_file):
+        if "text" not in row or not ("id" in row or "article_id" in row):
+            raise click.ClickException("each input line needs 'id' and 'text'")
+        for c in x.extract(str(row.get("id", row.get("article_id"))), row["text"] or ""):
+            output_file.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def clean(files: tuple[str, ...]) -> None:
+    """Clean saved HTML files; print one JSON line per file (is_article, title, author, date, text...)."""
+    from extractors.cleaning import clean_html
+
+    for f in files:
+        page = clean_html(Path(f).read_bytes(), None)
+        row = {"path": f, **{k: v for k, v in page.to_dict().items()}}
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    if fmt == "json":
+        for r in rows:
+            click.echo(json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False))
+    elif fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+    else:
+        text = [[("" if v is None else str(v)) for v in r] for r in rows]
+        widths = [min(40, max([len(c)] + [len(r[i]) for r in text])) for i, c in enumerate(cols)]
+        click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
+        for r in text:
+            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(r, widths, strict=True)))
+        click.echo(f"({len(rows)} rows)")
+
+
+@main.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@click.option("--new", "only_new", is_flag=True, help="Only claims whose alert has not been delivered yet, "
+              "or that were first seen in the last 24 hours.")
+@click.option("--relation", type=click.Choice(["parity", "surpass", "trail", "approach"]), help="Only this relation.")
+@click.option("--org", help="Only claims with this firm on either side (canonical name, case-insensitive).")
+@click.option("--since", help="Only claims first seen on or after this date (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def claims(db_path: str, only_new: bool, relation: str | None, org: str | None, since: str | None, fmt: str) -> None:
+    """List deduplicated claims from the warehouse."""
+    from warehouse.db import connect
+    from warehouse.queries import claims_query
+
+    sql, params = claims_query(only_new=only_new, relation=relation, org=org, since=since)
+    try:
+        con = connect(db_path, read_only=True)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        cur = con.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        _print_rows(cols, cur.fetchall(), fmt)
+    finally:
+        con.close()
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def query(sql: str, db_path: str, fmt: str) -> None:
+    """Run one read-only SQL query against the warehouse."""
+    import duckdb
+
+    from warehouse.db import connect
+
+    try:
+        con = connect(db_path, read_only=True)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        cur = con.execute(sql)
+        if cur.description is None:
+            return
+        _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+    except duckdb.Error as exc:
+        raise click.ClickException(f"query failed: {exc}") from exc
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    main()

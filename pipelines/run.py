@@ -1,0 +1,97 @@
+"""Materialize the asset graph in-process (the code path `claimwatch run` and the demo share with the UI)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from pipelines.assets import ALL_ASSETS
+from pipelines.definitions import build_resources
+from warehouse.db import connect, scalar
+from warehouse.load import alert_details
+
+QUIET_LOGGING = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+@dataclass
+class RunSummary:
+    """What one pipeline run did, read back from the warehouse by run id."""
+
+    run_id: str
+    success: bool
+    pages_fetched: int = 0
+    fetch_failures: int = 0
+    failures_by_reason: dict[str, int] = field(default_factory=dict)
+    pages_skipped_known: int = 0
+    not_articles: int = 0
+    articles_kept: int = 0
+    duplicates: int = 0
+    claims_total: int = 0
+    mentions_new: int = 0
+    alerts_new: list[dict[str, Any]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Readable summary lines."""
+        reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.failures_by_reason.items())) or "none"
+        return [
+            f"run {self.run_id}: {'ok' if self.success else 'FAILED'}",
+            f"  pages fetched:        {self.pages_fetched}",
+            f"  already stored:       {self.pages_skipped_known} (not fetched again)",
+            f"  fetch failures:       {self.fetch_failures} ({reasons})",
+            f"  not articles:         {self.not_articles}",
+            f"  articles kept:        {self.articles_kept}",
+            f"  duplicates:           {self.duplicates}",
+            f"  claim mentions (new): {self.mentions_new}",
+            f"  claims (total):       {self.claims_total}",
+            f"  new alerts:           {len(self.alerts_new)}",
+        ]
+
+
+def summarize(db_path: str, run_id: str, success: bool) -> RunSummary:
+    """Read the counts of one run from the warehouse."""
+    s = RunSummary(run_id=run_id, success=success)
+    con = connect(db_path, read_only=True)
+    try:
+        q = lambda sql: scalar(con, sql, [run_id])  # noqa: E731
+        s.pages_fetched = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND role = 'page' AND error IS NULL")
+        s.pages_skipped_known = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND error = 'already_stored'")
+        rows = con.execute("SELECT error, count(*) FROM fetch_log WHERE run_id = ? AND error IS NOT NULL "
+                           "AND error <> 'already_stored' GROUP BY error", [run_id]).fetchall()
+        s.failures_by_reason = {e: n for e, n in rows}
+        s.fetch_failures = sum(s.failures_by_reason.values())
+        s.not_articles = q("SELECT count(*) FROM page_verdicts v JOIN raw_pages r USING (page_id) "
+                           "WHERE r.run_id = ? AND NOT v.is_article")
+        s.articles_kept = q("SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
+                            "WHERE r.run_id = ? AND a.duplicate_of IS NULL")
+        s.duplicates = q("SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
+                         "WHERE r.run_id = ? AND a.duplicate_of IS NOT NULL")
+        s.mentions_new = q("SELECT count(*) FROM claim_mentions m JOIN articles a USING (article_id) "
+                           "JOIN raw_pages r USING (page_id) WHERE r.run_id = ?")
+        s.claims_total = scalar(con, "SELECT count(*) FROM claims")
+        started = scalar(con, "SELECT min(fetched_at) FROM fetch_log WHERE run_id = ?", [run_id])
+        if started is not None:
+            s.alerts_new = alert_details(con, "al.created_at >= ?", [started])
+    finally:
+        con.close()
+    return s
+
+
+def run_pipeline(sources_file: str | Path, db_path: str | Path, alerts_file: str | Path = "alerts.jsonl",
+                 echo_alerts: bool = False, instance: dg.DagsterInstance | None = None,
+                 quiet: bool = True) -> RunSummary:
+    """Materialize every asset once against ``sources_file`` into ``db_path``; return the run's summary.
+
+    Uses the Dagster instance in ``$DAGSTER_HOME`` when set (so CLI runs show in the UI), else an
+    ephemeral one.
+    """
+    if instance is None and os.environ.get("DAGSTER_HOME"):
+        instance = dg.DagsterInstance.get()
+    resources = build_resources(db_path=str(db_path), sources_file=str(sources_file), alerts_file=str(alerts_file),
+                                echo_alerts=echo_alerts)
+    result = dg.materialize(ALL_ASSETS, resources=resources, instance=instance, raise_on_error=False,
+                            run_config=QUIET_LOGGING if quiet else None, tags={"claimwatch/trigger": "cli"})
+    return summarize(str(db_path), result.run_id, result.success)

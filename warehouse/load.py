@@ -1,0 +1,285 @@
+"""Idempotent, transactional loads into the warehouse: landed pages, articles, claim mentions, claims, alerts.
+
+Every function that writes runs in one transaction; rows go in through Arrow tables in bulk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from extractors.dedup import ArticleKey, assign_duplicates
+from warehouse.db import scalar, transaction
+
+ALERT_RELATIONS = ("parity", "surpass")
+
+
+def sha1(*parts: object) -> str:
+    """Short stable id from parts."""
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:20]
+
+
+def utcnow() -> datetime:
+    """Current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]],
+                columns: Sequence[str], or_ignore: bool = False) -> int:
+    """Bulk-insert ``rows`` (dicts) into ``table`` through an Arrow table; return the row count given."""
+    if not rows:
+        return 0
+    data = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+    name = f"incoming_{table}"
+    con.register(name, data)
+    try:
+        cols = ", ".join(columns)
+        verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+        con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM {name}")
+    finally:
+        con.unregister(name)
+    return len(rows)
+
+
+def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Row count of a table."""
+    return int(scalar(con, f"SELECT count(*) FROM {table}"))
+
+
+# -- crawl landing ----------------------------------------------------------------------------------
+def known_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Canonical URLs already landed with a 200 response: the crawler does not fetch them again."""
+    rows = con.execute("SELECT url FROM raw_pages WHERE status = 200 UNION SELECT final_url FROM raw_pages "
+                       "WHERE status = 200").fetchall()
+    return [r[0] for r in rows]
+
+
+def load_crawl(con: duckdb.DuckDBPyConnection, run_id: str, pages: Iterable[dict[str, Any]],
+               fetches: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Land crawled pages in ``raw_pages`` (ignoring exact repeats) and every fetch outcome in ``fetch_log``."""
+    page_rows = []
+    for p in pages:
+        body: bytes = p["body"]
+        body_sha1 = hashlib.sha1(body).hexdigest()
+        page_rows.append({
+            "page_id": sha1(p["final_url"], body_sha1), "url": p["url"], "final_url": p["final_url"],
+            "source": p["source"], "status": p["status"], "headers": json.dumps(p.get("headers") or {}),
+            "content_type": p.get("content_type"), "fetched_at": datetime.fromisoformat(p["fetched_at"]),
+            "body": body, "body_sha1": body_sha1, "run_id": run_id,
+        })
+    fetch_rows = [{
+        "url": f["url"], "source": f["source"], "role": f.get("role"), "status": f.get("status"),
+        "error": f.get("error"), "detail": f.get("detail"),
+        "fetched_at": datetime.fromisoformat(f["fetched_at"]), "run_id": run_id,
+    } for f in fetches]
+    with transaction(con):
+        before = count(con, "raw_pages")
+        insert_rows(con, "raw_pages", page_rows, ["page_id", "url", "final_url", "source", "status", "headers",
+                                                  "content_type", "fetched_at", "body", "body_sha1", "run_id"],
+                    or_ignore=True)
+        new_pages = count(con, "raw_pages") - before
+        insert_rows(con, "fetch_log", fetch_rows, ["url", "source", "role", "status", "error", "detail",
+                                                   "fetched_at", "run_id"])
+    return {"pages_landed": new_pages, "fetches_logged": len(fetch_rows),
+            "fetch_failures": sum(1 for f in fetch_rows if f["error"] and f["error"] != "already_stored")}
+
+
+def unjudged_pages(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict[str, Any]]:
+    """Landed 200 responses not yet cleaned and judged."""
+    sql = ("SELECT page_id, url, final_url, source, content_type, fetched_at, body FROM raw_pages r "
+           "WHERE status = 200 AND NOT EXISTS (SELECT 1 FROM page_verdicts v WHERE v.page_id = r.page_id) "
+           "ORDER BY fetched_at, url")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    cur = con.execute(sql)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+# -- articles ----------------------------------------------------------------------------------------
+ARTICLE_COLUMNS = ["article_id", "url", "canonical_url", "source", "title", "author", "published_at", "fetched_at",
+                   "language", "sitename", "text", "content_hash", "duplicate_of", "duplicate_reason",
+                   "is_syndicated", "is_amp", "page_id"]
+
+
+def _article_key(row: dict[str, Any]) -> ArticleKey:
+    return ArticleKey(row["article_id"], row["url"], row["canonical_url"], row["content_hash"], row["title"],
+                      row["text"], row["published_at"], row["fetched_at"], bool(row["is_amp"]),
+                      bool(row["is_syndicated"]))
+
+
+def load_articles(con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, Any]],
+                  articles: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Record page verdicts and insert new articles, (re)assigning ``duplicate_of`` across old and new copies.
+
+    An article that stops being the kept copy loses its claim mentions, so claims never count a copy twice.
+    """
+    with transaction(con):
+        insert_rows(con, "page_verdicts", verdicts, ["page_id", "url", "source", "is_article", "reason",
+                                                     "judged_at"], or_ignore=True)
+        existing_ids = {r[0] for r in con.execute(
+            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))",
+            [[a["article_id"] for a in articles]]).fetchall()} if articles else set()
+        new = [a for a in articles if a["article_id"] not in existing_ids]
+        # de-duplicate within the batch by article id (the same URL landed twice)
+        new = list({a["article_id"]: a for a in new}.values())
+        if not new:
+            return {"articles_new": 0, "duplicates_new": 0}
+        cur = con.execute(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE canonical_url IN (SELECT unnest(?)) "
+            "OR content_hash IN (SELECT unnest(?)) OR title IN (SELECT unnest(?))",
+            [[a["canonical_url"] for a in new], [a["content_hash"] for a in new],
+             [a["title"] for a in new if a.get("title")]])
+        cols = [d[0] for d in cur.description]
+        old = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        assignment = assign_duplicates(_article_key(a) for a in [*old, *new])
+        for a in new:
+            a["duplicate_of"], a["duplicate_reason"] = assignment[a["article_id"]]
+        insert_rows(con, "articles", new, ARTICLE_COLUMNS)
+        for a in old:
+            dup, why = assignment[a["article_id"]]
+            if dup != a["duplicate_of"]:
+                con.execute("UPDATE articles SET duplicate_of = ?, duplicate_reason = ? WHERE article_id = ?",
+                            [dup, why, a["article_id"]])
+                if dup is not None:
+                    con.execute("DELETE FROM claim_mentions WHERE article_id = ?", [a["article_id"]])
+                    con.execute("DELETE FROM article_extractions WHERE article_id = ?", [a["article_id"]])
+    return {"articles_new": len(new), "duplicates_new": sum(1 for a in new if a["duplicate_of"])}
+
+
+# -- claims ------------------------------------------------------------------------------------------
+MENTION_COLUMNS = ["mention_id", "claim_id", "article_id", "subject", "subject_org", "subject_model", "subject_group",
+                   "relation", "object", "object_org", "object_model", "object_group", "domain", "negated",
+                   "sentence", "claimant", "claimant_name", "hedged", "start_char", "end_char", "extracted_at"]
+
+
+def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[dict[str, Any]]:
+    """Kept articles never run through this version of the claim rules."""
+    cur = con.execute(
+        "SELECT a.article_id, a.text, a.title, a.url, a.published_at FROM articles a "
+        "LEFT JOIN article_extractions e ON e.article_id = a.article_id "
+        "WHERE a.duplicate_of IS NULL AND (e.article_id IS NULL OR e.extractor_version <> ?) "
+        "ORDER BY a.article_id", [extractor_version])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def load_mentions(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], mentions: Sequence[dict[str, Any]],
+                  extractor_version: str) -> dict[str, int]:
+    """Replace the mentions of ``article_ids`` with ``mentions`` and record the extraction, in one transaction."""
+    now = utcnow()
+    per_article: dict[str, int] = {a: 0 for a in article_ids}
+    for m in mentions:
+        m.setdefault("extracted_at", now)
+        per_article[m["article_id"]] = per_article.get(m["article_id"], 0) + 1
+    rows = list({m["mention_id"]: m for m in mentions}.values())
+    with transaction(con):
+        if article_ids:
+            con.execute("DELETE FROM claim_mentions WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
+            con.execute("DELETE FROM article_extractions WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
+        insert_rows(con, "claim_mentions", rows, MENTION_COLUMNS)
+        insert_rows(con, "article_extractions", [
+            {"article_id": a, "extractor_version": extractor_version, "mention_count": n, "extracted_at": now}
+            for a, n in per_article.items()], ["article_id", "extractor_version", "mention_count", "extracted_at"])
+    return {"articles_extracted": len(per_article), "mentions": len(rows)}
+
+
+REFRESH_CLAIMS_SQL = """
+CREATE OR REPLACE TEMP TABLE claim_agg AS
+SELECT m.claim_id,
+       arg_min(m.subject_org,   coalesce(a.published_at, a.fetched_at)) AS subject_org,
+       arg_min(m.subject_model, coalesce(a.published_at, a.fetched_at)) AS subject_model,
+       arg_min(m.subject_group, coalesce(a.published_at, a.fetched_at)) AS subject_group,
+       arg_min(m.relation,      coalesce(a.published_at, a.fetched_at)) AS relation,
+       arg_min(m.object_org,    coalesce(a.published_at, a.fetched_at)) AS object_org,
+       arg_min(m.object_model,  coalesce(a.published_at, a.fetched_at)) AS object_model,
+       arg_min(m.object_group,  coalesce(a.published_at, a.fetched_at)) AS object_group,
+       arg_min(m.domain,        coalesce(a.published_at, a.fetched_at)) AS domain,
+       bool_or(m.negated) AS negated,
+       min(coalesce(a.published_at, a.fetched_at)) AS first_seen_at,
+       max(coalesce(a.published_at, a.fetched_at)) AS last_seen_at,
+       arg_min(a.article_id, coalesce(a.published_at, a.fetched_at)) AS first_article_id,
+       count(*)::INTEGER AS mention_count,
+       count(DISTINCT a.source)::INTEGER AS source_count
+FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id
+WHERE a.duplicate_of IS NULL
+GROUP BY m.claim_id;
+DELETE FROM claims WHERE claim_id NOT IN (SELECT claim_id FROM claim_agg);
+INSERT OR REPLACE INTO claims (claim_id, subject_org, subject_model, subject_group, relation, object_org,
+    object_model, object_group, domain, negated, first_seen_at, last_seen_at, first_article_id, mention_count,
+    source_count)
+SELECT claim_id, subject_org, subject_model, subject_group, relation, object_org, object_model, object_group,
+       domain, negated, first_seen_at, last_seen_at, first_article_id, mention_count, source_count
+FROM claim_agg;
+DROP TABLE claim_agg;
+"""
+
+
+def refresh_claims(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rebuild the ``claims`` rows from mentions in kept articles (one row per claim key)."""
+    with transaction(con):
+        before = count(con, "claims")
+        con.execute(REFRESH_CLAIMS_SQL)
+        after = count(con, "claims")
+    return {"claims": after, "claims_delta": after - before}
+
+
+CREATE_ALERTS_SQL = """
+INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts)
+SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0
+FROM claims c
+WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated
+  AND (c.subject_org IS NOT NULL OR c.object_org IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.claim_id = c.claim_id AND x.relation = c.relation)
+"""
+
+
+def create_alerts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """One pending alert per new non-negated parity/surpass claim naming at least one firm; never twice."""
+    with transaction(con):
+        before = count(con, "alerts")
+        con.execute(CREATE_ALERTS_SQL)
+        after = count(con, "alerts")
+    return {"alerts_new": after - before, "alerts": after}
+
+
+ALERT_DETAIL_SQL = """
+SELECT al.alert_id, al.status, al.created_at, al.delivered_at, c.claim_id, c.subject_org, c.subject_model,
+       c.subject_group, c.relation, c.object_org, c.object_model, c.object_group, c.domain, c.first_seen_at,
+       c.mention_count, c.source_count, a.url AS first_url, a.source AS first_source, a.title AS first_title,
+       m.sentence, m.claimant, m.claimant_name, m.hedged
+FROM alerts al
+JOIN claims c ON c.claim_id = al.claim_id
+LEFT JOIN articles a ON a.article_id = c.first_article_id
+LEFT JOIN LATERAL (
+    SELECT sentence, claimant, claimant_name, hedged FROM claim_mentions mm
+    WHERE mm.claim_id = c.claim_id AND mm.article_id = c.first_article_id
+    ORDER BY CASE claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2 END, claimant_name IS NULL,
+             start_char LIMIT 1
+) m ON TRUE
+"""
+
+
+def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: Sequence[Any] = ()) -> list[dict]:
+    """Alerts joined with their claim, first source and evidence sentence."""
+    cur = con.execute(ALERT_DETAIL_SQL + f" WHERE {where} ORDER BY c.first_seen_at, al.alert_id", list(params))
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def mark_alert(con: duckdb.DuckDBPyConnection, alert_id: str, delivered: bool, channel: str,
+               error: str | None = None) -> None:
+    """Record one delivery attempt: delivered (with time and channel) or failed (with the error)."""
+    with transaction(con):
+        if delivered:
+            con.execute("UPDATE alerts SET status = 'delivered', delivered_at = now(), channel = ?, "
+                        "attempts = attempts + 1, last_error = NULL WHERE alert_id = ?", [channel, alert_id])
+        else:
+            con.execute("UPDATE alerts SET status = 'failed', channel = ?, attempts = attempts + 1, last_error = ? "
+                        "WHERE alert_id = ?", [channel, error, alert_id])
