@@ -1,0 +1,37 @@
+# claimwatch: `make demo` and `make test` work on a fresh clone (they create .venv first).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+export CLAIMWATCH_DB ?= warehouse/claimwatch.duckdb
+export CLAIMWATCH_SOURCES ?= sources.yaml
+export CLAIMWATCH_ALERTS_FILE ?= alerts.jsonl
+
+.PHONY: install demo test lint eval dev run clean-demo
+
+$(BIN)/claimwatch: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/claimwatch  ## create .venv and install the project with dev tools
+
+demo: install  ## run the whole pipeline on the bundled sample site and print the alerts
+	$(BIN)/claimwatch demo
+
+test: install  ## the test suite (no network, no ../shared needed)
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+eval: install  ## scores on ../shared (claims, cleaning, sample-site crawl) against pinned floors
+	$(BIN)/python -m evaluation.run_all --shared $(SHARED)
+
+run: install  ## crawl the real sources in sources.yaml
+	$(BIN)/claimwatch run --sources $(CLAIMWATCH_SOURCES) --db $(CLAIMWATCH_DB)
+
+dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sensor
+	mkdir -p dagster_home
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipelines.definitions

@@ -1,0 +1,97 @@
+"""`make eval`: score claim extraction, text cleaning and a crawl of the shared sample site.
+
+Needs ../shared (evaluation material that a user's clone does not have); each score is checked
+against the floors in ``evaluation/floors.yaml``. Exits 1 when any check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from evaluation.sample_site_check import check_sample_site
+from extractors.claims import default_extractor
+from extractors.cleaning import clean_html
+
+HERE = Path(__file__).resolve().parent
+SCORE = re.compile(r"(precision|recall|f1)=([0-9.]+)")
+
+
+def _scores(line: str) -> dict[str, float]:
+    return {k: float(v) for k, v in SCORE.findall(line)}
+
+
+def eval_claims(shared: Path, work: Path) -> dict[str, float]:
+    """Extract claims from the dev corpus and score them with shared/tools/score_claims.py."""
+    pred = work / "claims.jsonl"
+    x = default_extractor()
+    with pred.open("w", encoding="utf-8") as out:
+        for line in (shared / "corpus" / "seed_articles.jsonl").open(encoding="utf-8"):
+            a = json.loads(line)
+            for c in x.extract(a["id"], a["text"]):
+                out.write(json.dumps(c.to_dict()) + "\n")
+    proc = subprocess.run([sys.executable, str(shared / "tools" / "score_claims.py"),
+                           str(shared / "gold" / "seed_claims.jsonl"), str(pred), "--verbose"],
+                          capture_output=True, text=True, check=True)
+    print(proc.stdout.rstrip())
+    return _scores(proc.stdout.strip().splitlines()[-1])
+
+
+def eval_extraction(shared: Path, work: Path) -> dict[str, float]:
+    """Clean every benchmark page and score the text with shared/tools/score_extraction.py."""
+    bench = shared / "extraction-benchmark"
+    pred = work / "extraction.jsonl"
+    with pred.open("w", encoding="utf-8") as out:
+        for f in sorted((bench / "html").glob("*.html.gz")):
+            page = clean_html(gzip.decompress(f.read_bytes()))
+            out.write(json.dumps({"path": f.name, "text": page.text}) + "\n")
+    proc = subprocess.run([sys.executable, str(shared / "tools" / "score_extraction.py"),
+                           str(bench / "ground-truth.json"), str(pred)], capture_output=True, text=True, check=True)
+    print(proc.stdout.rstrip())
+    return _scores(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    """Run every evaluation and compare with the floors."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default="../shared", type=Path)
+    args = ap.parse_args()
+    shared: Path = args.shared
+    if not (shared / "gold" / "seed_claims.jsonl").exists():
+        print(f"{shared} not found: nothing to evaluate")
+        return 0
+    floors = yaml.safe_load((HERE / "floors.yaml").read_text(encoding="utf-8"))
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="claimwatch-eval-") as tmp:
+        work = Path(tmp)
+        print("== claim extraction on the shared dev set ==")
+        got = eval_claims(shared, work)
+        for k, floor in floors["claims_dev"].items():
+            if got.get(k, 0.0) < floor:
+                failures.append(f"claims_dev {k}={got.get(k)} < floor {floor}")
+        print("\n== text cleaning on the extraction benchmark ==")
+        got = eval_extraction(shared, work)
+        for k, floor in floors["extraction_benchmark"].items():
+            if got.get(k, 0.0) < floor:
+                failures.append(f"extraction_benchmark {k}={got.get(k)} < floor {floor}")
+        print("\n== crawl of the shared sample site (two runs) ==")
+        problems = check_sample_site(shared, work)
+        failures += [f"sample_site: {p}" for p in problems]
+    print()
+    if failures:
+        print("EVAL FAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print("eval: all checks at or above their floors")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
