@@ -38,9 +38,18 @@ def eval_claims(shared: Path, work: Path) -> dict[str, float]:
             a = json.loads(line)
             for c in x.extract(a["id"], a["text"]):
                 out.write(json.dumps(c.to_dict()) + "\n")
-    proc = subprocess.run([sys.executable, str(shared / "tools" / "score_claims.py"),
-                           str(shared / "gold" / "seed_claims.jsonl"), str(pred), "--verbose"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(shared / "tools" / "score_claims.py"),
+            str(shared / "gold" / "seed_claims.jsonl"),
+            str(pred),
+            "--verbose",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     print(proc.stdout.rstrip())
     return _scores(proc.stdout.strip().splitlines()[-1])
 
@@ -53,8 +62,12 @@ def eval_extraction(shared: Path, work: Path) -> dict[str, float]:
         for f in sorted((bench / "html").glob("*.html.gz")):
             page = clean_html(gzip.decompress(f.read_bytes()))
             out.write(json.dumps({"path": f.name, "text": page.text}) + "\n")
-    proc = subprocess.run([sys.executable, str(shared / "tools" / "score_extraction.py"),
-                           str(bench / "ground-truth.json"), str(pred)], capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, str(shared / "tools" / "score_extraction.py"), str(bench / "ground-truth.json"), str(pred)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     print(proc.stdout.rstrip())
     return _scores(proc.stdout.strip().splitlines()[-1])
 

@@ -18,8 +18,17 @@ COUNTED_TABLES = ("articles", "claims", "claim_mentions", "alerts")
 
 def _serve(shared: Path, work: Path) -> tuple[subprocess.Popen[str], str]:
     base_file = work / "base.txt"
-    proc = subprocess.Popen([sys.executable, str(shared / "tools" / "serve_site.py"), str(shared / "sample-site"),
-                             "--base-file", str(base_file)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(shared / "tools" / "serve_site.py"),
+            str(shared / "sample-site"),
+            "--base-file",
+            str(base_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     for _ in range(100):
         if base_file.exists() and base_file.read_text().strip():
             return proc, base_file.read_text().strip()
@@ -42,14 +51,18 @@ def check_sample_site(shared: Path, work: Path) -> list[str]:
     proc, base = _serve(shared, work)
     problems: list[str] = []
     try:
+
         def fix(u: str) -> str:
             return u.replace("BASE_URL", base)
 
         sources = [{"name": f.split("/")[-2] + "-feed", "feed": fix(f)} for f in expected["feeds"]]
         sources += [{"name": f.split("/")[-2] + "-sitemap", "sitemap": fix(f)} for f in expected["sitemaps"]]
         sources.append({"name": "non-article-pages", "urls": [fix(u) for u in expected["non_articles"]]})
-        cfg = {"allow_private_networks": True, "crawl": {"autothrottle_start_delay": 0.0, "download_delay": 0.0},
-               "sources": sources}
+        cfg = {
+            "allow_private_networks": True,
+            "crawl": {"autothrottle_start_delay": 0.0, "download_delay": 0.0},
+            "sources": sources,
+        }
         sources_file = work / "sample-site-sources.yaml"
         sources_file.write_text(yaml.safe_dump(cfg), encoding="utf-8")
         db = work / "sample-site.duckdb"
@@ -68,11 +81,14 @@ def check_sample_site(shared: Path, work: Path) -> list[str]:
             want_kept = {fix(u) for u in expected["unique_articles"]}
             want_dups = {fix(k): fix(v) for k, v in expected["duplicates"].items()}
             if kept != want_kept:
-                problems.append(f"kept articles differ: missing {sorted(want_kept - kept)}, extra {sorted(kept - want_kept)}")
+                problems.append(
+                    f"kept articles differ: missing {sorted(want_kept - kept)}, extra {sorted(kept - want_kept)}"
+                )
             if dups != want_dups:
                 problems.append(f"duplicates differ: got {dups}, want {want_dups}")
-            fetched = {r[0] for r in con.execute("SELECT url FROM raw_pages UNION SELECT final_url FROM raw_pages")
-                       .fetchall()}
+            fetched = {
+                r[0] for r in con.execute("SELECT url FROM raw_pages UNION SELECT final_url FROM raw_pages").fetchall()
+            }
             for u in expected["excluded"]:
                 if fix(u) in fetched:
                     problems.append(f"robots-disallowed page was fetched: {fix(u)}")
@@ -81,7 +97,8 @@ def check_sample_site(shared: Path, work: Path) -> list[str]:
                     problems.append(f"non-article loaded as article: {fix(u)}")
             bad_alerts = con.execute(
                 "SELECT count(*) FROM alerts a JOIN claims c USING (claim_id) "
-                "WHERE c.negated OR c.relation NOT IN ('parity', 'surpass')").fetchall()[0][0]
+                "WHERE c.negated OR c.relation NOT IN ('parity', 'surpass')"
+            ).fetchall()[0][0]
             distinct = con.execute("SELECT count(*) = count(DISTINCT claim_id) FROM alerts").fetchall()[0][0]
             if bad_alerts or not distinct:
                 problems.append("alerts must be distinct non-negated parity/surpass claims")

@@ -25,16 +25,98 @@ from spacy.util import filter_spans
 from extractors.entities import build_nlp
 from extractors.vocab import load_data
 
-ABBREVIATIONS = ("U.S.", "U.K.", "U.N.", "E.U.", "Inc.", "Corp.", "Co.", "Ltd.", "Mr.", "Mrs.", "Ms.", "Dr.",
-                 "Prof.", "St.", "vs.", "e.g.", "i.e.", "Jr.", "Sr.", "No.", "Gov.", "Sen.", "Rep.", "approx.")
+ABBREVIATIONS = (
+    "U.S.",
+    "U.K.",
+    "U.N.",
+    "E.U.",
+    "Inc.",
+    "Corp.",
+    "Co.",
+    "Ltd.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Prof.",
+    "St.",
+    "vs.",
+    "e.g.",
+    "i.e.",
+    "Jr.",
+    "Sr.",
+    "No.",
+    "Gov.",
+    "Sen.",
+    "Rep.",
+    "approx.",
+)
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
-SPEECH_VERBS = {"said", "says", "say", "claims", "claimed", "claim", "stated", "states", "announced", "announces",
-                "found", "finds", "find", "showed", "shows", "show", "reported", "reports", "argued", "argues",
-                "asserted", "asserts", "concluded", "concludes", "touted", "touts", "suggests", "suggested",
-                "insisted", "insists", "boasted", "boasts", "believes", "wrote", "writes", "noted", "notes"}
-THIRD_PARTY_WORDS = {"researchers", "researcher", "study", "studies", "benchmark", "benchmarks", "testing", "tests",
-                     "evaluation", "evaluations", "analysts", "analyst", "lab", "laboratory", "experts", "team",
-                     "coverage", "report", "reports", "paper", "leaderboard", "independent", "auditors", "reviewers"}
+SPEECH_VERBS = {
+    "said",
+    "says",
+    "say",
+    "claims",
+    "claimed",
+    "claim",
+    "stated",
+    "states",
+    "announced",
+    "announces",
+    "found",
+    "finds",
+    "find",
+    "showed",
+    "shows",
+    "show",
+    "reported",
+    "reports",
+    "argued",
+    "argues",
+    "asserted",
+    "asserts",
+    "concluded",
+    "concludes",
+    "touted",
+    "touts",
+    "suggests",
+    "suggested",
+    "insisted",
+    "insists",
+    "boasted",
+    "boasts",
+    "believes",
+    "wrote",
+    "writes",
+    "noted",
+    "notes",
+}
+THIRD_PARTY_WORDS = {
+    "researchers",
+    "researcher",
+    "study",
+    "studies",
+    "benchmark",
+    "benchmarks",
+    "testing",
+    "tests",
+    "evaluation",
+    "evaluations",
+    "analysts",
+    "analyst",
+    "lab",
+    "laboratory",
+    "experts",
+    "team",
+    "coverage",
+    "report",
+    "reports",
+    "paper",
+    "leaderboard",
+    "independent",
+    "auditors",
+    "reviewers",
+}
 COMPANY_REFS = {"company", "firm", "startup", "start-up", "developer", "lab", "group", "maker"}
 MODEL_REFS = {"model", "models", "system", "systems", "chatbot", "tool", "tools", "offerings", "offering"}
 POSSESSIVE_PRONOUNS = {"its", "their"}
@@ -89,8 +171,14 @@ class Claim:
         both_models = bool(self.subject_model and self.object_model)
         subj = self.subject_org or f"group:{(self.subject_group or self.subject).lower()}"
         obj = self.object_org or f"group:{(self.object_group or self.object).lower()}"
-        return (subj, self.subject_model if both_models else None, self.relation,
-                obj, self.object_model if both_models else None, self.negated)
+        return (
+            subj,
+            self.subject_model if both_models else None,
+            self.relation,
+            obj,
+            self.object_model if both_models else None,
+            self.negated,
+        )
 
     @property
     def claim_id(self) -> str:
@@ -100,17 +188,21 @@ class Claim:
 
 def _refines(general: Claim, specific: Claim) -> bool:
     """True when ``specific`` states ``general`` with the same firms and more specific models."""
-    if (general.subject_org, general.relation, general.object_org, general.negated) != \
-            (specific.subject_org, specific.relation, specific.object_org, specific.negated):
+    if (general.subject_org, general.relation, general.object_org, general.negated) != (
+        specific.subject_org,
+        specific.relation,
+        specific.object_org,
+        specific.negated,
+    ):
         return False
     if general is specific or not (general.subject_org and general.object_org):
         return False
     if not (specific.subject_model and specific.object_model):
         return False
-    return all(g is None or (s or "").lower().startswith(g.lower()) and len(s or "") > len(g) or g == s
-               for g, s in ((general.subject_model, specific.subject_model),
-                            (general.object_model, specific.object_model))) and \
-        (general.subject_model, general.object_model) != (specific.subject_model, specific.object_model)
+    return all(
+        g is None or (s or "").lower().startswith(g.lower()) and len(s or "") > len(g) or g == s
+        for g, s in ((general.subject_model, specific.subject_model), (general.object_model, specific.object_model))
+    ) and (general.subject_model, general.object_model) != (specific.subject_model, specific.object_model)
 
 
 def drop_subsumed(claims: list[Claim]) -> list[Claim]:
@@ -128,7 +220,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENT_END.finditer(text):
-        head = text[start:m.start()]
+        head = text[start : m.start()]
         if m.group(0).strip() == "" and "\n" not in m.group(0) and head.endswith(ABBREVIATIONS):
             continue
         if head.strip():
@@ -154,8 +246,9 @@ class ClaimExtractor:
         for relation, phrases in rel["relations"].items():
             self.cue_matcher.add(relation, [self.nlp.make_doc(p) for p in phrases])
             words.update(p.split()[0].lower() for p in phrases)
-        self.prefilter = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-                                    + r")\b", re.IGNORECASE)
+        self.prefilter = re.compile(
+            r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.IGNORECASE
+        )
         dom = load_data("domains.yaml")
         self.domains = [(name, [p.lower() for p in phrases]) for name, phrases in dom["domains"].items()]
         self.domain_fallback = dom["fallback"]
@@ -167,8 +260,9 @@ class ClaimExtractor:
         candidates = [i for i, (s, e) in enumerate(sentences) if self.prefilter.search(text, s, e)]
         if not candidates:
             return []
-        docs = dict(zip(candidates, self.nlp.pipe(text[sentences[i][0]:sentences[i][1]] for i in candidates),
-                        strict=True))
+        docs = dict(
+            zip(candidates, self.nlp.pipe(text[sentences[i][0] : sentences[i][1]] for i in candidates), strict=True)
+        )
         claims: list[Claim] = []
         seen: set[tuple[Any, ...]] = set()
         for i in candidates:
@@ -208,10 +302,13 @@ class ClaimExtractor:
             e = ents[i]
             nxt = ents[i + 1] if i + 1 < len(ents) else None
             if e.label_ == "FIRM" and nxt is not None and nxt.label_ == "MODEL":
-                gap = doc[e.end:nxt.start].text.strip().lower()
+                gap = doc[e.end : nxt.start].text.strip().lower()
                 if gap in ("", "'s", "’s", "s'"):
-                    out.append(Mention(doc[e.start:nxt.end].text, e.kb_id_, nxt.text, None, e.start, nxt.end,
-                                       bool(nxt.kb_id_)))
+                    out.append(
+                        Mention(
+                            doc[e.start : nxt.end].text, e.kb_id_, nxt.text, None, e.start, nxt.end, bool(nxt.kb_id_)
+                        )
+                    )
                     i += 2
                     continue
             if e.label_ == "FIRM":
@@ -252,7 +349,7 @@ class ClaimExtractor:
         group = [mentions[k]]
         j = k
         while j > 0:
-            between = [t.lower_ for t in doc[mentions[j - 1].end:mentions[j].start]]
+            between = [t.lower_ for t in doc[mentions[j - 1].end : mentions[j].start]]
             joined = bool(between) and all(w in LIST_GLUE for w in between)
             has_conj = any(w in CONJUNCTIONS for w in between)
             if joined and (has_conj or len(group) > 1):
@@ -266,9 +363,12 @@ class ClaimExtractor:
         group = [mentions[k]]
         j = k
         while j + 1 < len(mentions):
-            between = [t.lower_ for t in doc[mentions[j].end:mentions[j + 1].start]]
-            if between and all(w in LIST_GLUE for w in between) and ("and" in between or "or" in between
-                                                                    or "," in between):
+            between = [t.lower_ for t in doc[mentions[j].end : mentions[j + 1].start]]
+            if (
+                between
+                and all(w in LIST_GLUE for w in between)
+                and ("and" in between or "or" in between or "," in between)
+            ):
                 group.append(mentions[j + 1])
                 j += 1
             else:
@@ -278,7 +378,7 @@ class ClaimExtractor:
     @staticmethod
     def _in_attribution(doc: Doc, m: Mention) -> bool:
         """True for a mention inside "according to ...," or "testing by ... found": a claimant, not a side."""
-        toks = [t.lower_ for t in doc[max(0, m.start - 8):m.start]]
+        toks = [t.lower_ for t in doc[max(0, m.start - 8) : m.start]]
         for k in range(len(toks) - 1, -1, -1):
             if toks[k] in (",", ";", "that"):
                 return False
@@ -295,8 +395,9 @@ class ClaimExtractor:
                 return name
         return self.domain_fallback
 
-    def _claimant(self, doc: Doc, mentions: list[Mention], cue: Span, subj_orgs: set[str | None],
-                  context: list[Mention]) -> tuple[str, str | None]:
+    def _claimant(
+        self, doc: Doc, mentions: list[Mention], cue: Span, subj_orgs: set[str | None], context: list[Mention]
+    ) -> tuple[str, str | None]:
         """Who asserts the claim: the subject's own firm (self), a named/unnamed third party, or the outlet."""
         toks = [t.lower_ for t in doc]
         # "according to X"
@@ -318,15 +419,15 @@ class ClaimExtractor:
                 if m.org in subj_orgs or m.org is None and m.group:
                     return ("self", m.org) if m.org else ("outlet", None)
                 return "third_party", m.org
-            window = toks[max(0, i - 3):i]
+            window = toks[max(0, i - 3) : i]
             if any(w in COMPANY_REFS for w in window) and ("the" in window or "company" in window):
                 ref = context[-1].org if context else None
                 if ref is None or ref in subj_orgs:
                     return "self", ref
                 return "third_party", ref
-            if any(w in POSSESSIVE_PRONOUNS or w == "they" or w == "it" for w in toks[max(0, i - 6):i]):
+            if any(w in POSSESSIVE_PRONOUNS or w == "they" or w == "it" for w in toks[max(0, i - 6) : i]):
                 return "self", next(iter(o for o in subj_orgs if o), None)
-            if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4):i]):
+            if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4) : i]):
                 return "third_party", None
         # self-description after the cue: "..., the company said" / "Moonshot said."
         for i in range(cue.end, len(toks)):
@@ -336,12 +437,12 @@ class ClaimExtractor:
                     return "third_party", speaker[-1].org
                 if speaker and speaker[-1].org in subj_orgs:
                     return "self", speaker[-1].org
-                window = toks[max(0, i - 3):i]
+                window = toks[max(0, i - 3) : i]
                 if any(w in COMPANY_REFS for w in window):
                     return "self", next(iter(o for o in subj_orgs if o), None)
-                if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4):i]):
+                if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4) : i]):
                     return "third_party", None
-        if any(w in THIRD_PARTY_WORDS for w in toks[:cue.start]):
+        if any(w in THIRD_PARTY_WORDS for w in toks[: cue.start]):
             return "third_party", None
         return "outlet", None
 
@@ -360,13 +461,14 @@ class ClaimExtractor:
             next_start = cues[n + 1].start if n + 1 < len(cues) else len(doc)
             before_tok = doc[cue.start - 1].lower_ if cue.start else ""
             passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
-            left = [m for m in mentions if m.end <= cue.start and m.start >= prev_end
-                    and not self._in_attribution(doc, m)]
+            left = [
+                m for m in mentions if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)
+            ]
             right = [m for m in mentions if m.start >= cue.end and m.end <= next_start]
             subjects = self._reference(doc, cue.start, mentions, context)
             if subjects and left and left[-1].end > cue.start - 5 and left[-1].org:
                 last = left[-1]
-                gap_tokens = {t.lower_ for t in doc[last.end:cue.start]}
+                gap_tokens = {t.lower_ for t in doc[last.end : cue.start]}
                 if not gap_tokens & POSSESSIVE_PRONOUNS:
                     subjects = []
             if not subjects:
@@ -377,9 +479,9 @@ class ClaimExtractor:
             if not right:
                 continue
             objects = self._forward_list(doc, right, 0)
-            if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8):cue.start]):
+            if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
                 continue
-            window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window):cue.start]]
+            window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window) : cue.start]]
             negated = any(w in self.negations for w in window)
             if passive:
                 subjects, objects = objects, subjects
@@ -395,13 +497,28 @@ class ClaimExtractor:
                         continue
                     if s.group and o.group:
                         continue
-                    out.append(Claim(
-                        article_id=article_id, subject=s.text, subject_org=s.org, subject_model=s.model,
-                        relation=relation, object=o.text, object_org=o.org, object_model=o.model, domain=domain,
-                        claimant=claimant, claimant_name=claimant_name, negated=negated, hedged=hedged,
-                        sentence=text, start_char=offset, end_char=offset + len(text),
-                        subject_group=s.group, object_group=o.group,
-                    ))
+                    out.append(
+                        Claim(
+                            article_id=article_id,
+                            subject=s.text,
+                            subject_org=s.org,
+                            subject_model=s.model,
+                            relation=relation,
+                            object=o.text,
+                            object_org=o.org,
+                            object_model=o.model,
+                            domain=domain,
+                            claimant=claimant,
+                            claimant_name=claimant_name,
+                            negated=negated,
+                            hedged=hedged,
+                            sentence=text,
+                            start_char=offset,
+                            end_char=offset + len(text),
+                            subject_group=s.group,
+                            object_group=o.group,
+                        )
+                    )
         return out
 
 

@@ -115,10 +115,12 @@ def _link_text_share(tree: lxml.html.HtmlElement) -> float:
     return linked / total
 
 
-_PUBLISHED_XPATHS = ("//meta[@property='article:published_time']/@content",
-                     "//meta[@name='article:published_time']/@content",
-                     "//meta[@itemprop='datePublished']/@content",
-                     "//time[@itemprop='datePublished']/@datetime")
+_PUBLISHED_XPATHS = (
+    "//meta[@property='article:published_time']/@content",
+    "//meta[@name='article:published_time']/@content",
+    "//meta[@itemprop='datePublished']/@content",
+    "//time[@itemprop='datePublished']/@datetime",
+)
 _LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 
@@ -170,16 +172,23 @@ def clean_html(body: bytes | str, url: str | None = None, content_type: str | No
     except (lxml.etree.ParserError, ValueError):
         return CleanedPage(False, "unparsable_html")
     canonical, is_amp, declared_lang = _head_info(tree, url)
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False, deduplicate=True)
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=True
+    )
     meta: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     text = (meta.get("text") or "").strip()
     title = meta.get("title")
     page = CleanedPage(
-        is_article=False, reason="", title=title, author=meta.get("author"),
+        is_article=False,
+        reason="",
+        title=title,
+        author=meta.get("author"),
         date=published_timestamp(tree) or meta.get("date"),
-        sitename=meta.get("sitename"), language=detect_language(text, declared_lang), text=text,
-        canonical_url=canonical, is_amp=is_amp,
+        sitename=meta.get("sitename"),
+        language=detect_language(text, declared_lang),
+        text=text,
+        canonical_url=canonical,
+        is_amp=is_amp,
         is_syndicated=_contains_any(text[-1500:] + " " + text[:600], markers["syndication"]),
     )
     head = " ".join(filter(None, [title, tree.findtext(".//title"), tree.findtext(".//h1")]))

@@ -34,7 +34,7 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
     words = normalize_for_hash(strip_syndication_notes(text)).split()
     if len(words) < k:
         return {" ".join(words)}
-    return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
+    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -47,8 +47,11 @@ def _title_key(title: str | None) -> str:
 
 
 def keeper_rank(a: ArticleKey) -> tuple[object, ...]:
-    """Lower ranks are kept: the original (not AMP, not a syndicated copy, at its own canonical URL),
-    then the earliest published, then the earliest fetched, then the URL for a stable tie-break."""
+    """Rank copies of one article; the lowest rank is kept.
+
+    The original (not AMP, not a syndicated copy, at its own canonical URL) first, then the earliest
+    published, then the earliest fetched, then the URL for a stable tie-break.
+    """
     published = a.published_at.timestamp() if a.published_at else float("inf")
     return (a.is_amp, a.is_syndicated, a.url != a.canonical_url, published, a.fetched_at.timestamp(), a.url)
 
@@ -93,9 +96,11 @@ def assign_duplicates(articles: Iterable[ArticleKey]) -> dict[str, tuple[str | N
             continue
         sh = {a.article_id: shingles(a.text) for a in group}
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if find(a.article_id) != find(b.article_id) and jaccard(sh[a.article_id], sh[b.article_id]) >= \
-                        NEAR_DUPLICATE_JACCARD:
+            for b in group[i + 1 :]:
+                if (
+                    find(a.article_id) != find(b.article_id)
+                    and jaccard(sh[a.article_id], sh[b.article_id]) >= NEAR_DUPLICATE_JACCARD
+                ):
                     union(a.article_id, b.article_id, "near_duplicate")
     groups: dict[str, list[ArticleKey]] = {}
     for a in items:

@@ -11,8 +11,8 @@ from ``extractors/data/firms.yaml``, ``models.yaml`` and ``groups.yaml``. Entiti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import spacy
@@ -25,9 +25,33 @@ from extractors.vocab import load_data
 
 VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4})$"
 UNKNOWN_VERSION_RE = r"^(?:[A-Z]\d+(?:\.\d+)*|\d+\.\d+[a-z]?)$"
-NOT_MODEL_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December", "Section", "Article", "Chapter", "Table", "Figure",
-                   "Version", "Level", "Phase", "Round", "Series", "Windows", "Python", "Level", "Covid"}
+NOT_MODEL_WORDS = {
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Section",
+    "Article",
+    "Chapter",
+    "Table",
+    "Figure",
+    "Version",
+    "Level",
+    "Phase",
+    "Round",
+    "Series",
+    "Windows",
+    "Python",
+    "Covid",
+}
 
 
 class GazetteerRuler:
@@ -45,9 +69,14 @@ class GazetteerRuler:
         self.families: dict[str, dict[str, Any]] = {}
         self.initialized = False
 
-    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, nlp: Language | None = None,
-                   firms: dict[str, Any] | None = None, models: dict[str, Any] | None = None,
-                   groups: dict[str, Any] | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        nlp: Language | None = None,
+        firms: dict[str, Any] | None = None,
+        models: dict[str, Any] | None = None,
+        groups: dict[str, Any] | None = None,
+    ) -> None:
         """Build all patterns from the data files (or from the given data, for tests)."""
         firms = firms or load_data("firms.yaml")
         models = models or load_data("models.yaml")
@@ -88,19 +117,35 @@ class GazetteerRuler:
                         [head, tier_star, hy, ver, hy, ver, hy, ver, tier_star],
                     ]
             self.model_matcher.add(key, pats)
-        self.model_matcher.add("MODEL::::", [[
-            {"IS_TITLE": True, "ORTH": {"NOT_IN": sorted(NOT_MODEL_WORDS)}, "IS_SENT_START": False},
-            hy, {"TEXT": {"REGEX": UNKNOWN_VERSION_RE}},
-        ], [{"ORTH": {"REGEX": r"^[A-Z][a-z]+[A-Z]?[a-z]*-\d+(?:\.\d+)*[a-z]?$"}, "IS_SENT_START": False}]])
+        self.model_matcher.add(
+            "MODEL::::",
+            [
+                [
+                    {"IS_TITLE": True, "ORTH": {"NOT_IN": sorted(NOT_MODEL_WORDS)}, "IS_SENT_START": False},
+                    hy,
+                    {"TEXT": {"REGEX": UNKNOWN_VERSION_RE}},
+                ],
+                [{"ORTH": {"REGEX": r"^[A-Z][a-z]+[A-Z]?[a-z]*-\d+(?:\.\d+)*[a-z]?$"}, "IS_SENT_START": False}],
+            ],
+        )
         places = [p.lower() for p in groups["places"]]
         heads = [h.lower() for h in groups["heads"]]
-        self.group_matcher.add("GROUP", [[
-            {"LOWER": {"IN": ["a", "an", "the", "some", "several", "two", "three", "other"]}, "OP": "?"},
-            {"LOWER": {"IN": places}, "OP": "+"},
-            {"LOWER": {"IN": ["ai", "artificial", "intelligence", "language", "large", "security", "cybersecurity"]},
-             "OP": "*"},
-            {"LOWER": {"IN": heads}},
-        ]])
+        self.group_matcher.add(
+            "GROUP",
+            [
+                [
+                    {"LOWER": {"IN": ["a", "an", "the", "some", "several", "two", "three", "other"]}, "OP": "?"},
+                    {"LOWER": {"IN": places}, "OP": "+"},
+                    {
+                        "LOWER": {
+                            "IN": ["ai", "artificial", "intelligence", "language", "large", "security", "cybersecurity"]
+                        },
+                        "OP": "*",
+                    },
+                    {"LOWER": {"IN": heads}},
+                ]
+            ],
+        )
         self.initialized = True
 
     def __call__(self, doc: Doc) -> Doc:
@@ -119,7 +164,7 @@ class GazetteerRuler:
         for _match_id, start, end in self.group_matcher(doc):
             spans.append(Span(doc, start, end, label="GROUP"))
         # Prefer gazetteer models over the generic pattern when both cover the same tokens.
-        spans.sort(key=lambda s: (s.label_ == "MODEL" and not s.kb_id_))
+        spans.sort(key=lambda s: s.label_ == "MODEL" and not s.kb_id_)
         doc.ents = filter_spans(spans)
         return doc
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_data(name: str) -> Any:
     """Parse ``extractors/data/<name>`` (YAML) once per process."""
     text = resources.files("extractors.data").joinpath(name).read_text(encoding="utf-8")

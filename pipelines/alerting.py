@@ -9,7 +9,7 @@ RELATION_WORDS = {"parity": "matches", "surpass": "beats", "trail": "trails", "a
 
 
 def side(org: str | None, model: str | None, group: str | None) -> str:
-    """"Firm / Model", the firm alone, or the unnamed group label."""
+    """Name one side of a claim: "Firm / Model", the firm alone, or the unnamed group label."""
     if org and model:
         return f"{org} / {model}"
     return org or model or (group or "an unnamed party")
@@ -17,27 +17,40 @@ def side(org: str | None, model: str | None, group: str | None) -> str:
 
 def alert_payload(d: dict[str, Any]) -> dict[str, Any]:
     """JSON payload of one alert; ``alert_id`` doubles as the receiver's idempotency key."""
+
     def iso(v: Any) -> Any:
         return v.isoformat() if isinstance(v, datetime) else v
 
     return {
-        "alert_id": d["alert_id"], "idempotency_key": d["alert_id"], "claim_id": d["claim_id"],
+        "alert_id": d["alert_id"],
+        "idempotency_key": d["alert_id"],
+        "claim_id": d["claim_id"],
         "subject": side(d["subject_org"], d["subject_model"], d["subject_group"]),
-        "subject_org": d["subject_org"], "subject_model": d["subject_model"], "relation": d["relation"],
+        "subject_org": d["subject_org"],
+        "subject_model": d["subject_model"],
+        "relation": d["relation"],
         "object": side(d["object_org"], d["object_model"], d["object_group"]),
-        "object_org": d["object_org"], "object_model": d["object_model"], "domain": d["domain"],
-        "claimant": d.get("claimant"), "claimant_name": d.get("claimant_name"), "hedged": d.get("hedged"),
-        "first_seen_at": iso(d["first_seen_at"]), "first_source": d.get("first_source"),
-        "first_url": d.get("first_url"), "evidence": d.get("sentence"),
-        "mention_count": d.get("mention_count"), "source_count": d.get("source_count"),
+        "object_org": d["object_org"],
+        "object_model": d["object_model"],
+        "domain": d["domain"],
+        "claimant": d.get("claimant"),
+        "claimant_name": d.get("claimant_name"),
+        "hedged": d.get("hedged"),
+        "first_seen_at": iso(d["first_seen_at"]),
+        "first_source": d.get("first_source"),
+        "first_url": d.get("first_url"),
+        "evidence": d.get("sentence"),
+        "mention_count": d.get("mention_count"),
+        "source_count": d.get("source_count"),
     }
 
 
 def format_alert(d: dict[str, Any]) -> str:
     """A few readable lines for a person: who claims what, on whose word, where it was first seen."""
     p = alert_payload(d)
-    who = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}.get(p["claimant"] or "",
-                                                                                              "unknown")
+    who = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}.get(
+        p["claimant"] or "", "unknown"
+    )
     if p["claimant_name"] and p["claimant"] != "outlet":
         who = f"{p['claimant_name']} ({who})"
     first = p["first_seen_at"][:10] if isinstance(p["first_seen_at"], str) else p["first_seen_at"]
@@ -46,6 +59,6 @@ def format_alert(d: dict[str, Any]) -> str:
         f"{p['object']} on {p['domain']}",
         f"    asserted by: {who}{', hedged' if p['hedged'] else ''}",
         f"    first reported: {p['first_source']} on {first}: {p['first_url']}",
-        f"    evidence: \"{p['evidence']}\"",
+        f'    evidence: "{p["evidence"]}"',
     ]
     return "\n".join(lines)

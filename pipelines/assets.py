@@ -4,7 +4,6 @@ Each asset is thin: it reads from the warehouse, calls a pure function, writes i
 returns row counts as metadata.
 """
 
-
 import dagster as dg
 
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
@@ -15,10 +14,14 @@ GROUP = "claimwatch"
 CLEAN_BATCH = 500
 
 
-@dg.asset(group_name=GROUP, description="Responses landed by the Scrapy crawl of every configured source, "
-          "with every fetch outcome (including failures) in fetch_log.")
-def raw_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-              crawler: CrawlerResource) -> dg.MaterializeResult:
+@dg.asset(
+    group_name=GROUP,
+    description="Responses landed by the Scrapy crawl of every configured source, "
+    "with every fetch outcome (including failures) in fetch_log.",
+)
+def raw_pages(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, crawler: CrawlerResource
+) -> dg.MaterializeResult:
     """Crawl the sources in a child process and land what it fetched."""
     with warehouse.get_connection() as con:
         skip = load.known_urls(con)
@@ -26,17 +29,30 @@ def raw_pages(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     fetches = list(result.fetches)
     if result.exit_code != 0:
         context.log.error(f"crawler exited with {result.exit_code}: {result.stderr_tail[-1000:]}")
-        fetches.append({"url": crawler.sources_file, "source": "(crawler)", "role": "crawl", "status": None,
-                        "error": "crawler_crashed", "detail": result.stderr_tail[-1000:],
-                        "fetched_at": load.utcnow().isoformat()})
+        fetches.append(
+            {
+                "url": crawler.sources_file,
+                "source": "(crawler)",
+                "role": "crawl",
+                "status": None,
+                "error": "crawler_crashed",
+                "detail": result.stderr_tail[-1000:],
+                "fetched_at": load.utcnow().isoformat(),
+            }
+        )
     with warehouse.get_connection() as con:
-        counts = load.load_crawl(con, context.run_id, result.pages, fetches)
-    return dg.MaterializeResult(metadata={**counts, "skipped_known_urls": len(skip),
-                                          "crawler_exit_code": result.exit_code})
+        counts = load.load_crawl(con, context.run.run_id, result.pages, fetches)
+    return dg.MaterializeResult(
+        metadata={**counts, "skipped_known_urls": len(skip), "crawler_exit_code": result.exit_code}
+    )
 
 
-@dg.asset(group_name=GROUP, deps=[raw_pages], description="Cleaned news articles (trafilatura), one row per "
-          "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of.")
+@dg.asset(
+    group_name=GROUP,
+    deps=[raw_pages],
+    description="Cleaned news articles (trafilatura), one row per "
+    "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of.",
+)
 def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Clean every landed page not judged yet; load articles with duplicate detection."""
     totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0}
@@ -52,8 +68,12 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=totals)
 
 
-@dg.asset(group_name=GROUP, deps=[articles], description="Claim evidence: one row per claim found in a kept "
-          "article, with sentence, offsets, claimant and hedging.")
+@dg.asset(
+    group_name=GROUP,
+    deps=[articles],
+    description="Claim evidence: one row per claim found in a kept "
+    "article, with sentence, offsets, claimant and hedging.",
+)
 def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Run the claim rules on kept articles not yet extracted with the current rules version."""
     version = extractor_version()
@@ -65,31 +85,54 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         ok_ids = [a["article_id"] for a in todo if a["article_id"] not in errors]
         counts = load.load_mentions(con, ok_ids, mentions, version)
         if errors:
-            load.insert_rows(con, "article_extractions", [
-                {"article_id": a, "extractor_version": version, "mention_count": 0, "error": e,
-                 "extracted_at": load.utcnow()} for a, e in errors.items()],
-                ["article_id", "extractor_version", "mention_count", "error", "extracted_at"], or_ignore=True)
+            load.insert_rows(
+                con,
+                "article_extractions",
+                [
+                    {
+                        "article_id": a,
+                        "extractor_version": version,
+                        "mention_count": 0,
+                        "error": e,
+                        "extracted_at": load.utcnow(),
+                    }
+                    for a, e in errors.items()
+                ],
+                ["article_id", "extractor_version", "mention_count", "error", "extracted_at"],
+                or_ignore=True,
+            )
         total = load.count(con, "claim_mentions")
-    return dg.MaterializeResult(metadata={**counts, "extraction_errors": len(errors), "mentions_total": total,
-                                          "extractor_version": version})
+    return dg.MaterializeResult(
+        metadata={**counts, "extraction_errors": len(errors), "mentions_total": total, "extractor_version": version}
+    )
 
 
-@dg.asset(group_name=GROUP, deps=[claim_mentions], description="Deduplicated claims: one row per claim key with "
-          "first/last seen, mention and source counts (duplicates never counted twice).")
+@dg.asset(
+    group_name=GROUP,
+    deps=[claim_mentions],
+    description="Deduplicated claims: one row per claim key with "
+    "first/last seen, mention and source counts (duplicates never counted twice).",
+)
 def claims(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Rebuild claim rows from mentions in kept articles."""
     with warehouse.get_connection() as con:
         counts = load.refresh_claims(con)
         preview = con.execute(
             "SELECT coalesce(subject_org, subject_group), relation, coalesce(object_org, object_group), domain, "
-            "mention_count FROM claims ORDER BY first_seen_at DESC LIMIT 10").fetchall()
+            "mention_count FROM claims ORDER BY first_seen_at DESC LIMIT 10"
+        ).fetchall()
     table = "| subject | relation | object | domain | mentions |\n|---|---|---|---|---|\n" + "\n".join(
-        f"| {s} | {r} | {o} | {d} | {n} |" for s, r, o, d, n in preview)
+        f"| {s} | {r} | {o} | {d} | {n} |" for s, r, o, d, n in preview
+    )
     return dg.MaterializeResult(metadata={**counts, "latest_claims": dg.MetadataValue.md(table)})
 
 
-@dg.asset(group_name=GROUP, deps=[claims], description="One pending alert per new non-negated parity/surpass "
-          "claim (outbox rows); never a second alert for the same claim and relation.")
+@dg.asset(
+    group_name=GROUP,
+    deps=[claims],
+    description="One pending alert per new non-negated parity/surpass "
+    "claim (outbox rows); never a second alert for the same claim and relation.",
+)
 def alerts(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Create pending alerts for new parity/surpass claims."""
     with warehouse.get_connection() as con:
@@ -97,8 +140,9 @@ def alerts(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=counts)
 
 
-def deliver_pending(warehouse: WarehouseResource, notifier: NotifierResource, max_attempts: int = 5,
-                    log: object | None = None) -> dict[str, int]:
+def deliver_pending(
+    warehouse: WarehouseResource, notifier: NotifierResource, max_attempts: int = 5, log: object | None = None
+) -> dict[str, int]:
     """Send every pending (or failed, under ``max_attempts``) alert and record the outcome of each."""
     sent = failed = 0
     with warehouse.get_connection() as con:
@@ -117,10 +161,14 @@ def deliver_pending(warehouse: WarehouseResource, notifier: NotifierResource, ma
     return {"delivered": sent, "failed": failed}
 
 
-@dg.asset(group_name=GROUP, deps=[alerts], description="Delivery of pending alerts through the notifier; "
-          "each alert is marked delivered once sent.")
-def alert_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                     notifier: NotifierResource) -> dg.MaterializeResult:
+@dg.asset(
+    group_name=GROUP,
+    deps=[alerts],
+    description="Delivery of pending alerts through the notifier; each alert is marked delivered once sent.",
+)
+def alert_deliveries(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
+) -> dg.MaterializeResult:
     """Deliver pending alerts."""
     return dg.MaterializeResult(metadata=deliver_pending(warehouse, notifier, log=context.log))
 

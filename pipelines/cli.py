@@ -38,8 +38,14 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--sources", "sources_file", default="sources.yaml", show_default=True,
-              type=click.Path(dir_okay=False), help="Sources file (YAML).")
+@click.option(
+    "--sources",
+    "sources_file",
+    default="sources.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Sources file (YAML).",
+)
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
 @click.option("--verbose", is_flag=True, help="Show Dagster's own log lines.")
@@ -64,12 +70,21 @@ def demo_sources(base_url: str) -> dict[str, Any]:
     """Sources for the bundled sample site served at ``base_url``."""
     sources: list[dict[str, Any]] = [{"name": o, "feed": f"{base_url}/{o}/feed.xml"} for o in SAMPLE_OUTLETS]
     sources.append({"name": "daily-ledger-sitemap", "sitemap": f"{base_url}/daily-ledger/sitemap.xml"})
-    sources.append({"name": "orbit-tech-pages", "urls": [f"{base_url}/orbit-tech/tag/ai.html",
-                                                         f"{base_url}/orbit-tech/missing-story.html",
-                                                         f"{base_url}/orbit-tech/no-such-page.html"]})
-    return {"allow_private_networks": True,
-            "crawl": {"autothrottle_start_delay": 0.0, "download_delay": 0.0, "download_timeout": 10},
-            "sources": sources}
+    sources.append(
+        {
+            "name": "orbit-tech-pages",
+            "urls": [
+                f"{base_url}/orbit-tech/tag/ai.html",
+                f"{base_url}/orbit-tech/missing-story.html",
+                f"{base_url}/orbit-tech/no-such-page.html",
+            ],
+        }
+    )
+    return {
+        "allow_private_networks": True,
+        "crawl": {"autothrottle_start_delay": 0.0, "download_delay": 0.0, "download_timeout": 10},
+        "sources": sources,
+    }
 
 
 @main.command()
@@ -111,10 +126,22 @@ def _read_jsonl(fh: IO[str]) -> Iterator[dict[str, Any]]:
 
 
 @main.command()
-@click.option("--input", "input_file", default="-", show_default=True, type=click.File("r", encoding="utf-8"),
-              help="JSONL of {id, text[, title, url, published]}; - for stdin.")
-@click.option("--output", "output_file", default="-", show_default=True, type=click.File("w", encoding="utf-8"),
-              help="JSONL of claims; - for stdout.")
+@click.option(
+    "--input",
+    "input_file",
+    default="-",
+    show_default=True,
+    type=click.File("r", encoding="utf-8"),
+    help="JSONL of {id, text[, title, url, published]}; - for stdin.",
+)
+@click.option(
+    "--output",
+    "output_file",
+    default="-",
+    show_default=True,
+    type=click.File("w", encoding="utf-8"),
+    help="JSONL of claims; - for stdout.",
+)
 def extract(input_file: IO[str], output_file: IO[str]) -> None:
     """Extract claims from articles given as JSON lines; one claim per output line."""
     from extractors.claims import default_extractor
@@ -158,8 +185,12 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
 
 @main.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
-@click.option("--new", "only_new", is_flag=True, help="Only claims whose alert has not been delivered yet, "
-              "or that were first seen in the last 24 hours.")
+@click.option(
+    "--new",
+    "only_new",
+    is_flag=True,
+    help="Only claims whose alert has not been delivered yet, or that were first seen in the last 24 hours.",
+)
 @click.option("--relation", type=click.Choice(["parity", "surpass", "trail", "approach"]), help="Only this relation.")
 @click.option("--org", help="Only claims with this firm on either side (canonical name, case-insensitive).")
 @click.option("--since", help="Only claims first seen on or after this date (YYYY-MM-DD).")

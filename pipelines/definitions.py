@@ -9,14 +9,17 @@ from pipelines.jobs import crawl_job, deliver_alerts_job, hourly_crawl_schedule,
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 
 
-def build_resources(db_path: str | None = None, sources_file: str | None = None, alerts_file: str | None = None,
-                    echo_alerts: bool = True) -> dict[str, dg.ConfigurableResource]:
+def build_resources(
+    db_path: str | None = None,
+    sources_file: str | None = None,
+    alerts_file: str | None = None,
+    echo_alerts: bool = True,
+) -> dict[str, dg.ConfigurableResource]:
     """Resources for the asset graph; unset values come from environment variables (read at run time)."""
     return {
         "warehouse": WarehouseResource(db_path=db_path or dg.EnvVar("CLAIMWATCH_DB")),
         "crawler": CrawlerResource(sources_file=sources_file or dg.EnvVar("CLAIMWATCH_SOURCES")),
-        "notifier": NotifierResource(alerts_file=alerts_file or dg.EnvVar("CLAIMWATCH_ALERTS_FILE"),
-                                     echo=echo_alerts),
+        "notifier": NotifierResource(alerts_file=alerts_file or dg.EnvVar("CLAIMWATCH_ALERTS_FILE"), echo=echo_alerts),
     }
 
 

@@ -1,33 +1,47 @@
 """Jobs, the hourly crawl schedule and the pending-alert sensor."""
 
-
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, alert_deliveries
 from pipelines.resources import WarehouseResource
 from warehouse.db import WarehouseBusyError
 
-crawl_job = dg.define_asset_job("crawl_job", selection=dg.AssetSelection.assets(*ALL_ASSETS),
-                                description="Crawl every source, clean, extract, load claims and send alerts.")
-deliver_alerts_job = dg.define_asset_job("deliver_alerts_job", selection=dg.AssetSelection.assets(alert_deliveries),
-                                         description="Retry delivery of alerts still pending or failed.")
+crawl_job = dg.define_asset_job(
+    "crawl_job",
+    selection=dg.AssetSelection.assets(*ALL_ASSETS),
+    description="Crawl every source, clean, extract, load claims and send alerts.",
+)
+deliver_alerts_job = dg.define_asset_job(
+    "deliver_alerts_job",
+    selection=dg.AssetSelection.assets(alert_deliveries),
+    description="Retry delivery of alerts still pending or failed.",
+)
 
 hourly_crawl_schedule = dg.ScheduleDefinition(
-    name="hourly_crawl", job=crawl_job, cron_schedule="0 * * * *",
+    name="hourly_crawl",
+    job=crawl_job,
+    cron_schedule="0 * * * *",
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Run the whole pipeline at the top of every hour.",
 )
 
 
-@dg.sensor(job=deliver_alerts_job, minimum_interval_seconds=60, description="Starts a delivery run when "
-           "alerts are waiting (pending, or failed with attempts left); the cursor is the newest alert seen.")
-def pending_alerts_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource
-                          ) -> dg.SensorResult | dg.SkipReason:
+@dg.sensor(
+    job=deliver_alerts_job,
+    minimum_interval_seconds=60,
+    description="Starts a delivery run when "
+    "alerts are waiting (pending, or failed with attempts left); the cursor is the newest alert seen.",
+)
+def pending_alerts_sensor(
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+) -> dg.SensorResult | dg.SkipReason:
     """Request one delivery run per new batch of waiting alerts."""
     try:
         with warehouse.get_connection(read_only=True) as con:
-            row = con.execute("SELECT count(*), max(created_at)::VARCHAR, sum(attempts) FROM alerts "
-                              "WHERE status IN ('pending', 'failed') AND attempts < 5").fetchall()[0]
+            row = con.execute(
+                "SELECT count(*), max(created_at)::VARCHAR, sum(attempts) FROM alerts "
+                "WHERE status IN ('pending', 'failed') AND attempts < 5"
+            ).fetchall()[0]
     except FileNotFoundError:
         return dg.SkipReason("no warehouse yet")
     except WarehouseBusyError:

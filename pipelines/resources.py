@@ -1,6 +1,5 @@
 """Dagster resources: every side effect (DuckDB, crawling, notifications) sits behind one of these."""
 
-
 import json
 import sys
 from collections.abc import Iterator

@@ -59,18 +59,29 @@ def summarize(db_path: str, run_id: str, success: bool) -> RunSummary:
         q = lambda sql: scalar(con, sql, [run_id])  # noqa: E731
         s.pages_fetched = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND role = 'page' AND error IS NULL")
         s.pages_skipped_known = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND error = 'already_stored'")
-        rows = con.execute("SELECT error, count(*) FROM fetch_log WHERE run_id = ? AND error IS NOT NULL "
-                           "AND error <> 'already_stored' GROUP BY error", [run_id]).fetchall()
+        rows = con.execute(
+            "SELECT error, count(*) FROM fetch_log WHERE run_id = ? AND error IS NOT NULL "
+            "AND error <> 'already_stored' GROUP BY error",
+            [run_id],
+        ).fetchall()
         s.failures_by_reason = {e: n for e, n in rows}
         s.fetch_failures = sum(s.failures_by_reason.values())
-        s.not_articles = q("SELECT count(*) FROM page_verdicts v JOIN raw_pages r USING (page_id) "
-                           "WHERE r.run_id = ? AND NOT v.is_article")
-        s.articles_kept = q("SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
-                            "WHERE r.run_id = ? AND a.duplicate_of IS NULL")
-        s.duplicates = q("SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
-                         "WHERE r.run_id = ? AND a.duplicate_of IS NOT NULL")
-        s.mentions_new = q("SELECT count(*) FROM claim_mentions m JOIN articles a USING (article_id) "
-                           "JOIN raw_pages r USING (page_id) WHERE r.run_id = ?")
+        s.not_articles = q(
+            "SELECT count(*) FROM page_verdicts v JOIN raw_pages r USING (page_id) "
+            "WHERE r.run_id = ? AND NOT v.is_article"
+        )
+        s.articles_kept = q(
+            "SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
+            "WHERE r.run_id = ? AND a.duplicate_of IS NULL"
+        )
+        s.duplicates = q(
+            "SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
+            "WHERE r.run_id = ? AND a.duplicate_of IS NOT NULL"
+        )
+        s.mentions_new = q(
+            "SELECT count(*) FROM claim_mentions m JOIN articles a USING (article_id) "
+            "JOIN raw_pages r USING (page_id) WHERE r.run_id = ?"
+        )
         s.claims_total = scalar(con, "SELECT count(*) FROM claims")
         started = scalar(con, "SELECT min(fetched_at) FROM fetch_log WHERE run_id = ?", [run_id])
         if started is not None:
@@ -80,9 +91,14 @@ def summarize(db_path: str, run_id: str, success: bool) -> RunSummary:
     return s
 
 
-def run_pipeline(sources_file: str | Path, db_path: str | Path, alerts_file: str | Path = "alerts.jsonl",
-                 echo_alerts: bool = False, instance: dg.DagsterInstance | None = None,
-                 quiet: bool = True) -> RunSummary:
+def run_pipeline(
+    sources_file: str | Path,
+    db_path: str | Path,
+    alerts_file: str | Path = "alerts.jsonl",
+    echo_alerts: bool = False,
+    instance: dg.DagsterInstance | None = None,
+    quiet: bool = True,
+) -> RunSummary:
     """Materialize every asset once against ``sources_file`` into ``db_path``; return the run's summary.
 
     Uses the Dagster instance in ``$DAGSTER_HOME`` when set (so CLI runs show in the UI), else an
@@ -90,8 +106,15 @@ def run_pipeline(sources_file: str | Path, db_path: str | Path, alerts_file: str
     """
     if instance is None and os.environ.get("DAGSTER_HOME"):
         instance = dg.DagsterInstance.get()
-    resources = build_resources(db_path=str(db_path), sources_file=str(sources_file), alerts_file=str(alerts_file),
-                                echo_alerts=echo_alerts)
-    result = dg.materialize(ALL_ASSETS, resources=resources, instance=instance, raise_on_error=False,
-                            run_config=QUIET_LOGGING if quiet else None, tags={"claimwatch/trigger": "cli"})
+    resources = build_resources(
+        db_path=str(db_path), sources_file=str(sources_file), alerts_file=str(alerts_file), echo_alerts=echo_alerts
+    )
+    result = dg.materialize(
+        ALL_ASSETS,
+        resources=resources,
+        instance=instance,
+        raise_on_error=False,
+        run_config=QUIET_LOGGING if quiet else None,
+        tags={"claimwatch/trigger": "cli"},
+    )
     return summarize(str(db_path), result.run_id, result.success)

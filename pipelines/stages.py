@@ -51,27 +51,56 @@ def clean_pages(pages: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
         try:
             page = clean_html(bytes(body) if body is not None else b"", p["final_url"], p.get("content_type"))
         except Exception as exc:  # noqa: BLE001 - recorded as the page's verdict
-            verdicts.append({"page_id": p["page_id"], "url": p["url"], "source": p["source"], "is_article": False,
-                             "reason": f"cleaning_error:{type(exc).__name__}", "judged_at": now})
+            verdicts.append(
+                {
+                    "page_id": p["page_id"],
+                    "url": p["url"],
+                    "source": p["source"],
+                    "is_article": False,
+                    "reason": f"cleaning_error:{type(exc).__name__}",
+                    "judged_at": now,
+                }
+            )
             continue
-        verdicts.append({"page_id": p["page_id"], "url": p["url"], "source": p["source"],
-                         "is_article": page.is_article, "reason": page.reason, "judged_at": now})
+        verdicts.append(
+            {
+                "page_id": p["page_id"],
+                "url": p["url"],
+                "source": p["source"],
+                "is_article": page.is_article,
+                "reason": page.reason,
+                "judged_at": now,
+            }
+        )
         if not page.is_article:
             continue
         url = canonicalize_url(p["url"])
         canonical = canonicalize_url(page.canonical_url) if page.canonical_url else canonicalize_url(p["final_url"])
-        articles.append({
-            "article_id": sha1(url), "url": url, "canonical_url": canonical, "source": p["source"],
-            "title": page.title, "author": page.author, "published_at": _parse_date(page.date),
-            "fetched_at": p["fetched_at"], "language": page.language, "sitename": page.sitename,
-            "text": page.text, "content_hash": content_hash(page.text), "is_syndicated": page.is_syndicated,
-            "is_amp": page.is_amp, "page_id": p["page_id"],
-        })
+        articles.append(
+            {
+                "article_id": sha1(url),
+                "url": url,
+                "canonical_url": canonical,
+                "source": p["source"],
+                "title": page.title,
+                "author": page.author,
+                "published_at": _parse_date(page.date),
+                "fetched_at": p["fetched_at"],
+                "language": page.language,
+                "sitename": page.sitename,
+                "text": page.text,
+                "content_hash": content_hash(page.text),
+                "is_syndicated": page.is_syndicated,
+                "is_amp": page.is_amp,
+                "page_id": p["page_id"],
+            }
+        )
     return verdicts, articles
 
 
-def extract_mentions(articles: Sequence[dict[str, Any]], extractor: ClaimExtractor | None = None
-                     ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def extract_mentions(
+    articles: Sequence[dict[str, Any]], extractor: ClaimExtractor | None = None
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Run the claim rules on articles; return (mention rows, {article_id: error} for articles that raised)."""
     x = extractor or default_extractor()
     mentions: list[dict[str, Any]] = []

@@ -50,12 +50,16 @@ def chrome(outlet: dict, title: str, body: str, head_extra: str = "", html_attrs
     )
 
 
-def article_page(outlet: dict, art: dict, canonical: str, related: list[dict], amp: bool = False,
-                 note: str | None = None) -> str:
+def article_page(
+    outlet: dict, art: dict, canonical: str, related: list[dict], amp: bool = False, note: str | None = None
+) -> str:
     """Render one article page with metadata, JSON-LD and boilerplate around the story."""
     ld = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": art["title"],
-        "datePublished": art["published"], "author": {"@type": "Person", "name": art["author"]},
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": art["title"],
+        "datePublished": art["published"],
+        "author": {"@type": "Person", "name": art["author"]},
         "publisher": {"@type": "Organization", "name": outlet["name"]},
     }
     head = (
@@ -85,22 +89,28 @@ def rss(outlet: dict, items: list[tuple[str, str, str]]) -> str:
     """An RSS 2.0 feed of (url, title, published) items."""
     entries = "".join(
         f"<item><title>{html.escape(t)}</title><link>BASE_URL{u}</link><guid>BASE_URL{u}</guid>"
-        f"<pubDate>{p}</pubDate></item>" for u, t, p in items
+        f"<pubDate>{p}</pubDate></item>"
+        for u, t, p in items
     )
-    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{html.escape(outlet['name'])}"
-            f"</title><link>BASE_URL/{outlet['slug']}/</link><description>Latest stories</description>{entries}"
-            "</channel></rss>")
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{html.escape(outlet['name'])}"
+        f"</title><link>BASE_URL/{outlet['slug']}/</link><description>Latest stories</description>{entries}"
+        "</channel></rss>"
+    )
 
 
 def atom(outlet: dict, items: list[tuple[str, str, str]]) -> str:
     """An Atom 1.0 feed of (url, title, published) items."""
     entries = "".join(
         f"<entry><title>{html.escape(t)}</title><link href='BASE_URL{u}'/><id>BASE_URL{u}</id>"
-        f"<updated>{p}</updated></entry>" for u, t, p in items
+        f"<updated>{p}</updated></entry>"
+        for u, t, p in items
     )
-    return (f"<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
-            f"<title>{html.escape(outlet['name'])}</title><id>BASE_URL/{outlet['slug']}/</id>"
-            f"<updated>2026-09-10T12:00:00Z</updated>{entries}</feed>")
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+        f"<title>{html.escape(outlet['name'])}</title><id>BASE_URL/{outlet['slug']}/</id>"
+        f"<updated>2026-09-10T12:00:00Z</updated>{entries}</feed>"
+    )
 
 
 def news_sitemap(items: list[tuple[str, str, str]], name: str) -> str:
@@ -109,10 +119,13 @@ def news_sitemap(items: list[tuple[str, str, str]], name: str) -> str:
         f"<url><loc>BASE_URL{u}</loc><lastmod>{p}</lastmod><news:news><news:publication><news:name>"
         f"{html.escape(name)}</news:name><news:language>en</news:language></news:publication>"
         f"<news:publication_date>{p}</news:publication_date><news:title>{html.escape(t)}</news:title>"
-        "</news:news></url>" for u, t, p in items
+        "</news:news></url>"
+        for u, t, p in items
     )
-    return ("<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
-            f"xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'>{urls}</urlset>")
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
+        f"xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'>{urls}</urlset>"
+    )
 
 
 def build(out: Path) -> None:
@@ -155,13 +168,16 @@ def build(out: Path) -> None:
                     sm.append((article_path(slug, a, amp=True), a["title"], a["published"]))
             files[f"/{slug}/sitemap.xml"] = news_sitemap(sm, outlet["name"])
         links = "".join(f"<li><a href='BASE_URL{u}'>{html.escape(t)}</a></li>" for u, t, _ in items)
-        files[f"/{slug}/tag/ai.html"] = chrome(outlet, "Stories tagged AI",
-                                              f"<h1>Stories tagged AI</h1><ul>{links}</ul>")
+        files[f"/{slug}/tag/ai.html"] = chrome(
+            outlet, "Stories tagged AI", f"<h1>Stories tagged AI</h1><ul>{links}</ul>"
+        )
         files[f"/{slug}/index.html"] = chrome(outlet, "Home", f"<h1>Latest</h1><ul>{links}</ul>")
         files[f"/{slug}/missing-story.html"] = chrome(
-            outlet, "Page not found",
+            outlet,
+            "Page not found",
             "<h1>Sorry, we couldn't find that page</h1><p>The story you are looking for may have moved. "
-            "Try our search or go back to the homepage.</p>")
+            "Try our search or go back to the homepage.</p>",
+        )
     files["/robots.txt"] = "User-agent: *\nDisallow: /private/\n"
     for rel, text in files.items():
         p = out / rel.lstrip("/")

@@ -48,8 +48,9 @@ def read_landing(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str,
     return pages, fetches
 
 
-def run_crawl(config: SourcesConfig, workdir: str | Path | None = None, skip_urls: Iterable[str] = (),
-              timeout: float = 3600.0) -> CrawlResult:
+def run_crawl(
+    config: SourcesConfig, workdir: str | Path | None = None, skip_urls: Iterable[str] = (), timeout: float = 3600.0
+) -> CrawlResult:
     """Crawl every source in ``config`` in a child Python process and return what it landed.
 
     A crawler crash still returns whatever was landed before it, with the exit code set.
@@ -67,8 +68,19 @@ def run_crawl(config: SourcesConfig, workdir: str | Path | None = None, skip_url
     skip_path = wd / "skip-urls.txt"
     skip_path.write_text("\n".join(skip_urls), encoding="utf-8")
     log_file = wd / "scrapy.log"
-    cmd = [sys.executable, "-m", "spiders.crawl_child", "--config", str(config_path), "--landing", str(landing),
-           "--skip-file", str(skip_path), "--log-file", str(log_file)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "spiders.crawl_child",
+        "--config",
+        str(config_path),
+        "--landing",
+        str(landing),
+        "--skip-file",
+        str(skip_path),
+        "--log-file",
+        str(log_file),
+    ]
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")

@@ -62,8 +62,9 @@ def _parse(body: bytes) -> tuple[etree._Element, int]:
         raise XmlRejected("too_large", f"{len(body)} bytes")
     if _DOCTYPE.search(body[:65536]):
         raise XmlRejected("xml_dtd_rejected", "document declares a DTD or entities; not expanded")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, recover=True, load_dtd=False, huge_tree=False, remove_comments=True
+    )
     try:
         root = etree.fromstring(body.lstrip(), parser=parser)
     except etree.XMLSyntaxError as exc:

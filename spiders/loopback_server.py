@@ -13,8 +13,12 @@ from collections import Counter
 from pathlib import Path
 from types import TracebackType
 
-CONTENT_TYPES = {".xml": "application/xml", ".txt": "text/plain", ".json": "application/json",
-                 ".html": "text/html; charset=utf-8"}
+CONTENT_TYPES = {
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+    ".json": "application/json",
+    ".html": "text/html; charset=utf-8",
+}
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

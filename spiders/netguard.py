@@ -23,8 +23,15 @@ def is_internal_address(addr: str) -> bool:
     ip = ipaddress.ip_address(addr.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
-            or ip.is_unspecified or not ip.is_global)
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
 
 
 def resolve(host: str) -> list[str]:
@@ -38,8 +45,11 @@ def resolve(host: str) -> list[str]:
 
 
 def check_url(url: str, allow_private_networks: bool) -> None:
-    """Raise :class:`UrlRefused` unless ``url`` is http(s) and, when private networks are not allowed,
-    its host resolves only to public addresses."""
+    """Raise :class:`UrlRefused` unless ``url`` may be fetched.
+
+    Only http(s) is fetched; unless private networks are allowed, the host must resolve only to
+    public addresses.
+    """
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         raise UrlRefused("unsupported_scheme", f"only http(s) is fetched: {url}")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy import exceptions as scrapy_exc
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -43,16 +44,20 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
         if "max redirections" in text.lower() or "redirect" in text.lower():
             return "redirect_loop", None, text
         return "ignored", None, text
-    if isinstance(exc, DNSLookupError):
-        return "dns_error", None, str(exc)
-    if isinstance(exc, TimeoutError | TCPTimedOutError):
-        return "timeout", None, str(exc)
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection_refused", None, str(exc)
     name = type(exc).__name__
     text = str(exc)
-    if "maxsize" in text.lower() or "max size" in text.lower() or "Cancelling download" in text:
+    if isinstance(exc, DNSLookupError | scrapy_exc.CannotResolveHostError):
+        return "dns_error", None, text
+    if isinstance(exc, TimeoutError | TCPTimedOutError | scrapy_exc.DownloadTimeoutError):
+        return "timeout", None, text
+    if isinstance(exc, ConnectionRefusedError | scrapy_exc.DownloadConnectionRefusedError):
+        return "connection_refused", None, text
+    if isinstance(exc, scrapy_exc.DownloadCancelledError) or "maxsize" in text.lower() or "max size" in text.lower():
         return "too_large", None, text
+    if isinstance(exc, scrapy_exc.ResponseDataLossError):
+        return "data_loss", None, text
+    if isinstance(exc, scrapy_exc.UnsupportedURLSchemeError):
+        return "unsupported_scheme", None, text
     return f"network_error:{name}", None, text[:500]
 
 
@@ -81,27 +86,48 @@ class NewsSpider(scrapy.Spider):
                         yield req
                 continue
             callback = self.parse_feed if src.kind == "feed" else self.parse_sitemap
-            yield scrapy.Request(src.urls[0], callback=callback, errback=self.on_error, dont_filter=True,
-                                 meta={"source": src.name, "role": src.kind, "depth_sitemap": 0})
+            yield scrapy.Request(
+                src.urls[0],
+                callback=callback,
+                errback=self.on_error,
+                dont_filter=True,
+                meta={"source": src.name, "role": src.kind, "depth_sitemap": 0},
+            )
 
     # -- discovery -------------------------------------------------------------------------------
     def _page_request(self, url: str, source: str, via: str, link: Any) -> scrapy.Request | FetchRecord | None:
         canonical = canonicalize_url(url)
         if canonical in self.skip:
-            return FetchRecord(canonical, source, "page", None, "already_stored", "skipped: URL already in warehouse",
-                               now_iso())
+            return FetchRecord(
+                canonical, source, "page", None, "already_stored", "skipped: URL already in warehouse", now_iso()
+            )
         if self.pages_requested[source] >= self.max_pages:
-            return FetchRecord(canonical, source, "page", None, "page_limit", f"over {self.max_pages} pages",
-                               now_iso())
+            return FetchRecord(canonical, source, "page", None, "page_limit", f"over {self.max_pages} pages", now_iso())
         self.pages_requested[source] += 1
-        return scrapy.Request(canonical, callback=self.parse_page, errback=self.on_error, meta={
-            "source": source, "role": "page", "via": via,
-            "feed_title": getattr(link, "title", None), "feed_published": getattr(link, "published", None),
-        })
+        return scrapy.Request(
+            canonical,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={
+                "source": source,
+                "role": "page",
+                "via": via,
+                "feed_title": getattr(link, "title", None),
+                "feed_published": getattr(link, "published", None),
+            },
+        )
 
     def _record_ok(self, response: Response, extra: dict[str, Any] | None = None) -> FetchRecord:
-        return FetchRecord(response.request.url if response.request else response.url, response.meta["source"],
-                           response.meta["role"], response.status, None, None, now_iso(), extra or {})
+        return FetchRecord(
+            response.request.url if response.request else response.url,
+            response.meta["source"],
+            response.meta["role"],
+            response.status,
+            None,
+            None,
+            now_iso(),
+            extra or {},
+        )
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """Parse a feed and request every linked article."""
@@ -131,8 +157,12 @@ class NewsSpider(scrapy.Spider):
             if depth + 1 > MAX_SITEMAP_DEPTH:
                 yield FetchRecord(child, source, "sitemap", None, "sitemap_too_deep", f"depth {depth + 1}", now_iso())
                 continue
-            yield scrapy.Request(response.urljoin(child), callback=self.parse_sitemap, errback=self.on_error,
-                                 meta={"source": source, "role": "sitemap", "depth_sitemap": depth + 1})
+            yield scrapy.Request(
+                response.urljoin(child),
+                callback=self.parse_sitemap,
+                errback=self.on_error,
+                meta={"source": source, "role": "sitemap", "depth_sitemap": depth + 1},
+            )
         for link in parsed.links:
             out = self._page_request(response.urljoin(link.url), source, "sitemap", link)
             if out is not None:
@@ -147,9 +177,16 @@ class NewsSpider(scrapy.Spider):
         redirected = meta.get("redirect_urls")
         url = canonicalize_url(redirected[0]) if redirected else requested
         yield FetchedPage(
-            url=url, final_url=response.url, source=meta["source"], status=response.status, headers=headers,
-            content_type=headers.get("Content-Type"), fetched_at=now_iso(), body=response.body,
-            discovered_via=meta.get("via"), feed_title=meta.get("feed_title"),
+            url=url,
+            final_url=response.url,
+            source=meta["source"],
+            status=response.status,
+            headers=headers,
+            content_type=headers.get("Content-Type"),
+            fetched_at=now_iso(),
+            body=response.body,
+            discovered_via=meta.get("via"),
+            feed_title=meta.get("feed_title"),
             feed_published=meta.get("feed_published"),
         )
         yield FetchRecord(url, meta["source"], "page", response.status, None, None, now_iso())
@@ -158,5 +195,12 @@ class NewsSpider(scrapy.Spider):
         """Record a failed fetch with a reason an operator can group by."""
         request = failure.request
         reason, status, detail = failure_reason(failure)
-        yield FetchRecord(request.url, request.meta.get("source", "?"), request.meta.get("role", "page"), status,
-                          reason, detail, now_iso())
+        yield FetchRecord(
+            request.url,
+            request.meta.get("source", "?"),
+            request.meta.get("role", "page"),
+            status,
+            reason,
+            detail,
+            now_iso(),
+        )

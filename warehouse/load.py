@@ -30,8 +30,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]],
-                columns: Sequence[str], or_ignore: bool = False) -> int:
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    or_ignore: bool = False,
+) -> int:
     """Bulk-insert ``rows`` (dicts) into ``table`` through an Arrow table; return the row count given."""
     if not rows:
         return 0
@@ -55,46 +60,87 @@ def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 # -- crawl landing ----------------------------------------------------------------------------------
 def known_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Canonical URLs already landed with a 200 response: the crawler does not fetch them again."""
-    rows = con.execute("SELECT url FROM raw_pages WHERE status = 200 UNION SELECT final_url FROM raw_pages "
-                       "WHERE status = 200").fetchall()
+    rows = con.execute(
+        "SELECT url FROM raw_pages WHERE status = 200 UNION SELECT final_url FROM raw_pages WHERE status = 200"
+    ).fetchall()
     return [r[0] for r in rows]
 
 
-def load_crawl(con: duckdb.DuckDBPyConnection, run_id: str, pages: Iterable[dict[str, Any]],
-               fetches: Iterable[dict[str, Any]]) -> dict[str, int]:
+def load_crawl(
+    con: duckdb.DuckDBPyConnection, run_id: str, pages: Iterable[dict[str, Any]], fetches: Iterable[dict[str, Any]]
+) -> dict[str, int]:
     """Land crawled pages in ``raw_pages`` (ignoring exact repeats) and every fetch outcome in ``fetch_log``."""
     page_rows = []
     for p in pages:
         body: bytes = p["body"]
         body_sha1 = hashlib.sha1(body).hexdigest()
-        page_rows.append({
-            "page_id": sha1(p["final_url"], body_sha1), "url": p["url"], "final_url": p["final_url"],
-            "source": p["source"], "status": p["status"], "headers": json.dumps(p.get("headers") or {}),
-            "content_type": p.get("content_type"), "fetched_at": datetime.fromisoformat(p["fetched_at"]),
-            "body": body, "body_sha1": body_sha1, "run_id": run_id,
-        })
-    fetch_rows = [{
-        "url": f["url"], "source": f["source"], "role": f.get("role"), "status": f.get("status"),
-        "error": f.get("error"), "detail": f.get("detail"),
-        "fetched_at": datetime.fromisoformat(f["fetched_at"]), "run_id": run_id,
-    } for f in fetches]
+        page_rows.append(
+            {
+                "page_id": sha1(p["final_url"], body_sha1),
+                "url": p["url"],
+                "final_url": p["final_url"],
+                "source": p["source"],
+                "status": p["status"],
+                "headers": json.dumps(p.get("headers") or {}),
+                "content_type": p.get("content_type"),
+                "fetched_at": datetime.fromisoformat(p["fetched_at"]),
+                "body": body,
+                "body_sha1": body_sha1,
+                "run_id": run_id,
+            }
+        )
+    fetch_rows = [
+        {
+            "url": f["url"],
+            "source": f["source"],
+            "role": f.get("role"),
+            "status": f.get("status"),
+            "error": f.get("error"),
+            "detail": f.get("detail"),
+            "fetched_at": datetime.fromisoformat(f["fetched_at"]),
+            "run_id": run_id,
+        }
+        for f in fetches
+    ]
     with transaction(con):
         before = count(con, "raw_pages")
-        insert_rows(con, "raw_pages", page_rows, ["page_id", "url", "final_url", "source", "status", "headers",
-                                                  "content_type", "fetched_at", "body", "body_sha1", "run_id"],
-                    or_ignore=True)
+        insert_rows(
+            con,
+            "raw_pages",
+            page_rows,
+            [
+                "page_id",
+                "url",
+                "final_url",
+                "source",
+                "status",
+                "headers",
+                "content_type",
+                "fetched_at",
+                "body",
+                "body_sha1",
+                "run_id",
+            ],
+            or_ignore=True,
+        )
         new_pages = count(con, "raw_pages") - before
-        insert_rows(con, "fetch_log", fetch_rows, ["url", "source", "role", "status", "error", "detail",
-                                                   "fetched_at", "run_id"])
-    return {"pages_landed": new_pages, "fetches_logged": len(fetch_rows),
-            "fetch_failures": sum(1 for f in fetch_rows if f["error"] and f["error"] != "already_stored")}
+        insert_rows(
+            con, "fetch_log", fetch_rows, ["url", "source", "role", "status", "error", "detail", "fetched_at", "run_id"]
+        )
+    return {
+        "pages_landed": new_pages,
+        "fetches_logged": len(fetch_rows),
+        "fetch_failures": sum(1 for f in fetch_rows if f["error"] and f["error"] != "already_stored"),
+    }
 
 
 def unjudged_pages(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict[str, Any]]:
     """Landed 200 responses not yet cleaned and judged."""
-    sql = ("SELECT page_id, url, final_url, source, content_type, fetched_at, body FROM raw_pages r "
-           "WHERE status = 200 AND NOT EXISTS (SELECT 1 FROM page_verdicts v WHERE v.page_id = r.page_id) "
-           "ORDER BY fetched_at, url")
+    sql = (
+        "SELECT page_id, url, final_url, source, content_type, fetched_at, body FROM raw_pages r "
+        "WHERE status = 200 AND NOT EXISTS (SELECT 1 FROM page_verdicts v WHERE v.page_id = r.page_id) "
+        "ORDER BY fetched_at, url"
+    )
     if limit:
         sql += f" LIMIT {int(limit)}"
     cur = con.execute(sql)
@@ -103,29 +149,68 @@ def unjudged_pages(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> 
 
 
 # -- articles ----------------------------------------------------------------------------------------
-ARTICLE_COLUMNS = ["article_id", "url", "canonical_url", "source", "title", "author", "published_at", "fetched_at",
-                   "language", "sitename", "text", "content_hash", "duplicate_of", "duplicate_reason",
-                   "is_syndicated", "is_amp", "page_id"]
+ARTICLE_COLUMNS = [
+    "article_id",
+    "url",
+    "canonical_url",
+    "source",
+    "title",
+    "author",
+    "published_at",
+    "fetched_at",
+    "language",
+    "sitename",
+    "text",
+    "content_hash",
+    "duplicate_of",
+    "duplicate_reason",
+    "is_syndicated",
+    "is_amp",
+    "page_id",
+]
 
 
 def _article_key(row: dict[str, Any]) -> ArticleKey:
-    return ArticleKey(row["article_id"], row["url"], row["canonical_url"], row["content_hash"], row["title"],
-                      row["text"], row["published_at"], row["fetched_at"], bool(row["is_amp"]),
-                      bool(row["is_syndicated"]))
+    return ArticleKey(
+        row["article_id"],
+        row["url"],
+        row["canonical_url"],
+        row["content_hash"],
+        row["title"],
+        row["text"],
+        row["published_at"],
+        row["fetched_at"],
+        bool(row["is_amp"]),
+        bool(row["is_syndicated"]),
+    )
 
 
-def load_articles(con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, Any]],
-                  articles: Sequence[dict[str, Any]]) -> dict[str, int]:
+def load_articles(
+    con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, Any]], articles: Sequence[dict[str, Any]]
+) -> dict[str, int]:
     """Record page verdicts and insert new articles, (re)assigning ``duplicate_of`` across old and new copies.
 
     An article that stops being the kept copy loses its claim mentions, so claims never count a copy twice.
     """
     with transaction(con):
-        insert_rows(con, "page_verdicts", verdicts, ["page_id", "url", "source", "is_article", "reason",
-                                                     "judged_at"], or_ignore=True)
-        existing_ids = {r[0] for r in con.execute(
-            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))",
-            [[a["article_id"] for a in articles]]).fetchall()} if articles else set()
+        insert_rows(
+            con,
+            "page_verdicts",
+            verdicts,
+            ["page_id", "url", "source", "is_article", "reason", "judged_at"],
+            or_ignore=True,
+        )
+        existing_ids = (
+            {
+                r[0]
+                for r in con.execute(
+                    "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))",
+                    [[a["article_id"] for a in articles]],
+                ).fetchall()
+            }
+            if articles
+            else set()
+        )
         new = [a for a in articles if a["article_id"] not in existing_ids]
         # de-duplicate within the batch by article id (the same URL landed twice)
         new = list({a["article_id"]: a for a in new}.values())
@@ -134,8 +219,12 @@ def load_articles(con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, A
         cur = con.execute(
             f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE canonical_url IN (SELECT unnest(?)) "
             "OR content_hash IN (SELECT unnest(?)) OR title IN (SELECT unnest(?))",
-            [[a["canonical_url"] for a in new], [a["content_hash"] for a in new],
-             [a["title"] for a in new if a.get("title")]])
+            [
+                [a["canonical_url"] for a in new],
+                [a["content_hash"] for a in new],
+                [a["title"] for a in new if a.get("title")],
+            ],
+        )
         cols = [d[0] for d in cur.description]
         old = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
         assignment = assign_duplicates(_article_key(a) for a in [*old, *new])
@@ -145,8 +234,10 @@ def load_articles(con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, A
         for a in old:
             dup, why = assignment[a["article_id"]]
             if dup != a["duplicate_of"]:
-                con.execute("UPDATE articles SET duplicate_of = ?, duplicate_reason = ? WHERE article_id = ?",
-                            [dup, why, a["article_id"]])
+                con.execute(
+                    "UPDATE articles SET duplicate_of = ?, duplicate_reason = ? WHERE article_id = ?",
+                    [dup, why, a["article_id"]],
+                )
                 if dup is not None:
                     con.execute("DELETE FROM claim_mentions WHERE article_id = ?", [a["article_id"]])
                     con.execute("DELETE FROM article_extractions WHERE article_id = ?", [a["article_id"]])
@@ -154,9 +245,29 @@ def load_articles(con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, A
 
 
 # -- claims ------------------------------------------------------------------------------------------
-MENTION_COLUMNS = ["mention_id", "claim_id", "article_id", "subject", "subject_org", "subject_model", "subject_group",
-                   "relation", "object", "object_org", "object_model", "object_group", "domain", "negated",
-                   "sentence", "claimant", "claimant_name", "hedged", "start_char", "end_char", "extracted_at"]
+MENTION_COLUMNS = [
+    "mention_id",
+    "claim_id",
+    "article_id",
+    "subject",
+    "subject_org",
+    "subject_model",
+    "subject_group",
+    "relation",
+    "object",
+    "object_org",
+    "object_model",
+    "object_group",
+    "domain",
+    "negated",
+    "sentence",
+    "claimant",
+    "claimant_name",
+    "hedged",
+    "start_char",
+    "end_char",
+    "extracted_at",
+]
 
 
 def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[dict[str, Any]]:
@@ -165,13 +276,19 @@ def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) 
         "SELECT a.article_id, a.text, a.title, a.url, a.published_at FROM articles a "
         "LEFT JOIN article_extractions e ON e.article_id = a.article_id "
         "WHERE a.duplicate_of IS NULL AND (e.article_id IS NULL OR e.extractor_version <> ?) "
-        "ORDER BY a.article_id", [extractor_version])
+        "ORDER BY a.article_id",
+        [extractor_version],
+    )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def load_mentions(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], mentions: Sequence[dict[str, Any]],
-                  extractor_version: str) -> dict[str, int]:
+def load_mentions(
+    con: duckdb.DuckDBPyConnection,
+    article_ids: Sequence[str],
+    mentions: Sequence[dict[str, Any]],
+    extractor_version: str,
+) -> dict[str, int]:
     """Replace the mentions of ``article_ids`` with ``mentions`` and record the extraction, in one transaction."""
     now = utcnow()
     per_article: dict[str, int] = {a: 0 for a in article_ids}
@@ -184,9 +301,15 @@ def load_mentions(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], me
             con.execute("DELETE FROM claim_mentions WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
             con.execute("DELETE FROM article_extractions WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
         insert_rows(con, "claim_mentions", rows, MENTION_COLUMNS)
-        insert_rows(con, "article_extractions", [
-            {"article_id": a, "extractor_version": extractor_version, "mention_count": n, "extracted_at": now}
-            for a, n in per_article.items()], ["article_id", "extractor_version", "mention_count", "extracted_at"])
+        insert_rows(
+            con,
+            "article_extractions",
+            [
+                {"article_id": a, "extractor_version": extractor_version, "mention_count": n, "extracted_at": now}
+                for a, n in per_article.items()
+            ],
+            ["article_id", "extractor_version", "mention_count", "extracted_at"],
+        )
     return {"articles_extracted": len(per_article), "mentions": len(rows)}
 
 
@@ -273,13 +396,20 @@ def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: S
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def mark_alert(con: duckdb.DuckDBPyConnection, alert_id: str, delivered: bool, channel: str,
-               error: str | None = None) -> None:
+def mark_alert(
+    con: duckdb.DuckDBPyConnection, alert_id: str, delivered: bool, channel: str, error: str | None = None
+) -> None:
     """Record one delivery attempt: delivered (with time and channel) or failed (with the error)."""
     with transaction(con):
         if delivered:
-            con.execute("UPDATE alerts SET status = 'delivered', delivered_at = now(), channel = ?, "
-                        "attempts = attempts + 1, last_error = NULL WHERE alert_id = ?", [channel, alert_id])
+            con.execute(
+                "UPDATE alerts SET status = 'delivered', delivered_at = now(), channel = ?, "
+                "attempts = attempts + 1, last_error = NULL WHERE alert_id = ?",
+                [channel, alert_id],
+            )
         else:
-            con.execute("UPDATE alerts SET status = 'failed', channel = ?, attempts = attempts + 1, last_error = ? "
-                        "WHERE alert_id = ?", [channel, error, alert_id])
+            con.execute(
+                "UPDATE alerts SET status = 'failed', channel = ?, attempts = attempts + 1, last_error = ? "
+                "WHERE alert_id = ?",
+                [channel, error, alert_id],
+            )

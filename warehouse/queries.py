@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-CLAIM_COLUMNS = ("c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
-                 "c.relation, c.object_org, c.object_model, coalesce(c.object_group, '') AS object_group, c.domain, "
-                 "c.negated, c.first_seen_at, c.last_seen_at, c.mention_count, c.source_count")
+CLAIM_COLUMNS = (
+    "c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
+    "c.relation, c.object_org, c.object_model, coalesce(c.object_group, '') AS object_group, c.domain, "
+    "c.negated, c.first_seen_at, c.last_seen_at, c.mention_count, c.source_count"
+)
 
 
-def claims_query(only_new: bool = False, relation: str | None = None, org: str | None = None,
-                 since: str | None = None) -> tuple[str, list[Any]]:
+def claims_query(
+    only_new: bool = False, relation: str | None = None, org: str | None = None, since: str | None = None
+) -> tuple[str, list[Any]]:
     """SQL and parameters for `claimwatch claims` filters."""
     where: list[str] = []
     params: list[Any] = []
     if only_new:
-        where.append("(EXISTS (SELECT 1 FROM alerts al WHERE al.claim_id = c.claim_id AND al.status <> 'delivered') "
-                     "OR c.first_seen_at >= now() - INTERVAL 1 DAY)")
+        where.append(
+            "(EXISTS (SELECT 1 FROM alerts al WHERE al.claim_id = c.claim_id AND al.status <> 'delivered') "
+            "OR c.first_seen_at >= now() - INTERVAL 1 DAY)"
+        )
     if relation:
         where.append("c.relation = ?")
         params.append(relation)

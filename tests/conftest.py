@@ -1,0 +1,70 @@
+"""Shared fixtures: the bundled sample site on loopback and one pipeline run over it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pipelines.cli import SAMPLE_SITE, demo_sources
+from spiders.loopback_server import LoopbackSite
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def sample_site() -> LoopbackSite:
+    """The repo's sample news site served on 127.0.0.1 for the whole session."""
+    with LoopbackSite(SAMPLE_SITE) as site:
+        yield site
+
+
+def write_sources(path: Path, data: dict[str, Any]) -> Path:
+    """Write a sources YAML file and return its path."""
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_run(sample_site: LoopbackSite, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Run the whole pipeline twice over the sample site; return paths, summaries and request counts."""
+    from pipelines.run import run_pipeline
+    from warehouse.db import connect
+
+    work = tmp_path_factory.mktemp("sample-run")
+    sources = write_sources(work / "sources.yaml", demo_sources(sample_site.base_url))
+    db = work / "claimwatch.duckdb"
+    alerts_file = work / "alerts.jsonl"
+    sample_site.hits.clear()
+    first = run_pipeline(sources, db, alerts_file)
+    hits_first = dict(sample_site.hits)
+
+    def counts() -> dict[str, int]:
+        con = connect(db, read_only=True)
+        try:
+            return {
+                t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                for t in ("articles", "claims", "claim_mentions", "alerts")
+            }
+        finally:
+            con.close()
+
+    counts_first = counts()
+    alert_lines_first = alerts_file.read_text(encoding="utf-8").splitlines()
+    sample_site.hits.clear()
+    second = run_pipeline(sources, db, alerts_file)
+    return {
+        "db": db,
+        "alerts_file": alerts_file,
+        "first": first,
+        "second": second,
+        "hits_first": hits_first,
+        "hits_second": dict(sample_site.hits),
+        "counts_first": counts_first,
+        "counts_second": counts(),
+        "alert_lines_first": alert_lines_first,
+        "base_url": sample_site.base_url,
+        "sources": sources,
+    }

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors.claims import ClaimExtractor, split_sentences
+
+CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "claim_cases.yaml").read_text())["cases"]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> ClaimExtractor:
+    return ClaimExtractor()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:50] for c in CASES])
+def test_labelled_sentence(case, extractor):
+    got = extractor.extract("t", case["text"])
+    rows = sorted(
+        [
+            [c.subject_org, c.subject_model, c.relation, c.object_org, c.object_model, c.negated, c.claimant]
+            for c in got
+        ],
+        key=str,
+    )
+    assert rows == sorted(case["claims"], key=str)
+    if "domain" in case:
+        assert {c.domain for c in got} == {case["domain"]}
+    if "claimant_name" in case:
+        assert {c.claimant_name for c in got} == {case["claimant_name"]}
+
+
+def test_offsets_point_at_the_evidence_sentence(extractor):
+    text = (
+        "Mistral opened an office in Munich.\nIn a separate test, Alibaba's Qwen3 outperformed Meta's Llama 4 on "
+        "math. Analysts were surprised."
+    )
+    [claim] = extractor.extract("a1", text)
+    assert text[claim.start_char : claim.end_char] == claim.sentence
+    assert claim.sentence.startswith("In a separate test") and claim.article_id == "a1"
+
+
+def test_company_reference_resolves_to_previous_sentence(extractor):
+    text = "Zhipu AI released GLM-5.2 on Monday. The company said its model is on par with Claude Opus 4 on coding."
+    claims = extractor.extract("a", text)
+    assert [(c.subject_org, c.relation, c.object_model, c.claimant) for c in claims] == [
+        ("Zhipu AI", "parity", "Claude Opus 4", "self")
+    ]
+
+
+def test_hedging(extractor):
+    [hedged] = extractor.extract("a", "Qwen3 reportedly beats Llama 4 on math.")
+    [plain] = extractor.extract("a", "Qwen3 beats Llama 4 on math.")
+    assert hedged.hedged and not plain.hedged
+
+
+def test_claim_key_merges_aliases_but_never_groups_with_names(extractor):
+    [a] = extractor.extract("a", "Z.ai's GLM-5.2 rivals Claude Opus 4.")
+    [b] = extractor.extract("b", "Zhipu's GLM-5.2 rivals Anthropic's Claude Opus 4.")
+    [g] = extractor.extract("c", "A Chinese AI model rivals Anthropic on coding.")
+    [n] = extractor.extract("d", "Zhipu AI rivals Anthropic on coding.")
+    assert a.claim_id == b.claim_id
+    assert g.claim_id != n.claim_id and g.subject_org is None and g.subject_group == "a chinese ai model"
+
+
+def test_sentence_splitter_keeps_abbreviations():
+    text = "The U.S. firm said so. Then it left!\nNew line here"
+    assert [text[s:e] for s, e in split_sentences(text)] == ["The U.S. firm said so.", "Then it left!", "New line here"]

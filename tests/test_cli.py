@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import SAMPLE_SITE, main
+from tests.conftest import write_sources
+
+COMMANDS = ["run", "demo", "extract", "clean", "claims", "query"]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_every_command_has_help(cmd):
+    result = CliRunner().invoke(main, [cmd, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_extract_contract_fields(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps(
+            {
+                "id": "x1",
+                "text": "Testing by Semgrep found that GLM-5.2 outperformed "
+                "Anthropic's Claude Opus 4 on vulnerability detection.",
+            }
+        )
+        + "\n"
+        + json.dumps({"id": "x2", "text": "Nothing comparative here."})
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["extract", "--input", str(src), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    [row] = [json.loads(x) for x in out.read_text().splitlines()]
+    assert set(row) >= {
+        "article_id",
+        "subject",
+        "subject_org",
+        "subject_model",
+        "relation",
+        "object",
+        "object_org",
+        "object_model",
+        "domain",
+        "claimant",
+        "claimant_name",
+        "negated",
+        "hedged",
+        "sentence",
+        "start_char",
+        "end_char",
+    }
+    assert (row["article_id"], row["subject_org"], row["relation"], row["object_model"], row["claimant_name"]) == (
+        "x1",
+        "Zhipu AI",
+        "surpass",
+        "Claude Opus 4",
+        "Semgrep",
+    )
+
+
+def test_extract_rejects_bad_input_clearly(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("{not json}\n")
+    result = CliRunner().invoke(main, ["extract", "--input", str(src)])
+    assert result.exit_code != 0 and "line 1 is not JSON" in result.output
+
+
+def test_clean_prints_one_row_per_file():
+    files = [
+        str(SAMPLE_SITE / "orbit-tech/missing-story.html"),
+        str(SAMPLE_SITE / "securewire/2026/09/security-start-up-raises-money-for-automated-code-review.html"),
+    ]
+    result = CliRunner().invoke(main, ["clean", *files])
+    assert result.exit_code == 0
+    rows = [json.loads(x) for x in result.output.splitlines()]
+    assert [r["is_article"] for r in rows] == [False, True]
+    assert set(rows[1]) >= {"path", "is_article", "title", "author", "date", "sitename", "language", "text"}
+
+
+def test_claims_and_query_on_the_sample_warehouse(sample_run):
+    db = str(sample_run["db"])
+    r = CliRunner().invoke(main, ["claims", "--db", db, "--relation", "surpass", "--format", "json"])
+    assert r.exit_code == 0
+    rows = [json.loads(x) for x in r.output.splitlines()]
+    assert rows and all(x["relation"] == "surpass" for x in rows)
+    r = CliRunner().invoke(main, ["claims", "--db", db, "--org", "zhipu ai", "--format", "csv"])
+    assert r.exit_code == 0 and r.output.splitlines()[0].startswith("claim_id,")
+    assert all("Zhipu AI" in line for line in r.output.splitlines()[1:])
+    r = CliRunner().invoke(main, ["claims", "--db", db, "--since", "2030-01-01"])
+    assert r.exit_code == 0 and "(0 rows)" in r.output
+    r = CliRunner().invoke(
+        main, ["query", "--db", db, "--format", "json", "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NULL"]
+    )
+    assert r.exit_code == 0 and json.loads(r.output) == {"n": 9}
+    r = CliRunner().invoke(main, ["query", "--db", db, "DELETE FROM articles"])
+    assert r.exit_code != 0 and "read-only" in r.output.lower()
+
+
+def test_run_with_bad_sources_file_fails_clearly(tmp_path):
+    bad = write_sources(tmp_path / "s.yaml", {"sources": [{"name": "x"}]})
+    r = CliRunner().invoke(main, ["run", "--sources", str(bad), "--db", str(tmp_path / "w.duckdb")])
+    assert r.exit_code != 0 and "exactly one of feed, sitemap, urls" in r.output
+
+
+def test_run_offline_records_each_unreachable_source_and_succeeds(tmp_path):
+    sources = write_sources(
+        tmp_path / "s.yaml",
+        {
+            "sources": [
+                {"name": "no-dns", "feed": "https://feeds.claimwatch-test.invalid/rss.xml"},
+                {"name": "loopback-refused", "feed": "http://127.0.0.1:9/feed.xml"},
+            ]
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    r = CliRunner().invoke(
+        main, ["run", "--sources", str(sources), "--db", str(db), "--alerts-file", str(tmp_path / "a.jsonl")]
+    )
+    assert r.exit_code == 0, r.output
+    assert "fetch failures:       2" in r.output
+    q = CliRunner().invoke(
+        main, ["query", "--db", str(db), "--format", "json", "SELECT source, error FROM fetch_log ORDER BY source"]
+    )
+    assert [json.loads(x) for x in q.output.splitlines()] == [
+        {"source": "loopback-refused", "error": "private_address"},
+        {"source": "no-dns", "error": "dns_error"},
+    ]

@@ -1,0 +1,140 @@
+"""Dagster definitions, the schedule, the alert sensor and alert delivery, against real DuckDB files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from pipelines.assets import deliver_pending
+from pipelines.definitions import defs
+from pipelines.jobs import pending_alerts_sensor
+from pipelines.resources import NotifierResource, WarehouseResource
+from warehouse import load
+from warehouse.db import connect
+
+
+def test_definitions_load_with_graph_schedule_and_sensor():
+    repo = defs.get_repository_def()
+    keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
+    assert keys == {"raw_pages", "articles", "claim_mentions", "claims", "alerts", "alert_deliveries"}
+    schedule = defs.get_schedule_def("hourly_crawl")
+    assert schedule.cron_schedule == "0 * * * *"
+    assert defs.get_sensor_def("pending_alerts_sensor")
+    assert defs.resolve_job_def("crawl_job") and defs.resolve_job_def("deliver_alerts_job")
+    graph = repo.asset_graph
+    assert {p.to_user_string() for p in graph.get(dg.AssetKey("claims")).parent_keys} == {"claim_mentions"}
+
+
+def _seed_alert(db):
+    con = connect(db)
+    d = datetime(2026, 9, 1, tzinfo=UTC)
+    load.load_articles(
+        con,
+        [],
+        [
+            {
+                "article_id": "a",
+                "url": "https://n.example/a",
+                "canonical_url": "https://n.example/a",
+                "source": "n",
+                "title": "t",
+                "author": None,
+                "published_at": d,
+                "fetched_at": d,
+                "language": "en",
+                "sitename": None,
+                "text": "x" * 500,
+                "content_hash": "h",
+                "is_syndicated": False,
+                "is_amp": False,
+                "page_id": "p",
+            }
+        ],
+    )
+    load.load_mentions(
+        con,
+        ["a"],
+        [
+            {
+                "mention_id": "m",
+                "claim_id": "c1",
+                "article_id": "a",
+                "subject": "GLM-5.2",
+                "subject_org": "Zhipu AI",
+                "subject_model": "GLM-5.2",
+                "subject_group": None,
+                "relation": "surpass",
+                "object": "Claude Opus 4",
+                "object_org": "Anthropic",
+                "object_model": "Claude Opus 4",
+                "object_group": None,
+                "domain": "vulnerability detection",
+                "negated": False,
+                "sentence": "Testing by Semgrep found that GLM-5.2 outperformed Claude Opus 4.",
+                "claimant": "third_party",
+                "claimant_name": "Semgrep",
+                "hedged": False,
+                "start_char": 0,
+                "end_char": 66,
+            }
+        ],
+        "v1",
+    )
+    load.refresh_claims(con)
+    load.create_alerts(con)
+    con.close()
+
+
+def test_sensor_requests_one_delivery_run_per_batch(tmp_path):
+    db = tmp_path / "w.duckdb"
+    wh = WarehouseResource(db_path=str(db))
+    ctx = dg.build_sensor_context(resources={"warehouse": wh})
+    assert isinstance(pending_alerts_sensor(ctx), dg.SkipReason)  # no warehouse yet
+    _seed_alert(db)
+    result = pending_alerts_sensor(dg.build_sensor_context(resources={"warehouse": wh}))
+    assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
+    again = pending_alerts_sensor(dg.build_sensor_context(cursor=result.cursor, resources={"warehouse": wh}))
+    assert isinstance(again, dg.SkipReason)
+
+
+def test_delivery_failure_is_recorded_then_retried_exactly_once(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _seed_alert(db)
+    wh = WarehouseResource(db_path=str(db))
+    blocked = tmp_path / "alerts.jsonl"
+    blocked.mkdir()  # a directory where the file should be: delivery fails
+    assert deliver_pending(wh, NotifierResource(alerts_file=str(blocked), echo=False)) == {"delivered": 0, "failed": 1}
+    con = connect(db, read_only=True)
+    assert con.execute("SELECT status, attempts, last_error IS NOT NULL FROM alerts").fetchall() == [
+        ("failed", 1, True)
+    ]
+    con.close()
+    shutil.rmtree(blocked)
+    notifier = NotifierResource(alerts_file=str(blocked), echo=False)
+    assert deliver_pending(wh, notifier) == {"delivered": 1, "failed": 0}
+    assert deliver_pending(wh, notifier) == {"delivered": 0, "failed": 0}
+    [payload] = [json.loads(x) for x in blocked.read_text().splitlines()]
+    assert payload["idempotency_key"] == payload["alert_id"]
+    assert payload["subject"] == "Zhipu AI / GLM-5.2" and payload["claimant_name"] == "Semgrep"
+
+
+def test_delivery_job_materializes_with_test_resources(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _seed_alert(db)
+    from pipelines.assets import alert_deliveries
+
+    out = tmp_path / "out.jsonl"
+    result = dg.materialize(
+        [alert_deliveries],
+        resources={
+            "warehouse": WarehouseResource(db_path=str(db)),
+            "notifier": NotifierResource(alerts_file=str(out), echo=False),
+        },
+    )
+    assert result.success
+    mats = result.asset_materializations_for_node("alert_deliveries")
+    assert mats[0].metadata["delivered"].value == 1
+    assert len(out.read_text().splitlines()) == 1

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from warehouse import load
+from warehouse.db import WarehouseBusyError, connect, migration_files
+
+
+def test_migrations_apply_once_and_create_contract_tables(tmp_path):
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    names = [n for n, _ in migration_files()]
+    assert [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()] == names
+    for table, cols in {
+        "articles": {
+            "article_id",
+            "url",
+            "canonical_url",
+            "source",
+            "title",
+            "author",
+            "published_at",
+            "fetched_at",
+            "language",
+            "text",
+            "content_hash",
+            "duplicate_of",
+        },
+        "claims": {
+            "claim_id",
+            "subject_org",
+            "subject_model",
+            "relation",
+            "object_org",
+            "object_model",
+            "domain",
+            "negated",
+            "first_seen_at",
+            "last_seen_at",
+            "mention_count",
+            "source_count",
+        },
+        "claim_mentions": {
+            "claim_id",
+            "article_id",
+            "sentence",
+            "claimant",
+            "claimant_name",
+            "hedged",
+            "start_char",
+            "end_char",
+        },
+        "alerts": {"alert_id", "claim_id", "created_at", "delivered_at", "channel", "status"},
+        "fetch_log": {"url", "source", "status", "error", "fetched_at"},
+        "raw_pages": {"url", "final_url", "status", "headers", "fetched_at", "body"},
+    }.items():
+        got = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+        assert cols <= got, f"{table} lacks {cols - got}"
+    con.close()
+    con = connect(db)  # second open applies nothing new
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0] == len(names)
+    con.close()
+
+
+def test_read_only_open_of_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="claimwatch run"):
+        connect(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_second_writer_waits_then_gets_a_clear_message(tmp_path):
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('locked', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        t0 = time.monotonic()
+        with pytest.raises(WarehouseBusyError, match="locked by another claimwatch process"):
+            connect(db, wait_seconds=1.0)
+        assert time.monotonic() - t0 >= 1.0
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def _article(aid, source, url, published, text="body " * 100, chash=None, **kw):
+    return {
+        "article_id": aid,
+        "url": url,
+        "canonical_url": kw.pop("canonical", url),
+        "source": source,
+        "title": kw.pop("title", f"title {aid}"),
+        "author": None,
+        "published_at": published,
+        "fetched_at": datetime(2026, 9, 10, tzinfo=UTC),
+        "language": "en",
+        "sitename": None,
+        "text": text,
+        "content_hash": chash or f"h{aid}",
+        "is_syndicated": kw.pop("syndicated", False),
+        "is_amp": kw.pop("amp", False),
+        "page_id": f"p{aid}",
+    }
+
+
+def _mention(aid, claim_id="c1", relation="parity", negated=False, start=0):
+    return {
+        "mention_id": f"m-{aid}-{claim_id}-{start}",
+        "claim_id": claim_id,
+        "article_id": aid,
+        "subject": "X",
+        "subject_org": "Zhipu AI",
+        "subject_model": None,
+        "subject_group": None,
+        "relation": relation,
+        "object": "Y",
+        "object_org": "Anthropic",
+        "object_model": None,
+        "object_group": None,
+        "domain": "coding",
+        "negated": negated,
+        "sentence": "X rivals Y.",
+        "claimant": "outlet",
+        "claimant_name": None,
+        "hedged": False,
+        "start_char": start,
+        "end_char": start + 11,
+    }
+
+
+def test_claims_aggregate_over_kept_articles_and_alert_exactly_once(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    d1, d2, d3 = (datetime(2026, 9, d, tzinfo=UTC) for d in (1, 2, 3))
+    load.load_articles(
+        con,
+        [],
+        [
+            _article("a", "s1", "https://a/1", d1),
+            _article("b", "s2", "https://b/1", d2),
+            _article("c", "s3", "https://c/1", d3, chash="ha", syndicated=True),
+        ],
+    )
+    assert dict(con.execute("SELECT article_id, duplicate_of FROM articles").fetchall()) == {
+        "a": None,
+        "b": None,
+        "c": "a",
+    }
+    load.load_mentions(
+        con, ["a", "b"], [_mention("a"), _mention("b"), _mention("b", "c2", negated=True, start=20)], "v1"
+    )
+    load.refresh_claims(con)
+    row = con.execute(
+        "SELECT mention_count, source_count, first_seen_at, last_seen_at, first_article_id "
+        "FROM claims WHERE claim_id = 'c1'"
+    ).fetchall()[0]
+    assert row == (2, 2, d1, d2, "a")
+    assert load.create_alerts(con)["alerts_new"] == 1  # c2 is negated: no alert
+    assert load.create_alerts(con)["alerts_new"] == 0
+    # re-extracting an article replaces its mentions instead of adding to them
+    load.load_mentions(con, ["b"], [_mention("b")], "v2")
+    load.refresh_claims(con)
+    assert con.execute("SELECT count(*) FROM claims").fetchall()[0][0] == 1
+    assert load.create_alerts(con)["alerts_new"] == 0
+    con.close()
+
+
+def test_a_later_original_takes_over_and_the_copy_loses_its_mentions(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    copy = _article("copy", "wire", "https://wire/1", datetime(2026, 9, 2, tzinfo=UTC), chash="same", syndicated=True)
+    load.load_articles(con, [], [copy])
+    load.load_mentions(con, ["copy"], [_mention("copy")], "v1")
+    orig = _article("orig", "paper", "https://paper/1", datetime(2026, 9, 1, tzinfo=UTC), chash="same")
+    load.load_articles(con, [], [orig])
+    assert dict(con.execute("SELECT article_id, duplicate_of FROM articles").fetchall()) == {
+        "orig": None,
+        "copy": "orig",
+    }
+    assert con.execute("SELECT count(*) FROM claim_mentions WHERE article_id = 'copy'").fetchall()[0][0] == 0
+    assert [a["article_id"] for a in load.articles_to_extract(con, "v1")] == ["orig"]
+    con.close()
+
+
+def test_failed_load_rolls_back_the_whole_batch(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    good = _article("a", "s", "https://a/1", None)
+    bad = _article("b", "s", "https://b/1", None)
+    bad["text"] = None  # violates NOT NULL
+    with pytest.raises(duckdb.Error):
+        load.load_articles(
+            con,
+            [
+                {
+                    "page_id": "pa",
+                    "url": "https://a/1",
+                    "source": "s",
+                    "is_article": True,
+                    "reason": "article",
+                    "judged_at": datetime.now(UTC),
+                }
+            ],
+            [good, bad],
+        )
+    assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM page_verdicts").fetchall()[0][0] == 0
+    con.close()
