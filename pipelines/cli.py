@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import shutil
 import sys
@@ -157,11 +158,17 @@ def extract(input_file: IO[str], output_file: IO[str]) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def clean(files: tuple[str, ...]) -> None:
-    """Clean saved HTML files; print one JSON line per file (is_article, title, author, date, text...)."""
+    """Clean saved HTML files (.html or .html.gz); print one JSON line per file.
+
+    Each line has path, is_article, reason, title, author, date, sitename, language and text.
+    """
     from extractors.cleaning import clean_html
 
     for f in files:
-        page = clean_html(Path(f).read_bytes(), None)
+        body = Path(f).read_bytes()
+        if body[:2] == b"\x1f\x8b":  # saved pages are often gzipped (.html.gz)
+            body = gzip.decompress(body)
+        page = clean_html(body, None)
         row = {"path": f, **{k: v for k, v in page.to_dict().items()}}
         click.echo(json.dumps(row, ensure_ascii=False))
 

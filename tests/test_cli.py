@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -69,15 +70,22 @@ def test_extract_rejects_bad_input_clearly(tmp_path):
     assert result.exit_code != 0 and "line 1 is not JSON" in result.output
 
 
-def test_clean_prints_one_row_per_file():
+def test_clean_prints_one_row_per_file(tmp_path):
+    gz = tmp_path / "page.html.gz"
+    gz.write_bytes(gzip.compress((SAMPLE_SITE / "orbit-tech/tag/ai.html").read_bytes()))
     files = [
+        str(gz),
         str(SAMPLE_SITE / "orbit-tech/missing-story.html"),
         str(SAMPLE_SITE / "securewire/2026/09/security-start-up-raises-money-for-automated-code-review.html"),
     ]
     result = CliRunner().invoke(main, ["clean", *files])
     assert result.exit_code == 0
     rows = [json.loads(x) for x in result.output.splitlines()]
-    assert [r["is_article"] for r in rows] == [False, True]
+    assert [(r["is_article"], r["reason"]) for r in rows] == [
+        (False, "index_page"),
+        (False, "soft_404"),
+        (True, "article"),
+    ]
     assert set(rows[1]) >= {"path", "is_article", "title", "author", "date", "sitename", "language", "text"}
 
 
