@@ -24,6 +24,7 @@ def raw_pages(
 ) -> dg.MaterializeResult:
     """Crawl the sources in a child process and land what it fetched."""
     with warehouse.get_connection() as con:
+        load.start_run(con, context.run.run_id, crawler.sources_file)
         skip = load.known_urls(con)
     result = crawler.crawl(skip)
     fetches = list(result.fetches)
@@ -113,10 +114,10 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     description="Deduplicated claims: one row per claim key with "
     "first/last seen, mention and source counts (duplicates never counted twice).",
 )
-def claims(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def claims(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Rebuild claim rows from mentions in kept articles."""
     with warehouse.get_connection() as con:
-        counts = load.refresh_claims(con)
+        counts = load.refresh_claims(con, context.run.run_id)
         preview = con.execute(
             "SELECT coalesce(subject_org, subject_group), relation, coalesce(object_org, object_group), domain, "
             "mention_count FROM claims ORDER BY first_seen_at DESC LIMIT 10"

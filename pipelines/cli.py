@@ -196,7 +196,7 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     "--new",
     "only_new",
     is_flag=True,
-    help="Only claims whose alert has not been delivered yet, or that were first seen in the last 24 hours.",
+    help="Only claims the most recent pipeline run added to the warehouse.",
 )
 @click.option("--relation", type=click.Choice(["parity", "surpass", "trail", "approach"]), help="Only this relation.")
 @click.option("--org", help="Only claims with this firm on either side (canonical name, case-insensitive).")

@@ -161,7 +161,7 @@ def test_claims_aggregate_over_kept_articles_and_alert_exactly_once(tmp_path):
     load.load_mentions(
         con, ["a", "b"], [_mention("a"), _mention("b"), _mention("b", "c2", negated=True, start=20)], "v1"
     )
-    load.refresh_claims(con)
+    load.refresh_claims(con, "run-1")
     row = con.execute(
         "SELECT mention_count, source_count, first_seen_at, last_seen_at, first_article_id "
         "FROM claims WHERE claim_id = 'c1'"
@@ -170,9 +170,11 @@ def test_claims_aggregate_over_kept_articles_and_alert_exactly_once(tmp_path):
     assert load.create_alerts(con)["alerts_new"] == 1  # c2 is negated: no alert
     assert load.create_alerts(con)["alerts_new"] == 0
     # re-extracting an article replaces its mentions instead of adding to them
-    load.load_mentions(con, ["b"], [_mention("b")], "v2")
-    load.refresh_claims(con)
-    assert con.execute("SELECT count(*) FROM claims").fetchall()[0][0] == 1
+    load.load_mentions(con, ["b"], [_mention("b"), _mention("b", "c3", relation="surpass", start=40)], "v2")
+    load.refresh_claims(con, "run-2")
+    # a claim keeps the run that first loaded it; claim c2 (no longer mentioned) is gone
+    assert dict(con.execute("SELECT claim_id, created_run_id FROM claims").fetchall()) == {"c1": "run-1", "c3": "run-2"}
+    assert load.create_alerts(con)["alerts_new"] == 1  # the new surpass claim
     assert load.create_alerts(con)["alerts_new"] == 0
     con.close()
 
@@ -215,4 +217,21 @@ def test_failed_load_rolls_back_the_whole_batch(tmp_path):
         )
     assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 0
     assert con.execute("SELECT count(*) FROM page_verdicts").fetchall()[0][0] == 0
+    con.close()
+
+
+def test_claims_new_lists_only_what_the_latest_run_added(tmp_path):
+    from warehouse.queries import claims_query
+
+    con = connect(tmp_path / "w.duckdb")
+    load.load_articles(con, [], [_article("a", "s1", "https://a/1", datetime(2026, 9, 1, tzinfo=UTC))])
+    load.start_run(con, "run-1", None)
+    load.load_mentions(con, ["a"], [_mention("a")], "v1")
+    load.refresh_claims(con, "run-1")
+    sql, params = claims_query(only_new=True)
+    assert [r[0] for r in con.execute(sql, params).fetchall()] == ["c1"]
+    time.sleep(0.01)
+    load.start_run(con, "run-2", None)
+    load.refresh_claims(con, "run-2")
+    assert con.execute(sql, params).fetchall() == []
     con.close()

@@ -57,6 +57,13 @@ def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(scalar(con, f"SELECT count(*) FROM {table}"))
 
 
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, sources_file: str | None) -> None:
+    """Record that a pipeline run started (used by `claimwatch claims --new`)."""
+    con.execute(
+        "INSERT OR IGNORE INTO runs (run_id, started_at, sources_file) VALUES (?, now(), ?)", [run_id, sources_file]
+    )
+
+
 # -- crawl landing ----------------------------------------------------------------------------------
 def known_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Canonical URLs already landed with a 200 response: the crawler does not fetch them again."""
@@ -336,19 +343,25 @@ GROUP BY m.claim_id;
 DELETE FROM claims WHERE claim_id NOT IN (SELECT claim_id FROM claim_agg);
 INSERT OR REPLACE INTO claims (claim_id, subject_org, subject_model, subject_group, relation, object_org,
     object_model, object_group, domain, negated, first_seen_at, last_seen_at, first_article_id, mention_count,
-    source_count)
-SELECT claim_id, subject_org, subject_model, subject_group, relation, object_org, object_model, object_group,
-       domain, negated, first_seen_at, last_seen_at, first_article_id, mention_count, source_count
-FROM claim_agg;
+    source_count, created_at, created_run_id)
+SELECT g.claim_id, g.subject_org, g.subject_model, g.subject_group, g.relation, g.object_org, g.object_model,
+       g.object_group, g.domain, g.negated, g.first_seen_at, g.last_seen_at, g.first_article_id, g.mention_count,
+       g.source_count, coalesce(old.created_at, now()), CASE WHEN old.claim_id IS NULL THEN ?
+       ELSE old.created_run_id END
+FROM claim_agg g LEFT JOIN claims old ON old.claim_id = g.claim_id;
 DROP TABLE claim_agg;
 """
 
 
-def refresh_claims(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild the ``claims`` rows from mentions in kept articles (one row per claim key)."""
+def refresh_claims(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict[str, int]:
+    """Rebuild the ``claims`` rows from mentions in kept articles (one row per claim key).
+
+    A claim keeps its ``created_at``/``created_run_id`` across refreshes; new claims get now and ``run_id``.
+    """
     with transaction(con):
         before = count(con, "claims")
-        con.execute(REFRESH_CLAIMS_SQL)
+        for statement in filter(str.strip, REFRESH_CLAIMS_SQL.split(";")):
+            con.execute(statement, [run_id] if "?" in statement else [])
         after = count(con, "claims")
     return {"claims": after, "claims_delta": after - before}
 

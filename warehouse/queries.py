@@ -18,10 +18,7 @@ def claims_query(
     where: list[str] = []
     params: list[Any] = []
     if only_new:
-        where.append(
-            "(EXISTS (SELECT 1 FROM alerts al WHERE al.claim_id = c.claim_id AND al.status <> 'delivered') "
-            "OR c.first_seen_at >= now() - INTERVAL 1 DAY)"
-        )
+        where.append("c.created_run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)")
     if relation:
         where.append("c.relation = ?")
         params.append(relation)

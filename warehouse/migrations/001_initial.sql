@@ -91,6 +91,8 @@ CREATE TABLE claims (
     first_seen_at  TIMESTAMPTZ NOT NULL,
     last_seen_at   TIMESTAMPTZ NOT NULL,
     first_article_id VARCHAR,
+    created_at     TIMESTAMPTZ NOT NULL,   -- when the warehouse first held this claim (kept across refreshes)
+    created_run_id VARCHAR,
     mention_count  INTEGER NOT NULL,
     source_count   INTEGER NOT NULL
 );
