@@ -22,6 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extractors.discovery import Discovered, add_discovered, discover
 from extractors.entities import build_nlp
 from extractors.vocab import load_data
 
@@ -120,6 +121,7 @@ THIRD_PARTY_WORDS = {
 COMPANY_REFS = {"company", "firm", "startup", "start-up", "developer", "lab", "group", "maker"}
 MODEL_REFS = {"model", "models", "system", "systems", "chatbot", "tool", "tools", "offerings", "offering"}
 POSSESSIVE_PRONOUNS = {"its", "their"}
+SUBJECT_PRONOUNS = {"it", "they"}
 CONJUNCTIONS = {"and", "or", "&", "plus", "well"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
 RELATIONS = ("parity", "surpass", "trail", "approach")
@@ -252,6 +254,9 @@ class ClaimExtractor:
         dom = load_data("domains.yaml")
         self.domains = [(name, [p.lower() for p in phrases]) for name, phrases in dom["domains"].items()]
         self.domain_fallback = dom["fallback"]
+        self._found: dict[str, Discovered] = {}
+        # names discovered in earlier articles (this extractor's lifetime, or preloaded from the warehouse)
+        self.discovered: dict[str, Discovered] = {}
 
     # -- public API ------------------------------------------------------------------------------
     def extract(self, article_id: str, text: str) -> list[Claim]:
@@ -260,9 +265,15 @@ class ClaimExtractor:
         candidates = [i for i, (s, e) in enumerate(sentences) if self.prefilter.search(text, s, e)]
         if not candidates:
             return []
-        docs = dict(
-            zip(candidates, self.nlp.pipe(text[sentences[i][0] : sentences[i][1]] for i in candidates), strict=True)
-        )
+        new = discover(self.nlp, [text[s:e] for s, e in sentences[: candidates[-1] + 1]], self.discovered)
+        self.discovered.update(new)
+        found = self._found = {**self.discovered}
+        docs = {
+            i: add_discovered(doc, found)
+            for i, doc in zip(
+                candidates, self.nlp.pipe(text[sentences[i][0] : sentences[i][1]] for i in candidates), strict=True
+            )
+        }
         claims: list[Claim] = []
         seen: set[tuple[Any, ...]] = set()
         for i in candidates:
@@ -281,9 +292,8 @@ class ClaimExtractor:
             yield from self.extract(str(row.get("id") or row.get("article_id")), row.get("text") or "")
 
     # -- helpers ---------------------------------------------------------------------------------
-    @lru_cache(maxsize=4096)  # noqa: B019 - the extractor lives for the process
     def _mentions_of(self, sentence: str) -> tuple[Mention, ...]:
-        return tuple(self._mentions(self.nlp(sentence)))
+        return tuple(self._mentions(add_discovered(self.nlp(sentence), self._found)))
 
     def _context_mentions(self, text: str, sentences: list[tuple[int, int]], i: int) -> list[Mention]:
         """Named mentions in the two sentences before sentence ``i`` (for "the company", "its model")."""
@@ -311,6 +321,17 @@ class ClaimExtractor:
                     )
                     i += 2
                     continue
+            if (
+                e.label_ == "GROUP"
+                and nxt is not None
+                and nxt.label_ == "FIRM"
+                and nxt.start == e.end + 1
+                and doc[e.end].lower_ in ("from", "by", "of", "at")
+            ):
+                # "top models from Anthropic": the firm's models
+                out.append(Mention(doc[e.start : nxt.end].text, nxt.kb_id_, None, None, e.start, nxt.end))
+                i += 2
+                continue
             if e.label_ == "FIRM":
                 out.append(Mention(e.text, e.kb_id_, None, None, e.start, e.end))
             elif e.label_ == "MODEL":
@@ -321,7 +342,9 @@ class ClaimExtractor:
         return out
 
     def _cues(self, doc: Doc) -> list[Span]:
-        spans = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc)]
+        """Comparison cues, longest first; a cue word inside an entity ("top models") is not a cue."""
+        inside = {i for e in doc.ents for i in range(e.start, e.end)}
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc) if not inside & set(range(s, e))]
         return sorted(filter_spans(spans), key=lambda s: s.start)
 
     def _reference(self, doc: Doc, before: int, mentions: list[Mention], context: list[Mention]) -> list[Mention]:
@@ -374,6 +397,17 @@ class ClaimExtractor:
             else:
                 break
         return group
+
+    @staticmethod
+    def _subject_pronoun(doc: Doc, lo: int, cue_start: int) -> int | None:
+        """Token index of "it"/"they"/"the model" standing as the subject right before a cue, if any."""
+        for k in range(cue_start - 1, max(lo, cue_start - 4) - 1, -1):
+            w = doc[k].lower_
+            if w in SUBJECT_PRONOUNS:
+                return k
+            if w in MODEL_REFS and k > 0 and doc[k - 1].lower_ in ("the", "this"):
+                return k
+        return None
 
     @staticmethod
     def _in_attribution(doc: Doc, m: Mention) -> bool:
@@ -456,6 +490,7 @@ class ClaimExtractor:
             return []
         hedged = any(t.lower_ in self.hedges for t in doc)
         out: list[Claim] = []
+        previous_subjects: list[Mention] = []
         for n, cue in enumerate(cues):
             prev_end = cues[n - 1].end if n else 0
             next_start = cues[n + 1].start if n + 1 < len(cues) else len(doc)
@@ -466,6 +501,15 @@ class ClaimExtractor:
             ]
             right = [m for m in mentions if m.start >= cue.end and m.end <= next_start]
             subjects = self._reference(doc, cue.start, mentions, context)
+            pronoun_at = self._subject_pronoun(doc, left[-1].end if left else prev_end, cue.start)
+            if pronoun_at is not None:
+                earlier = [s for s in previous_subjects if s.org or s.model]
+                if earlier:
+                    subjects = earlier
+                else:
+                    ref = [m for m in context if m.model] or [m for m in context if m.org]
+                    subjects = [ref[-1]] if ref else []
+                left = []
             if subjects and left and left[-1].end > cue.start - 5 and left[-1].org:
                 last = left[-1]
                 gap_tokens = {t.lower_ for t in doc[last.end : cue.start]}
@@ -486,6 +530,7 @@ class ClaimExtractor:
             if passive:
                 subjects, objects = objects, subjects
             relation = cue.label_
+            previous_subjects = subjects
             subj_orgs = {s.org for s in subjects}
             claimant, claimant_name = self._claimant(doc, mentions, cue, subj_orgs, context)
             domain = self._domain(text)
