@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -24,6 +25,7 @@ from spacy.util import filter_spans
 
 from extractors.discovery import Discovered, add_discovered, discover
 from extractors.entities import build_nlp
+from extractors.trie_regex import compile_phrases
 from extractors.vocab import load_data
 
 ABBREVIATIONS = (
@@ -207,6 +209,21 @@ def _refines(general: Claim, specific: Claim) -> bool:
     ) and (general.subject_model, general.object_model) != (specific.subject_model, specific.object_model)
 
 
+class LazyContext:
+    """Named mentions of the sentences before a claim sentence, parsed only if a rule asks for them."""
+
+    def __init__(self, compute: Callable[[], list[Mention]]) -> None:
+        self._compute = compute
+        self._mentions: list[Mention] | None = None
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """The mentions (computed on first use)."""
+        if self._mentions is None:
+            self._mentions = self._compute()
+        return self._mentions
+
+
 def drop_subsumed(claims: list[Claim]) -> list[Claim]:
     """Drop a claim when the same article states it more specifically.
 
@@ -244,30 +261,35 @@ class ClaimExtractor:
         self.hedges = set(rel["hedges"])
         self.passive_aux = set(rel["passive_auxiliaries"])
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        words: set[str] = set()
+        phrases_all: set[str] = set()
         for relation, phrases in rel["relations"].items():
             self.cue_matcher.add(relation, [self.nlp.make_doc(p) for p in phrases])
-            words.update(p.split()[0].lower() for p in phrases)
-        self.prefilter = re.compile(
-            r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.IGNORECASE
-        )
+            phrases_all.update(p.lower() for p in phrases)
+        # The cheap pre-filter: only sentences containing a whole cue phrase reach spaCy.
+        self.prefilter = compile_phrases(phrases_all)
         dom = load_data("domains.yaml")
         self.domains = [(name, [p.lower() for p in phrases]) for name, phrases in dom["domains"].items()]
         self.domain_fallback = dom["fallback"]
         self._found: dict[str, Discovered] = {}
+        self._context_cache = {}
         # names discovered in earlier articles (this extractor's lifetime, or preloaded from the warehouse)
         self.discovered: dict[str, Discovered] = {}
 
     # -- public API ------------------------------------------------------------------------------
     def extract(self, article_id: str, text: str) -> list[Claim]:
         """All claims in one article's text."""
+        hits = [m.start() for m in self.prefilter.finditer(text)]
+        if not hits:
+            return []
         sentences = split_sentences(text)
-        candidates = [i for i, (s, e) in enumerate(sentences) if self.prefilter.search(text, s, e)]
+        ends = [e for _, e in sentences]
+        candidates = sorted({i for i in (bisect_left(ends, h) for h in hits) if i < len(sentences)})
         if not candidates:
             return []
         new = discover(self.nlp, [text[s:e] for s, e in sentences[: candidates[-1] + 1]], self.discovered)
         self.discovered.update(new)
         found = self._found = {**self.discovered}
+        self._context_cache: dict[str, tuple[Mention, ...]] = {}
         docs = {
             i: add_discovered(doc, found)
             for i, doc in zip(
@@ -278,7 +300,7 @@ class ClaimExtractor:
         seen: set[tuple[Any, ...]] = set()
         for i in candidates:
             start, end = sentences[i]
-            context = self._context_mentions(text, sentences, i)
+            context = LazyContext(lambda i=i: self._context_mentions(text, sentences, i))
             for claim in self._claims_in_sentence(article_id, docs[i], start, context):
                 dedup = (claim.claim_key, claim.start_char)
                 if dedup not in seen:
@@ -293,7 +315,12 @@ class ClaimExtractor:
 
     # -- helpers ---------------------------------------------------------------------------------
     def _mentions_of(self, sentence: str) -> tuple[Mention, ...]:
-        return tuple(self._mentions(add_discovered(self.nlp(sentence), self._found)))
+        cached = self._context_cache.get(sentence)
+        if cached is None:
+            cached = self._context_cache[sentence] = tuple(
+                self._mentions(add_discovered(self.nlp(sentence), self._found))
+            )
+        return cached
 
     def _context_mentions(self, text: str, sentences: list[tuple[int, int]], i: int) -> list[Mention]:
         """Named mentions in the two sentences before sentence ``i`` (for "the company", "its model")."""
@@ -347,7 +374,7 @@ class ClaimExtractor:
         spans = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc) if not inside & set(range(s, e))]
         return sorted(filter_spans(spans), key=lambda s: s.start)
 
-    def _reference(self, doc: Doc, before: int, mentions: list[Mention], context: list[Mention]) -> list[Mention]:
+    def _reference(self, doc: Doc, before: int, mentions: list[Mention], context: LazyContext) -> list[Mention]:
         """Resolve "its/their <model>" or "the company" just before token ``before`` to earlier firms."""
         lo = max(0, before - 5)
         window = [t.lower_ for t in doc[lo:before]]
@@ -359,8 +386,8 @@ class ClaimExtractor:
         earlier = [m for m in mentions if m.end <= at and m.org]
         if earlier:
             return self._coordinated(doc, earlier, len(earlier) - 1)
-        if context:
-            return [context[-1]]
+        if context.mentions:
+            return [context.mentions[-1]]
         return []
 
     def _coordinated(self, doc: Doc, mentions: list[Mention], k: int) -> list[Mention]:
@@ -430,7 +457,7 @@ class ClaimExtractor:
         return self.domain_fallback
 
     def _claimant(
-        self, doc: Doc, mentions: list[Mention], cue: Span, subj_orgs: set[str | None], context: list[Mention]
+        self, doc: Doc, mentions: list[Mention], cue: Span, subj_orgs: set[str | None], context: LazyContext
     ) -> tuple[str, str | None]:
         """Who asserts the claim: the subject's own firm (self), a named/unnamed third party, or the outlet."""
         toks = [t.lower_ for t in doc]
@@ -455,7 +482,7 @@ class ClaimExtractor:
                 return "third_party", m.org
             window = toks[max(0, i - 3) : i]
             if any(w in COMPANY_REFS for w in window) and ("the" in window or "company" in window):
-                ref = context[-1].org if context else None
+                ref = context.mentions[-1].org if context.mentions else None
                 if ref is None or ref in subj_orgs:
                     return "self", ref
                 return "third_party", ref
@@ -480,7 +507,7 @@ class ClaimExtractor:
             return "third_party", None
         return "outlet", None
 
-    def _claims_in_sentence(self, article_id: str, doc: Doc, offset: int, context: list[Mention]) -> list[Claim]:
+    def _claims_in_sentence(self, article_id: str, doc: Doc, offset: int, context: LazyContext) -> list[Claim]:
         text = doc.text
         if text.rstrip().endswith("?"):
             return []
@@ -507,7 +534,7 @@ class ClaimExtractor:
                 if earlier:
                     subjects = earlier
                 else:
-                    ref = [m for m in context if m.model] or [m for m in context if m.org]
+                    ref = [m for m in context.mentions if m.model] or [m for m in context.mentions if m.org]
                     subjects = [ref[-1]] if ref else []
                 left = []
             if subjects and left and left[-1].end > cue.start - 5 and left[-1].org:

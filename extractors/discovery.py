@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extractors.trie_regex import compile_phrases, trie_pattern
 from extractors.vocab import load_data
 
 # A capitalised name of up to three words, matched case-sensitively even inside IGNORECASE patterns.
@@ -34,28 +35,39 @@ class Discovered:
     firm: str | None
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    gate: re.Pattern[str]  # any keyword of any pattern: sentences without one are skipped
+    named: re.Pattern[str]  # "called X"
+    noun_before: re.Pattern[str]  # "... tool, " right before "called"
+    product: re.Pattern[str]  # "model X"
+    owner_before: re.Pattern[str]  # "Foo's new " right before "model X"
+    pronoun_before: re.Pattern[str]  # "its new " right before "model X"
+    descriptor: re.Pattern[str]  # "startup X"
+    intro: re.Pattern[str]  # "X launched"
+    stop: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[
-    re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]
-]:
+def _patterns() -> _Patterns:
     d = load_data("discovery.yaml")
-    naming = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in d["naming_words"])
-    nouns = "|".join(map(re.escape, d["product_nouns"]))
-    firms = "|".join(map(re.escape, d["firm_descriptors"]))
-    named = re.compile(
-        rf"\b(?P<noun>{nouns})?\b[\s,]*(?:(?:also|now|internally)\s+)?(?:{naming})\s+{NAME}", re.IGNORECASE
+    # every pattern starts at a keyword, so the regex engine rejects most positions at once
+    naming = trie_pattern(d["naming_words"])
+    nouns = trie_pattern(d["product_nouns"])
+    firms = trie_pattern(d["firm_descriptors"])
+    verbs = trie_pattern(d["intro_verbs"])
+    modifiers = r"(?:(?:new|latest|flagship|own|upcoming)\s+)?(?:[a-z-]+\s+){0,3}"
+    return _Patterns(
+        gate=compile_phrases([*d["naming_words"], *d["product_nouns"], *d["firm_descriptors"]]),
+        named=re.compile(rf"\b(?:{naming})\s+{NAME}", re.IGNORECASE),
+        noun_before=re.compile(rf"\b(?:{nouns})\b[\s,]*(?:(?:also|now|internally)\s+)?$", re.IGNORECASE),
+        product=re.compile(rf"\b(?:{nouns})\s*,?\s+{NAME}", re.IGNORECASE),
+        owner_before=re.compile(rf"(?P<owner>\b[A-Z][\w.&]*(?:\s[A-Z][\w.&]*){{0,2}})(?:'s|’s)\s+{modifiers}$"),
+        pronoun_before=re.compile(rf"\b(?:its|their)\s+{modifiers}$"),
+        descriptor=re.compile(rf"\b(?:{firms})\s+{NAME}", re.IGNORECASE),
+        intro=re.compile(rf"(?-i:(?P<name>[A-Z][\w.&]*(?:\s[A-Z][\w.&]*){{0,2}}))\s+(?:has\s+|have\s+)?(?:{verbs})\b"),
+        stop=frozenset(d["not_names"]),
     )
-    possessive = re.compile(
-        rf"(?P<owner>\b[A-Z][\w.&]*(?:\s[A-Z][\w.&]*){{0,2}})(?:'s|’s)\s+(?:(?:new|latest|flagship|own|upcoming)\s+)?"
-        rf"(?:[a-z-]+\s+){{0,3}}(?:{nouns})\s*,?\s+{NAME}"
-    )
-    descriptor = re.compile(rf"\b(?:{firms})\s+{NAME}", re.IGNORECASE)
-    verbs = "|".join(map(re.escape, d["intro_verbs"]))
-    intro = re.compile(rf"(?-i:(?P<name>[A-Z][\w.&]*(?:\s[A-Z][\w.&]*){{0,2}}))\s+(?:has\s+|have\s+)?(?:{verbs})\b")
-    pronoun = re.compile(
-        rf"\b(?:its|their)\s+(?:(?:new|latest|flagship|own|upcoming)\s+)?(?:[a-z-]+\s+){{0,3}}(?:{nouns})\s*,?\s+{NAME}"
-    )
-    return named, possessive, descriptor, pronoun, intro, frozenset(d["not_names"])
 
 
 def _clean_name(name: str, stop: frozenset[str]) -> str | None:
@@ -84,15 +96,14 @@ def discover(nlp: Language, sentences: list[str], known: dict[str, Discovered] |
     """Names introduced in these sentences (in article order), keyed by name.
 
     ``known`` holds names discovered earlier (other articles); they are recognised but not returned.
-    Only sentences that match an introduction pattern are parsed.
+    Only sentences where an introduction pattern matches are parsed.
     """
-    named, possessive, descriptor, pronoun, intro, stop = _patterns()
-    patterns = (named, possessive, descriptor, pronoun)
+    p = _patterns()
     known = known or {}
     found: dict[str, Discovered] = {}
 
     def fresh(doc: Doc, m: re.Match[str]) -> str | None:
-        name = _clean_name(m.group("name"), stop)
+        name = _clean_name(m.group("name"), p.stop)
         if not name or name in found or name in known:
             return None
         span = _known(doc, m.start("name"), m.start("name") + len(name))
@@ -100,35 +111,45 @@ def discover(nlp: Language, sentences: list[str], known: dict[str, Discovered] |
         return name if span is None or (span.label_ == "MODEL" and not span.kb_id_) else None
 
     for i, sent in enumerate(sentences):
-        if not any(p.search(sent) for p in patterns):
+        if not p.gate.search(sent):
+            continue
+        named = list(p.named.finditer(sent))
+        products = list(p.product.finditer(sent))
+        descriptors = list(p.descriptor.finditer(sent))
+        if not (named or products or descriptors):
             continue
         doc = add_discovered(nlp(sent), {**known, **found})
-        if named.search(sent) and not any(e.label_ == "FIRM" for e in doc.ents):
+        if named and not any(e.label_ == "FIRM" for e in doc.ents):
             # "Orion Robotics launched a tool called Starling": the launcher is a firm
-            for m in intro.finditer(sent):
+            for m in p.intro.finditer(sent):
                 if name := fresh(doc, m):
                     found[name] = Discovered(name, "FIRM", name)
                     doc = add_discovered(doc, found)
-        for m in named.finditer(sent):
+        for m in descriptors:
+            if name := fresh(doc, m):
+                found[name] = Discovered(name, "FIRM", name)
+                doc = add_discovered(doc, found)
+        for m in named:
             if name := fresh(doc, m):
                 before = sent[: m.start()].rstrip(" ,")
                 prev = [e for e in doc.ents if e.end_char == len(before)]
-                if prev and prev[-1].label_ == "FIRM" and not m.group("noun"):
+                has_noun = p.noun_before.search(sent[max(0, m.start() - 60) : m.start()])
+                if prev and prev[-1].label_ == "FIRM" and not has_noun:
                     found[name] = Discovered(name, "FIRM", prev[-1].kb_id_)  # "Zhipu AI, also known as Z.ai"
-                elif m.group("noun"):
+                elif has_noun:
                     found[name] = Discovered(name, "MODEL", _firm_before(doc, m.start()))
-        for m in possessive.finditer(sent):
-            if name := fresh(doc, m):
-                owner = _known(doc, m.start("owner"), m.end("owner"))
+        for m in products:
+            if not (name := fresh(doc, m)):
+                continue
+            head = sent[max(0, m.start() - 80) : m.start()]
+            if owner_m := p.owner_before.search(head):
+                at = m.start() - len(head) + owner_m.start("owner")
+                owner = _known(doc, at, at + len(owner_m.group("owner")))
                 owner_name = owner.kb_id_ if owner is not None and owner.label_ == "FIRM" else None
-                if owner_name is None and (owner_name := _clean_name(m.group("owner"), stop)):
+                if owner_name is None and (owner_name := _clean_name(owner_m.group("owner"), p.stop)):
                     found.setdefault(owner_name, Discovered(owner_name, "FIRM", owner_name))
                 found[name] = Discovered(name, "MODEL", owner_name)
-        for m in descriptor.finditer(sent):
-            if name := fresh(doc, m):
-                found[name] = Discovered(name, "FIRM", name)
-        for m in pronoun.finditer(sent):
-            if name := fresh(doc, m):
+            elif p.pronoun_before.search(head):
                 doc = add_discovered(doc, found)
                 owner_name = _firm_before(doc, m.start())
                 if owner_name is None and i > 0:

@@ -64,7 +64,6 @@ class GazetteerRuler:
         self.model_matcher = Matcher(nlp.vocab)
         self.group_matcher = Matcher(nlp.vocab)
         self.firm_of: dict[str, str] = {}
-        self.model_firm: dict[str, str] = {}
         self.firms: dict[str, dict[str, Any]] = {}
         self.families: dict[str, dict[str, Any]] = {}
         self.initialized = False
@@ -95,28 +94,28 @@ class GazetteerRuler:
         ver = {"TEXT": {"REGEX": VERSION_RE}}
         tier_star = {"LOWER": {"IN": tiers}, "OP": "*"}
         tier_plus = {"LOWER": {"IN": tiers}, "OP": "+"}
+        # One head predicate for every family keeps the matcher fast: the family (and so the owning
+        # firm) is read back from the head token after matching. "Qwen3" and "GPT-4.1" stay one token.
         for fam in models["families"]:
-            name = str(fam["family"])
-            self.families[name] = fam
-            key = f"MODEL::{fam['firm']}::{name}"
-            self.model_firm[key] = fam["firm"]
-            if fam.get("exact"):
-                head = {"LOWER": name.lower()}
-                pats = [[head], [head, hy, tier_plus]]
-            else:
-                # "Qwen3" and "GPT-4.1" stay one token in spaCy's English tokenizer.
-                variants = [{"ORTH": name}, {"ORTH": {"REGEX": rf"^{re.escape(name)}-?\d[\w.-]*$"}}]
-                pats = []
-                for head in variants:
-                    if not fam.get("needs_version") or head is variants[1]:
-                        pats.append([head])
-                    pats += [
-                        [head, tier_plus],
-                        [head, tier_star, hy, ver, tier_star],
-                        [head, tier_star, hy, ver, hy, ver, tier_star],
-                        [head, tier_star, hy, ver, hy, ver, hy, ver, tier_star],
-                    ]
-            self.model_matcher.add(key, pats)
+            self.families[str(fam["family"])] = fam
+        names = sorted(self.families, key=len, reverse=True)
+        exact = [n for n in names if self.families[n].get("exact")]
+        other = [n for n in names if not self.families[n].get("exact")]
+        head_re = rf"^(?:(?:{'|'.join(map(re.escape, other))})(?:-?\d[\w.-]*)?|(?:{'|'.join(map(re.escape, exact))}))$"
+        head = {"ORTH": {"REGEX": head_re}}
+        self._family_of_head = re.compile(rf"^({'|'.join(map(re.escape, names))})(-?\d[\w.-]*)?$")
+        self.model_matcher.add(
+            "MODEL::family",
+            [
+                [head],
+                [head, tier_plus],
+                [head, {"ORTH": "-"}, tier_plus],
+                [head, tier_star, hy, ver, tier_star],
+                [head, tier_star, hy, ver, hy, ver, tier_star],
+                [head, tier_star, hy, ver, hy, ver, hy, ver, tier_star],
+            ],
+        )
+        self._version_re = re.compile(VERSION_RE)
         self.model_matcher.add(
             "MODEL::::",
             [
@@ -159,8 +158,17 @@ class GazetteerRuler:
         for match_id, start, end in self.model_matcher(doc):
             while end - start > 1 and doc[end - 1].text == "-":
                 end -= 1
-            key = strings[match_id]
-            spans.append(Span(doc, start, end, label="MODEL", kb_id=self.model_firm.get(key, "")))
+            if strings[match_id] == "MODEL::family":
+                m = self._family_of_head.match(doc[start].text)
+                if m is None:
+                    continue
+                fam = self.families[m.group(1)]
+                versioned = bool(m.group(2)) or any(self._version_re.match(t.text) for t in doc[start + 1 : end])
+                if fam.get("needs_version") and not versioned:
+                    continue
+                spans.append(Span(doc, start, end, label="MODEL", kb_id=fam["firm"]))
+            else:
+                spans.append(Span(doc, start, end, label="MODEL", kb_id=""))
         for _match_id, start, end in self.group_matcher(doc):
             spans.append(Span(doc, start, end, label="GROUP"))
         # Prefer gazetteer models over the generic pattern when both cover the same tokens.
