@@ -9,6 +9,7 @@ Zhipu AI. Vocabulary lives in ``extractors/data/discovery.yaml``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,7 +93,9 @@ def _known(doc: Doc, start: int, end: int) -> Span | None:
     return None
 
 
-def discover(nlp: Language, sentences: list[str], known: dict[str, Discovered] | None = None) -> dict[str, Discovered]:
+def discover(
+    nlp: Language | Callable[[str], Doc], sentences: list[str], known: dict[str, Discovered] | None = None
+) -> dict[str, Discovered]:
     """Names introduced in these sentences (in article order), keyed by name.
 
     ``known`` holds names discovered earlier (other articles); they are recognised but not returned.
@@ -131,7 +134,7 @@ def discover(nlp: Language, sentences: list[str], known: dict[str, Discovered] |
                 doc = add_discovered(doc, found)
         for m in named:
             if name := fresh(doc, m):
-                before = sent[: m.start()].rstrip(" ,")
+                before = re.sub(r"[\s,]*(?:\b(?:also|now|internally|formerly)\s*)?$", "", sent[: m.start()])
                 prev = [e for e in doc.ents if e.end_char == len(before)]
                 has_noun = p.noun_before.search(sent[max(0, m.start() - 60) : m.start()])
                 if prev and prev[-1].label_ == "FIRM" and not has_noun:

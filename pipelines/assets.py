@@ -7,7 +7,7 @@ returns row counts as metadata.
 import dagster as dg
 
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
-from pipelines.stages import clean_pages, extract_mentions, extractor_version
+from pipelines.stages import clean_pages, extract_mentions, extractor_version, gazetteer_firm_names, seeded_extractor
 from warehouse import load
 
 GROUP = "claimwatch"
@@ -80,7 +80,7 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     version = extractor_version()
     with warehouse.get_connection() as con:
         todo = load.articles_to_extract(con, version)
-        mentions, errors = extract_mentions(todo)
+        mentions, errors = extract_mentions(todo, seeded_extractor(load.discovered_entities(con)))
         for article_id, err in errors.items():
             context.log.warning(f"claim rules failed on article {article_id}: {err}")
         ok_ids = [a["article_id"] for a in todo if a["article_id"] not in errors]
@@ -118,6 +118,7 @@ def claims(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
     """Rebuild claim rows from mentions in kept articles."""
     with warehouse.get_connection() as con:
         counts = load.refresh_claims(con, context.run.run_id)
+        counts.update(load.refresh_entities(con, gazetteer_firm_names()))
         preview = con.execute(
             "SELECT coalesce(subject_org, subject_group), relation, coalesce(object_org, object_group), domain, "
             "mention_count FROM claims ORDER BY first_seen_at DESC LIMIT 10"

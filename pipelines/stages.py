@@ -10,6 +10,8 @@ from typing import Any
 
 from extractors.claims import ClaimExtractor, default_extractor
 from extractors.cleaning import clean_html, content_hash
+from extractors.discovery import Discovered
+from extractors.vocab import load_data
 from spiders.urls import canonicalize_url
 from warehouse.load import sha1
 
@@ -117,3 +119,17 @@ def extract_mentions(
             row["mention_id"] = sha1(c.article_id, c.start_char, c.end_char, c.claim_id)
             mentions.append(row)
     return mentions, errors
+
+
+def gazetteer_firm_names() -> list[str]:
+    """Canonical names of every firm in the gazetteer."""
+    return [f["name"] for f in load_data("firms.yaml")["firms"]]
+
+
+def seeded_extractor(discovered: Sequence[tuple[str, str, str | None]]) -> ClaimExtractor:
+    """The process-wide extractor, told about firms and models discovered in earlier runs."""
+    x = default_extractor()
+    for kind, name, firm in discovered:
+        if name not in x.discovered:
+            x.discovered[name] = Discovered(name, "FIRM" if kind == "firm" else "MODEL", firm)
+    return x

@@ -68,3 +68,19 @@ def test_claim_key_merges_aliases_but_never_groups_with_names(extractor):
 def test_sentence_splitter_keeps_abbreviations():
     text = "The U.S. firm said so. Then it left!\nNew line here"
     assert [text[s:e] for s, e in split_sentences(text)] == ["The U.S. firm said so.", "Then it left!", "New line here"]
+
+
+def test_entities_discovered_earlier_seed_later_articles():
+    from pipelines.stages import seeded_extractor
+
+    x = seeded_extractor([("model", "Zephyrine", "Orion Robotics")])
+    [c] = x.extract("z", "Zephyrine beats GPT-4.1 on coding.")
+    assert (c.subject_org, c.subject_model, c.subject_model_in_gazetteer) == ("Orion Robotics", "Zephyrine", False)
+    assert c.object_model_in_gazetteer is True
+
+
+def test_offsets_stay_exact_when_lowercasing_changes_length(extractor):
+    text = "İstanbul hosted the launch. Qwen3 beats Llama 4 on math."
+    assert len(text.lower()) != len(text)
+    [claim] = extractor.extract("i", text)
+    assert text[claim.start_char : claim.end_char] == "Qwen3 beats Llama 4 on math."

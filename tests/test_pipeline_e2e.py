@@ -96,3 +96,9 @@ def test_second_run_changes_nothing_and_sends_nothing(sample_run):
     refetched = [p for p in sample_run["hits_second"] if "/2026/" in p or "/amp/" in p]
     assert refetched == []
     assert sample_run["second"].pages_skipped_known >= 11
+
+
+def test_entities_table_lists_firms_the_gazetteer_lacks(sample_run):
+    rows = dict(_rows(sample_run["db"], "SELECT name, in_gazetteer FROM v_entities WHERE kind = 'firm'"))
+    assert rows["Redline Labs"] is False  # the claimant of the GLM-4.5 test, found by "firm Redline Labs"
+    assert rows["Alibaba"] is True and rows["Epoch AI"] is True

@@ -235,3 +235,50 @@ def test_claims_new_lists_only_what_the_latest_run_added(tmp_path):
     load.refresh_claims(con, "run-2")
     assert con.execute(sql, params).fetchall() == []
     con.close()
+
+
+def test_entities_flag_what_the_gazetteer_does_not_know(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    load.load_articles(
+        con,
+        [],
+        [
+            _article("a", "s1", "https://a/1", datetime(2026, 9, 1, tzinfo=UTC)),
+            _article("b", "s2", "https://b/1", datetime(2026, 9, 3, tzinfo=UTC)),
+        ],
+    )
+    m1 = {
+        **_mention("a"),
+        "subject_org": "Nimbus Labs",
+        "subject_model": "Cirrus-2",
+        "subject_model_in_gazetteer": False,
+        "object_model": "GPT-4.1",
+        "object_org": "OpenAI",
+        "object_model_in_gazetteer": True,
+        "claimant": "third_party",
+        "claimant_name": "Semgrep",
+    }
+    m2 = {**_mention("b"), "subject_org": "Nimbus Labs", "object_org": "OpenAI"}
+    load.load_mentions(con, ["a", "b"], [m1, m2], "v1")
+    counts = load.refresh_entities(con, ["OpenAI", "Semgrep", "Anthropic"])
+    rows = {
+        (k, n): (f, g, c)
+        for k, n, f, g, c in con.execute(
+            "SELECT kind, name, firm, in_gazetteer, mention_count FROM entities"
+        ).fetchall()
+    }
+    assert rows == {
+        ("firm", "Nimbus Labs"): ("Nimbus Labs", False, 2),
+        ("firm", "OpenAI"): ("OpenAI", True, 2),
+        ("firm", "Semgrep"): ("Semgrep", True, 1),
+        ("model", "Cirrus-2"): ("Nimbus Labs", False, 1),
+        ("model", "GPT-4.1"): ("OpenAI", True, 1),
+    }
+    assert counts == {"entities": 5, "entities_not_in_gazetteer": 2}
+    assert sorted(load.discovered_entities(con)) == [
+        ("firm", "Nimbus Labs", "Nimbus Labs"),
+        ("model", "Cirrus-2", "Nimbus Labs"),
+    ]
+    first = con.execute("SELECT first_article_id FROM entities WHERE name = 'Nimbus Labs'").fetchall()[0][0]
+    assert first == "a"
+    con.close()

@@ -274,6 +274,8 @@ MENTION_COLUMNS = [
     "start_char",
     "end_char",
     "extracted_at",
+    "subject_model_in_gazetteer",
+    "object_model_in_gazetteer",
 ]
 
 
@@ -364,6 +366,61 @@ def refresh_claims(con: duckdb.DuckDBPyConnection, run_id: str | None = None) ->
             con.execute(statement, [run_id] if "?" in statement else [])
         after = count(con, "claims")
     return {"claims": after, "claims_delta": after - before}
+
+
+REFRESH_ENTITIES_SQL = """
+CREATE OR REPLACE TEMP TABLE entity_sightings AS
+SELECT 'firm' AS kind, org AS name, org AS firm, list_contains(?, org) AS in_gazetteer, ts, article_id
+FROM (SELECT m.subject_org AS org, coalesce(a.published_at, a.fetched_at) AS ts, a.article_id
+      FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id WHERE m.subject_org IS NOT NULL
+      UNION ALL
+      SELECT m.object_org, coalesce(a.published_at, a.fetched_at), a.article_id
+      FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id WHERE m.object_org IS NOT NULL
+      UNION ALL
+      SELECT m.claimant_name, coalesce(a.published_at, a.fetched_at), a.article_id
+      FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id WHERE m.claimant_name IS NOT NULL)
+UNION ALL
+SELECT 'model', model, firm, coalesce(known, FALSE), ts, article_id
+FROM (SELECT m.subject_model AS model, m.subject_org AS firm, m.subject_model_in_gazetteer AS known,
+             coalesce(a.published_at, a.fetched_at) AS ts, a.article_id
+      FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id WHERE m.subject_model IS NOT NULL
+      UNION ALL
+      SELECT m.object_model, m.object_org, m.object_model_in_gazetteer, coalesce(a.published_at, a.fetched_at),
+             a.article_id
+      FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id WHERE m.object_model IS NOT NULL);
+CREATE OR REPLACE TEMP TABLE entity_agg AS
+SELECT kind || ':' || name AS entity_id, kind, name, arg_min(firm, ts) AS firm, bool_or(in_gazetteer) AS in_gazetteer,
+       min(ts) AS first_seen_at, arg_min(article_id, ts) AS first_article_id, count(*)::INTEGER AS mention_count
+FROM entity_sightings GROUP BY kind, name;
+DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_agg);
+INSERT OR REPLACE INTO entities (entity_id, kind, name, firm, in_gazetteer, first_seen_at, first_article_id,
+    mention_count, created_at)
+SELECT g.entity_id, g.kind, g.name, g.firm, g.in_gazetteer, g.first_seen_at, g.first_article_id, g.mention_count,
+       coalesce(old.created_at, now())
+FROM entity_agg g LEFT JOIN entities old ON old.entity_id = g.entity_id;
+DROP TABLE entity_sightings;
+DROP TABLE entity_agg
+"""
+
+
+def refresh_entities(con: duckdb.DuckDBPyConnection, gazetteer_firms: Sequence[str]) -> dict[str, int]:
+    """Rebuild ``entities`` from claim mentions; firms not in ``gazetteer_firms`` are flagged for curation."""
+    with transaction(con):
+        for statement in filter(str.strip, REFRESH_ENTITIES_SQL.split(";")):
+            con.execute(statement, [list(gazetteer_firms)] if "?" in statement else [])
+        total = count(con, "entities")
+        unknown = int(scalar(con, "SELECT count(*) FROM entities WHERE NOT in_gazetteer"))
+    return {"entities": total, "entities_not_in_gazetteer": unknown}
+
+
+def discovered_entities(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None]]:
+    """(kind, name, firm) of entities not in the gazetteer, to seed the extractor for later articles."""
+    return [
+        tuple(r)
+        for r in con.execute(
+            "SELECT kind, name, firm FROM entities WHERE NOT in_gazetteer ORDER BY first_seen_at"
+        ).fetchall()
+    ]
 
 
 CREATE_ALERTS_SQL = """
