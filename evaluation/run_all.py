@@ -38,20 +38,28 @@ def eval_claims(shared: Path, work: Path) -> dict[str, float]:
             a = json.loads(line)
             for c in x.extract(a["id"], a["text"]):
                 out.write(json.dumps(c.to_dict()) + "\n")
+    gold = shared / "gold" / "seed_claims.jsonl"
+    scorer = str(shared / "tools" / "score_claims.py")
     proc = subprocess.run(
-        [
-            sys.executable,
-            str(shared / "tools" / "score_claims.py"),
-            str(shared / "gold" / "seed_claims.jsonl"),
-            str(pred),
-            "--verbose",
-        ],
+        [sys.executable, scorer, str(gold), str(pred), "--verbose"], capture_output=True, text=True, check=True
+    )
+    print(proc.stdout.rstrip())
+    scores = _scores(proc.stdout.strip().splitlines()[-1])
+    # the same score restricted to parity/surpass claims (what alerts are made of)
+    strong = ("parity", "surpass")
+    for src, dst in ((gold, work / "gold_strong.jsonl"), (pred, work / "pred_strong.jsonl")):
+        rows = [line for line in src.open(encoding="utf-8") if line.strip() and json.loads(line)["relation"] in strong]
+        dst.write_text("".join(rows), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, scorer, str(work / "gold_strong.jsonl"), str(work / "pred_strong.jsonl")],
         capture_output=True,
         text=True,
         check=True,
     )
-    print(proc.stdout.rstrip())
-    return _scores(proc.stdout.strip().splitlines()[-1])
+    line = proc.stdout.strip().splitlines()[-1]
+    print(f"parity/surpass only: {line}")
+    scores.update({f"strong_{k}": v for k, v in _scores(line).items()})
+    return scores
 
 
 def eval_extraction(shared: Path, work: Path) -> dict[str, float]:
