@@ -97,6 +97,16 @@ def detect_language(text: str, declared: str | None) -> str | None:
     return "en" if share >= sw["threshold"] else None
 
 
+def _is_consent_wall(head: str, text: str, markers: dict[str, Any]) -> bool:
+    """A consent/cookie wall: its headline says so, or a short text is mostly consent language."""
+    if len(text) >= markers["max_consent_wall_chars"]:
+        return False
+    if _contains_any(head, markers["consent_wall"]):
+        return True
+    low = text.lower()
+    return sum(p in low for p in markers["consent_wall"]) >= 2
+
+
 def _contains_any(text: str, phrases: list[str]) -> bool:
     t = text.lower()
     return any(p in t for p in phrases)
@@ -195,7 +205,7 @@ def clean_html(body: bytes | str, url: str | None = None, content_type: str | No
     short = len(text) < markers["min_article_chars"]
     if _contains_any(head, markers["soft_404"]) and len(text) < 3 * markers["min_article_chars"]:
         page.reason = "soft_404"
-    elif _contains_any(head + " " + text[:1000], markers["consent_wall"]) and short:
+    elif _is_consent_wall(head, text, markers):
         page.reason = "consent_wall"
     elif _contains_any(head, markers["index_page_title"]) or _link_text_share(tree) > markers["max_link_text_share"]:
         page.reason = "index_page"

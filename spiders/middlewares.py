@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.response import response_status_message
 
 from spiders.netguard import UrlRefused, check_url
 
@@ -40,3 +48,97 @@ class NetworkGuardMiddleware:
         except UrlRefused as exc:
             raise RefusedRequest(exc.reason, exc.detail) from exc
         return None
+
+
+def parse_retry_after(value: str | bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None when absent or bad."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, but waiting between attempts: Retry-After on 429/503, exponential backoff otherwise.
+
+    A Retry-After longer than CLAIMWATCH_MAX_RETRY_AFTER is not waited for: the response goes through as a
+    failure (``http_429`` / ``http_503``) and the next run tries again.
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("CLAIMWATCH_RETRY_BACKOFF_BASE", 0.5)
+        self.backoff_max = settings.getfloat("CLAIMWATCH_RETRY_BACKOFF_MAX", 30.0)
+        self.max_retry_after = settings.getfloat("CLAIMWATCH_MAX_RETRY_AFTER", 120.0)
+
+    def _backoff(self, retried: Request) -> float:
+        n = int(retried.meta.get("retry_times", 1))
+        return min(self.backoff_max, self.backoff_base * 2 ** (n - 1))
+
+    async def process_response(self, request: Request, response: Response, spider: object = None) -> Request | Response:
+        """Retry a retryable status after Retry-After (429/503) or a backoff delay."""
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        delay: float | None = None
+        if response.status in (429, 503):
+            delay = parse_retry_after(response.headers.get(b"Retry-After"))
+            if delay is not None and delay > self.max_retry_after:
+                return response
+        retried = self._retry(request, response_status_message(response.status))
+        if retried is None:
+            return response
+        await asyncio.sleep(self._backoff(retried) if delay is None else delay)
+        return retried
+
+    async def process_exception(
+        self, request: Request, exception: Exception, spider: object = None
+    ) -> Request | Response | None:
+        """Retry timeouts and connection errors after a backoff delay."""
+        if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
+            retried = self._retry(request, exception)
+            if retried is not None:
+                await asyncio.sleep(self._backoff(retried))
+                return retried
+        return None
+
+
+class _DisallowAll:
+    """Robots parser stand-in for a host whose robots.txt answered 5xx."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
+        return False
+
+
+class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """robots.txt as Scrapy obeys it, except that a 5xx answer disallows the whole host for this run.
+
+    (Scrapy would parse the error page as a robots file and allow everything.)
+    """
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            rp_dfd = self._parsers[netloc]
+            self._parsers[netloc] = _DisallowAll(response.status)
+            rp_dfd.callback(self._parsers[netloc])
+            return
+        await super()._parse_robots(response, netloc, request)
+
+    def process_request_2(self, rp: object, request: Request) -> None:
+        """Refuse every request to a host whose robots.txt was unavailable."""
+        if isinstance(rp, _DisallowAll):
+            raise RefusedRequest(
+                "robots_unavailable", f"robots.txt answered HTTP {rp.status}: host treated as disallowed for this run"
+            )
+        super().process_request_2(rp, request)

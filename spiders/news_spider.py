@@ -41,9 +41,11 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
         text = str(exc)
         if "robots.txt" in text:
             return "robots_disallowed", None, text
-        if "max redirections" in text.lower() or "redirect" in text.lower():
+        if "max redirections" in text.lower():
             return "redirect_loop", None, text
-        return "ignored", None, text
+        if "DOWNLOAD_MAXSIZE" in text or "download max size" in text:
+            return "too_large", None, text[:500]
+        return "ignored", None, text[:500]
     name = type(exc).__name__
     text = str(exc)
     if isinstance(exc, DNSLookupError | scrapy_exc.CannotResolveHostError):
@@ -74,6 +76,7 @@ class NewsSpider(scrapy.Spider):
             with open(skip_file, encoding="utf-8") as fh:
                 self.skip = {line.strip() for line in fh if line.strip()}
         self.pages_requested: Counter[str] = Counter()
+        self.requested: set[str] = set()
         self.max_pages = int(self.config.crawl["max_pages_per_source"])
 
     async def start(self) -> AsyncIterator[Any]:
@@ -103,9 +106,15 @@ class NewsSpider(scrapy.Spider):
             )
         if self.pages_requested[source] >= self.max_pages:
             return FetchRecord(canonical, source, "page", None, "page_limit", f"over {self.max_pages} pages", now_iso())
+        if canonical in self.requested:
+            return None
+        self.requested.add(canonical)
         self.pages_requested[source] += 1
+        # dont_filter: the spider dedupes pages itself, so a redirect back to the same URL is followed
+        # until REDIRECT_MAX_TIMES and recorded as redirect_loop instead of vanishing in the dupefilter.
         return scrapy.Request(
             canonical,
+            dont_filter=True,
             callback=self.parse_page,
             errback=self.on_error,
             meta={
@@ -176,6 +185,12 @@ class NewsSpider(scrapy.Spider):
         requested = response.request.url if response.request else response.url
         redirected = meta.get("redirect_urls")
         url = canonicalize_url(redirected[0]) if redirected else requested
+        ctype = (headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+        if ctype and not any(k in ctype for k in ("html", "xml", "text/")):
+            yield FetchRecord(
+                url, meta["source"], "page", response.status, "not_html", f"Content-Type {ctype}", now_iso()
+            )
+            return
         yield FetchedPage(
             url=url,
             final_url=response.url,

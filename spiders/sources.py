@@ -13,13 +13,15 @@ SOURCE_KINDS = ("feed", "sitemap", "urls")
 # Polite defaults for real outlets; a sources file may override them under `crawl:`.
 DEFAULT_CRAWL_SETTINGS: dict[str, Any] = {
     "user_agent": "claimwatch/0.1 (+https://github.com/claimwatch/claimwatch; news research crawler)",
-    "download_timeout": 20,
+    "download_timeout": 15,
     "download_maxsize": 32 * 1024 * 1024,
     "autothrottle_start_delay": 1.0,
     "autothrottle_target_concurrency": 2.0,
     "download_delay": 0.25,
     "concurrent_requests_per_domain": 4,
     "retry_times": 2,
+    "retry_backoff_base": 0.5,
+    "max_retry_after": 120,
     "redirect_max_times": 5,
     "max_pages_per_source": 500,
 }
