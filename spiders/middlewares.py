@@ -33,18 +33,22 @@ class NetworkGuardMiddleware:
     because redirected requests pass through the downloader middlewares again.
     """
 
-    def __init__(self, allow_private_networks: bool) -> None:
+    def __init__(self, allow_private_networks: bool, allow_networks: tuple[str, ...] = ()) -> None:
         self.allow_private_networks = allow_private_networks
+        self.allow_networks = allow_networks
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NetworkGuardMiddleware:
         """Read CLAIMWATCH_ALLOW_PRIVATE_NETWORKS from the crawler settings."""
-        return cls(crawler.settings.getbool("CLAIMWATCH_ALLOW_PRIVATE_NETWORKS", False))
+        return cls(
+            crawler.settings.getbool("CLAIMWATCH_ALLOW_PRIVATE_NETWORKS", False),
+            tuple(crawler.settings.getlist("CLAIMWATCH_ALLOW_NETWORKS")),
+        )
 
     def process_request(self, request: Request, spider: object = None) -> None:
         """Raise :class:`RefusedRequest` for a URL that must not be fetched."""
         try:
-            check_url(request.url, self.allow_private_networks)
+            check_url(request.url, self.allow_private_networks, self.allow_networks)
         except UrlRefused as exc:
             raise RefusedRequest(exc.reason, exc.detail) from exc
         return None

@@ -44,11 +44,11 @@ def resolve(host: str) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
-def check_url(url: str, allow_private_networks: bool) -> None:
+def check_url(url: str, allow_private_networks: bool, allow_networks: tuple[str, ...] = ()) -> None:
     """Raise :class:`UrlRefused` unless ``url`` may be fetched.
 
     Only http(s) is fetched; unless private networks are allowed, the host must resolve only to
-    public addresses.
+    public addresses (or to networks listed in ``allow_networks``, CIDR strings).
     """
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
@@ -62,6 +62,9 @@ def check_url(url: str, allow_private_networks: bool) -> None:
         addresses = resolve(host)
     except (OSError, UnicodeError) as exc:
         raise UrlRefused("dns_error", f"{host}: {exc}") from exc
-    internal = [a for a in addresses if is_internal_address(a)]
+    allowed = [ipaddress.ip_network(n, strict=False) for n in allow_networks]
+    internal = [
+        a for a in addresses if is_internal_address(a) and not any(ipaddress.ip_address(a) in n for n in allowed)
+    ]
     if internal:
         raise UrlRefused("private_address", f"{host} resolves to {', '.join(internal)}")

@@ -42,5 +42,6 @@ def crawler_settings(config: SourcesConfig, landing_file: str, log_file: str | N
         "CLAIMWATCH_MAX_RETRY_AFTER": float(c["max_retry_after"]),
         "CLAIMWATCH_LANDING_FILE": landing_file,
         "CLAIMWATCH_ALLOW_PRIVATE_NETWORKS": config.allow_private_networks,
+        "CLAIMWATCH_ALLOW_NETWORKS": list(c["allow_networks"]),
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }

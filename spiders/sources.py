@@ -22,6 +22,7 @@ DEFAULT_CRAWL_SETTINGS: dict[str, Any] = {
     "retry_times": 2,
     "retry_backoff_base": 0.5,
     "max_retry_after": 120,
+    "allow_networks": [],  # CIDRs reachable even when private networks are refused (e.g. an internal mirror)
     "redirect_max_times": 5,
     "max_pages_per_source": 500,
 }

@@ -51,3 +51,9 @@ def test_refuses_other_schemes_even_when_private_allowed():
         with pytest.raises(UrlRefused) as e:
             check_url(url, allow_private_networks=True)
         assert e.value.reason == "unsupported_scheme"
+
+
+def test_allow_networks_opens_only_the_listed_ranges():
+    check_url("http://127.0.0.1/x", allow_private_networks=False, allow_networks=("127.0.0.0/8",))
+    with pytest.raises(UrlRefused):
+        check_url("http://10.0.0.1/x", allow_private_networks=False, allow_networks=("127.0.0.0/8",))
