@@ -60,7 +60,7 @@ def check_sample_site(shared: Path, work: Path) -> list[str]:
         sources.append({"name": "non-article-pages", "urls": [fix(u) for u in expected["non_articles"]]})
         cfg = {
             "allow_private_networks": True,
-            "crawl": {"autothrottle_start_delay": 0.0, "download_delay": 0.0},
+            "crawl": {"autothrottle_start_delay": 0.0, "download_delay": 0.0, "sitemap_max_age_days": 0},
             "sources": sources,
         }
         sources_file = work / "sample-site-sources.yaml"

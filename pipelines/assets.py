@@ -26,7 +26,8 @@ def raw_pages(
     with warehouse.get_connection() as con:
         load.start_run(con, context.run.run_id, crawler.sources_file)
         skip = load.known_urls(con)
-    result = crawler.crawl(skip)
+        state = load.feed_state(con)
+    result = crawler.crawl(skip, state)
     fetches = list(result.fetches)
     if result.exit_code != 0:
         context.log.error(f"crawler exited with {result.exit_code}: {result.stderr_tail[-1000:]}")

@@ -83,7 +83,13 @@ def demo_sources(base_url: str) -> dict[str, Any]:
     )
     return {
         "allow_private_networks": True,
-        "crawl": {"autothrottle_start_delay": 0.0, "download_delay": 0.0, "download_timeout": 10},
+        # the sample's stories are dated 2026-09: no sitemap age limit for the demo
+        "crawl": {
+            "autothrottle_start_delay": 0.0,
+            "download_delay": 0.0,
+            "download_timeout": 10,
+            "sitemap_max_age_days": 0,
+        },
         "sources": sources,
     }
 

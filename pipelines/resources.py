@@ -39,10 +39,10 @@ class CrawlerResource(dg.ConfigurableResource):
     workdir: str | None = None
     timeout_seconds: float = 3600.0
 
-    def crawl(self, skip_urls: list[str]) -> CrawlResult:
-        """Crawl every source; URLs in ``skip_urls`` are not fetched again."""
+    def crawl(self, skip_urls: list[str], feed_state: dict[str, dict[str, str | None]] | None = None) -> CrawlResult:
+        """Crawl every source; ``skip_urls`` are not fetched again; feeds are conditional on ``feed_state``."""
         config = load_sources(self.sources_file)
-        return run_crawl(config, self.workdir, skip_urls, timeout=self.timeout_seconds)
+        return run_crawl(config, self.workdir, skip_urls, timeout=self.timeout_seconds, feed_state=feed_state)
 
 
 class NotifierResource(dg.ConfigurableResource):

@@ -27,6 +27,7 @@ class RunSummary:
     fetch_failures: int = 0
     failures_by_reason: dict[str, int] = field(default_factory=dict)
     pages_skipped_known: int = 0
+    feeds_not_modified: int = 0
     not_articles: int = 0
     articles_kept: int = 0
     duplicates: int = 0
@@ -41,6 +42,7 @@ class RunSummary:
             f"run {self.run_id}: {'ok' if self.success else 'FAILED'}",
             f"  pages fetched:        {self.pages_fetched}",
             f"  already stored:       {self.pages_skipped_known} (not fetched again)",
+            f"  feeds unchanged:      {self.feeds_not_modified} (HTTP 304)",
             f"  fetch failures:       {self.fetch_failures} ({reasons})",
             f"  not articles:         {self.not_articles}",
             f"  articles kept:        {self.articles_kept}",
@@ -59,6 +61,7 @@ def summarize(db_path: str, run_id: str, success: bool) -> RunSummary:
         q = lambda sql: scalar(con, sql, [run_id])  # noqa: E731
         s.pages_fetched = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND role = 'page' AND error IS NULL")
         s.pages_skipped_known = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND error = 'already_stored'")
+        s.feeds_not_modified = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND status = 304")
         rows = con.execute(
             "SELECT error, count(*) FROM fetch_log WHERE run_id = ? AND error IS NOT NULL "
             "AND error <> 'already_stored' GROUP BY error",

@@ -49,7 +49,11 @@ def read_landing(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str,
 
 
 def run_crawl(
-    config: SourcesConfig, workdir: str | Path | None = None, skip_urls: Iterable[str] = (), timeout: float = 3600.0
+    config: SourcesConfig,
+    workdir: str | Path | None = None,
+    skip_urls: Iterable[str] = (),
+    timeout: float = 3600.0,
+    feed_state: dict[str, dict[str, str | None]] | None = None,
 ) -> CrawlResult:
     """Crawl every source in ``config`` in a child Python process and return what it landed.
 
@@ -68,6 +72,8 @@ def run_crawl(
     skip_path = wd / "skip-urls.txt"
     skip_path.write_text("\n".join(skip_urls), encoding="utf-8")
     log_file = wd / "scrapy.log"
+    state_path = wd / "feed-state.json"
+    state_path.write_text(json.dumps(feed_state or {}), encoding="utf-8")
     cmd = [
         sys.executable,
         "-m",
@@ -80,6 +86,8 @@ def run_crawl(
         str(skip_path),
         "--log-file",
         str(log_file),
+        "--state-file",
+        str(state_path),
     ]
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--landing", required=True, help="landing file to append JSON lines to")
     ap.add_argument("--skip-file", help="file of canonical URLs already stored (one per line)")
     ap.add_argument("--log-file", help="Scrapy log file")
+    ap.add_argument("--state-file", help="JSON {url: {etag, last_modified}} for conditional feed requests")
     args = ap.parse_args(argv)
     with open(args.config, encoding="utf-8") as fh:
         config_json = fh.read()
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
         logging.getLogger().addHandler(handler)
         logging.getLogger().setLevel(logging.INFO)
-    process.crawl(NewsSpider, config_json=config_json, skip_file=args.skip_file)
+    process.crawl(NewsSpider, config_json=config_json, skip_file=args.skip_file, state_file=args.state_file)
     process.start()
     return 0
 

@@ -6,6 +6,7 @@ site rendered once (``sample/site``) works on any port. Every request is counted
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import socketserver
 import threading
@@ -32,6 +33,7 @@ class LoopbackSite:
     def __init__(self, root: str | Path, port: int = 0) -> None:
         self.root = Path(root).resolve()
         self.hits: Counter[str] = Counter()
+        self.statuses: Counter[tuple[str, int]] = Counter()
         self._lock = threading.Lock()
         site = self
 
@@ -54,9 +56,16 @@ class LoopbackSite:
                     body = target.read_bytes().replace(b"BASE_URL", site.base_url.encode())
                     ctype = CONTENT_TYPES.get(target.suffix, "application/octet-stream")
                     code = 200
+                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                if code == 200 and self.headers.get("If-None-Match") == etag:
+                    code, body = 304, b""
+                with site._lock:
+                    site.statuses[(path, code)] += 1
                 self.send_response(code)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
+                if code in (200, 304):
+                    self.send_header("ETag", etag)
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(body)

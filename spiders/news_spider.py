@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import exceptions as scrapy_exc
@@ -22,6 +23,20 @@ from spiders.sources import SourcesConfig, parse_sources
 from spiders.urls import canonicalize_url
 
 MAX_SITEMAP_DEPTH = 3
+
+
+def parse_any_date(value: str) -> datetime | None:
+    """A feed or sitemap date (ISO 8601 or RFC 822) as an aware datetime, or None."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        d = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            d = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def now_iso() -> str:
@@ -68,7 +83,9 @@ class NewsSpider(scrapy.Spider):
 
     name = "claimwatch_news"
 
-    def __init__(self, config_json: str, skip_file: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, config_json: str, skip_file: str | None = None, state_file: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.config: SourcesConfig = parse_sources(json.loads(config_json), "<crawl config>")
         self.skip: set[str] = set()
@@ -78,6 +95,11 @@ class NewsSpider(scrapy.Spider):
         self.pages_requested: Counter[str] = Counter()
         self.requested: set[str] = set()
         self.max_pages = int(self.config.crawl["max_pages_per_source"])
+        self.max_age_days = float(self.config.crawl["sitemap_max_age_days"])
+        self.state: dict[str, dict[str, str | None]] = {}
+        if state_file:
+            with open(state_file, encoding="utf-8") as fh:
+                self.state = json.load(fh)
 
     async def start(self) -> AsyncIterator[Any]:
         """One request per configured feed, sitemap or listed URL."""
@@ -88,16 +110,80 @@ class NewsSpider(scrapy.Spider):
                     if req is not None:
                         yield req
                 continue
+            if src.kind == "sitemap" and urlsplit(src.urls[0]).path.endswith("/robots.txt"):
+                yield scrapy.Request(
+                    src.urls[0],
+                    callback=self.parse_robots_sitemaps,
+                    errback=self.on_error,
+                    dont_filter=True,
+                    meta={"source": src.name, "role": "robots", "dont_obey_robotstxt": True},
+                )
+                continue
             callback = self.parse_feed if src.kind == "feed" else self.parse_sitemap
-            yield scrapy.Request(
-                src.urls[0],
-                callback=callback,
-                errback=self.on_error,
-                dont_filter=True,
-                meta={"source": src.name, "role": src.kind, "depth_sitemap": 0},
-            )
+            yield self._xml_request(src.urls[0], callback, src.name, src.kind, 0)
 
     # -- discovery -------------------------------------------------------------------------------
+    def _xml_request(self, url: str, callback: Any, source: str, role: str, depth: int) -> scrapy.Request:
+        """A feed/sitemap request, conditional on the ETag / Last-Modified of the last fetch."""
+        headers = {}
+        state = self.state.get(url) or {}
+        if state.get("etag"):
+            headers["If-None-Match"] = state["etag"]
+        if state.get("last_modified"):
+            headers["If-Modified-Since"] = state["last_modified"]
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            dont_filter=True,
+            headers=headers,
+            meta={"source": source, "role": role, "depth_sitemap": depth, "handle_httpstatus_list": [304]},
+        )
+
+    def _not_modified(self, response: Response) -> FetchRecord | None:
+        if response.status != 304:
+            return None
+        return FetchRecord(
+            response.url,
+            response.meta["source"],
+            response.meta["role"],
+            304,
+            None,
+            None,
+            now_iso(),
+            {"not_modified": True},
+        )
+
+    def _validators(self, response: Response) -> dict[str, Any]:
+        etag = response.headers.get(b"ETag")
+        lm = response.headers.get(b"Last-Modified")
+        return {"etag": etag.decode("latin-1") if etag else None, "last_modified": lm.decode("latin-1") if lm else None}
+
+    def _too_old(self, link: Any) -> bool:
+        if self.max_age_days <= 0 or not getattr(link, "published", None):
+            return False
+        when = parse_any_date(link.published)
+        return when is not None and when < datetime.now(UTC) - timedelta(days=self.max_age_days)
+
+    def parse_robots_sitemaps(self, response: Response) -> Iterator[Any]:
+        """Follow every ``Sitemap:`` line of a robots.txt."""
+        source = response.meta["source"]
+        sitemaps = [
+            line.split(":", 1)[1].strip() for line in response.text.splitlines() if line.lower().startswith("sitemap:")
+        ]
+        yield FetchRecord(
+            response.url,
+            source,
+            "robots",
+            response.status,
+            None if sitemaps else "no_sitemaps",
+            None if sitemaps else "robots.txt announces no sitemap",
+            now_iso(),
+            {"sitemaps": len(sitemaps)},
+        )
+        for url in sitemaps:
+            yield self._xml_request(response.urljoin(url), self.parse_sitemap, source, "sitemap", 0)
+
     def _page_request(self, url: str, source: str, via: str, link: Any) -> scrapy.Request | FetchRecord | None:
         canonical = canonicalize_url(url)
         if canonical in self.skip:
@@ -141,38 +227,51 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """Parse a feed and request every linked article."""
         source = response.meta["source"]
+        if (unchanged := self._not_modified(response)) is not None:
+            yield unchanged
+            return
         try:
             parsed = parse_feed(response.body)
         except XmlRejected as exc:
             yield FetchRecord(response.url, source, "feed", response.status, exc.reason, exc.detail, now_iso())
             return
-        yield self._record_ok(response, {"links": len(parsed.links), "recovered_errors": parsed.recovered_errors})
+        yield self._record_ok(
+            response,
+            {"links": len(parsed.links), "recovered_errors": parsed.recovered_errors, **self._validators(response)},
+        )
         for link in parsed.links:
             out = self._page_request(response.urljoin(link.url), source, "feed", link)
             if out is not None:
                 yield out
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        """Parse a sitemap or sitemap index; follow child sitemaps and request every page."""
+        """Parse a sitemap or sitemap index; follow child sitemaps and request every recent page."""
         source = response.meta["source"]
+        if (unchanged := self._not_modified(response)) is not None:
+            yield unchanged
+            return
         try:
             parsed = parse_sitemap(response.body)
         except XmlRejected as exc:
             yield FetchRecord(response.url, source, "sitemap", response.status, exc.reason, exc.detail, now_iso())
             return
-        yield self._record_ok(response, {"links": len(parsed.links), "sitemaps": len(parsed.sitemaps)})
+        fresh = [link for link in parsed.links if not self._too_old(link)]
+        yield self._record_ok(
+            response,
+            {
+                "links": len(parsed.links),
+                "sitemaps": len(parsed.sitemaps),
+                "skipped_too_old": len(parsed.links) - len(fresh),
+                **self._validators(response),
+            },
+        )
         depth = response.meta.get("depth_sitemap", 0)
         for child in parsed.sitemaps:
             if depth + 1 > MAX_SITEMAP_DEPTH:
                 yield FetchRecord(child, source, "sitemap", None, "sitemap_too_deep", f"depth {depth + 1}", now_iso())
                 continue
-            yield scrapy.Request(
-                response.urljoin(child),
-                callback=self.parse_sitemap,
-                errback=self.on_error,
-                meta={"source": source, "role": "sitemap", "depth_sitemap": depth + 1},
-            )
-        for link in parsed.links:
+            yield self._xml_request(response.urljoin(child), self.parse_sitemap, source, "sitemap", depth + 1)
+        for link in fresh:
             out = self._page_request(response.urljoin(link.url), source, "sitemap", link)
             if out is not None:
                 yield out

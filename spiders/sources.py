@@ -25,6 +25,7 @@ DEFAULT_CRAWL_SETTINGS: dict[str, Any] = {
     "allow_networks": [],  # CIDRs reachable even when private networks are refused (e.g. an internal mirror)
     "redirect_max_times": 5,
     "max_pages_per_source": 500,
+    "sitemap_max_age_days": 30,  # sitemap entries older than this (lastmod / news date) are skipped; 0: no limit
 }
 
 

@@ -54,6 +54,7 @@ def sample_run(sample_site: LoopbackSite, tmp_path_factory: pytest.TempPathFacto
     counts_first = counts()
     alert_lines_first = alerts_file.read_text(encoding="utf-8").splitlines()
     sample_site.hits.clear()
+    sample_site.statuses.clear()
     second = run_pipeline(sources, db, alerts_file)
     return {
         "db": db,
@@ -62,6 +63,7 @@ def sample_run(sample_site: LoopbackSite, tmp_path_factory: pytest.TempPathFacto
         "second": second,
         "hits_first": hits_first,
         "hits_second": dict(sample_site.hits),
+        "statuses_second": dict(sample_site.statuses),
         "counts_first": counts_first,
         "counts_second": counts(),
         "alert_lines_first": alert_lines_first,

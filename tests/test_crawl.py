@@ -10,7 +10,14 @@ import pytest
 from spiders.crawl import run_crawl
 from spiders.sources import parse_sources
 
-FAST = {"autothrottle_start_delay": 0.0, "download_delay": 0.0, "download_timeout": 5, "retry_times": 1}
+FAST = {
+    "autothrottle_start_delay": 0.0,
+    "download_delay": 0.0,
+    "download_timeout": 5,
+    "retry_times": 1,
+    "retry_backoff_base": 0.1,
+    "sitemap_max_age_days": 0,
+}
 
 
 @pytest.fixture()
@@ -120,3 +127,60 @@ def test_failures_are_recorded_with_reasons_and_honest_user_agent(fault_server, 
     assert reasons["http://127.0.0.1:9/feed.xml"] == "connection_refused"
     assert seen["hits"]["/500"] == 2  # one retry
     assert all(ua and ua.startswith("claimwatch/") and "+http" in ua for ua in seen["ua"])
+
+
+def test_sitemaps_announced_in_robots_and_max_age(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from spiders.loopback_server import LoopbackSite
+
+    site = tmp_path / "site"
+    (site / "news").mkdir(parents=True)
+    recent = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    old = (datetime.now(UTC) - timedelta(days=90)).strftime("%Y-%m-%d")
+    (site / "robots.txt").write_text("User-agent: *\nAllow: /\nSitemap: BASE_URL/sitemap-index.xml\n")
+    (site / "sitemap-index.xml").write_text(
+        "<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        "<sitemap><loc>BASE_URL/news-sitemap.xml</loc></sitemap></sitemapindex>"
+    )
+    (site / "news-sitemap.xml").write_text(
+        "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        f"<url><loc>BASE_URL/news/new.html</loc><lastmod>{recent}</lastmod></url>"
+        f"<url><loc>BASE_URL/news/old.html</loc><lastmod>{old}</lastmod></url>"
+        "<url><loc>BASE_URL/news/undated.html</loc></url></urlset>"
+    )
+    for name in ("new", "old", "undated"):
+        (site / "news" / f"{name}.html").write_text(f"<html><body><p>{name}</p></body></html>")
+    with LoopbackSite(site) as server:
+        cfg = parse_sources(
+            {
+                "allow_private_networks": True,
+                "crawl": {**FAST, "sitemap_max_age_days": 30},
+                "sources": [{"name": "n", "sitemap": f"{server.base_url}/robots.txt"}],
+            }
+        )
+        result = run_crawl(cfg, tmp_path / "work")
+        fetched = {p["url"].removeprefix(server.base_url) for p in result.pages}
+        assert fetched == {"/news/new.html", "/news/undated.html"}
+        assert "/news/old.html" not in server.hits
+        news = [f for f in result.fetches if f["url"].endswith("news-sitemap.xml")]
+        assert news[0]["extra"]["skipped_too_old"] == 1
+
+
+def test_conditional_get_sends_stored_validators(sample_site, tmp_path):
+    b = sample_site.base_url
+    cfg = parse_sources(
+        {
+            "allow_private_networks": True,
+            "crawl": FAST,
+            "sources": [{"name": "orbit", "feed": f"{b}/orbit-tech/feed.xml"}],
+        }
+    )
+    first = run_crawl(cfg, tmp_path / "one")
+    [feed] = [f for f in first.fetches if f["role"] == "feed"]
+    assert feed["status"] == 200 and feed["extra"]["etag"]
+    second = run_crawl(
+        cfg, tmp_path / "two", feed_state={feed["url"]: {"etag": feed["extra"]["etag"], "last_modified": None}}
+    )
+    assert [(f["role"], f["status"]) for f in second.fetches] == [("feed", 304)]
+    assert second.pages == []

@@ -95,7 +95,12 @@ def test_second_run_changes_nothing_and_sends_nothing(sample_run):
     # no article page is fetched again: only robots.txt, feeds, the sitemap and never-stored URLs
     refetched = [p for p in sample_run["hits_second"] if "/2026/" in p or "/amp/" in p]
     assert refetched == []
-    assert sample_run["second"].pages_skipped_known >= 11
+    # every feed and the sitemap answered 304 to the conditional request: one cheap request each
+    xml = {(p, code): n for (p, code), n in sample_run["statuses_second"].items() if p.endswith(".xml")}
+    assert xml and all(code == 304 and n == 1 for (_, code), n in xml.items())
+    assert sample_run["second"].feeds_not_modified == len(xml) == 6
+    # the listed tag page and soft 404 were stored last time: skipped without a request
+    assert sample_run["second"].pages_skipped_known == 2
 
 
 def test_entities_table_lists_firms_the_gazetteer_lacks(sample_run):

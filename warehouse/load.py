@@ -66,11 +66,30 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, sources_file: str | N
 
 # -- crawl landing ----------------------------------------------------------------------------------
 def known_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Canonical URLs already landed with a 200 response: the crawler does not fetch them again."""
+    """URLs already stored (landed pages and the canonical URLs of articles): not fetched again."""
     rows = con.execute(
-        "SELECT url FROM raw_pages WHERE status = 200 UNION SELECT final_url FROM raw_pages WHERE status = 200"
+        "SELECT url FROM raw_pages WHERE status = 200 UNION SELECT final_url FROM raw_pages WHERE status = 200 "
+        "UNION SELECT canonical_url FROM articles"
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def feed_state(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str | None]]:
+    """ETag / Last-Modified per feed or sitemap URL, for conditional requests."""
+    rows = con.execute("SELECT url, etag, last_modified FROM feed_state").fetchall()
+    return {u: {"etag": e, "last_modified": lm} for u, e, lm in rows}
+
+
+FEED_STATE_SQL = """
+INSERT INTO feed_state (url, source, etag, last_modified, last_status, checked_at, changed_at)
+SELECT url, source, etag, last_modified, status, fetched_at, CASE WHEN status = 200 THEN fetched_at END
+FROM incoming_feed_state
+ON CONFLICT (url) DO UPDATE SET
+    etag = CASE WHEN excluded.last_status = 200 THEN excluded.etag ELSE feed_state.etag END,
+    last_modified = CASE WHEN excluded.last_status = 200 THEN excluded.last_modified ELSE feed_state.last_modified END,
+    last_status = excluded.last_status, checked_at = excluded.checked_at,
+    changed_at = coalesce(excluded.changed_at, feed_state.changed_at)
+"""
 
 
 def load_crawl(
@@ -131,6 +150,26 @@ def load_crawl(
             or_ignore=True,
         )
         new_pages = count(con, "raw_pages") - before
+        state_rows = [
+            {
+                "url": f["url"],
+                "source": f["source"],
+                "etag": (f.get("extra") or {}).get("etag"),
+                "last_modified": (f.get("extra") or {}).get("last_modified"),
+                "status": f.get("status"),
+                "fetched_at": datetime.fromisoformat(f["fetched_at"]),
+            }
+            for f in fetches
+            if f.get("role") in ("feed", "sitemap") and f.get("status") in (200, 304)
+        ]
+        # one row per URL (the last outcome), so the upsert never sees a key twice
+        state_rows = list({r["url"]: r for r in state_rows}.values())
+        if state_rows:
+            con.register("incoming_feed_state", pa.Table.from_pylist(state_rows))
+            try:
+                con.execute(FEED_STATE_SQL)
+            finally:
+                con.unregister("incoming_feed_state")
         insert_rows(
             con, "fetch_log", fetch_rows, ["url", "source", "role", "status", "error", "detail", "fetched_at", "run_id"]
         )
