@@ -9,6 +9,7 @@ import dagster as dg
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.stages import clean_pages, extract_mentions, extractor_version, gazetteer_firm_names, seeded_extractor
 from warehouse import load
+from warehouse.queries import quiet_sources
 
 GROUP = "claimwatch"
 CLEAN_BATCH = 500
@@ -176,4 +177,21 @@ def alert_deliveries(
     return dg.MaterializeResult(metadata=deliver_pending(warehouse, notifier, log=context.log))
 
 
+@dg.asset_check(
+    asset=articles,
+    description="Warns when a source that used to yield articles tried in its latest "
+    "run and yielded none (a redesign or a block).",
+)
+def sources_still_yield_articles(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """No source went quiet."""
+    with warehouse.get_connection(read_only=True) as con:
+        quiet = quiet_sources(con)
+    return dg.AssetCheckResult(
+        passed=not quiet,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"quiet_sources": ", ".join(f"{s} (fetched {f}, failed {x})" for s, f, x in quiet) or "none"},
+    )
+
+
 ALL_ASSETS = [raw_pages, articles, claim_mentions, claims, alerts, alert_deliveries]
+ALL_CHECKS = [sources_still_yield_articles]

@@ -227,6 +227,24 @@ def claims(db_path: str, only_new: bool, relation: str | None, org: str | None, 
 
 
 @main.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def sources(db_path: str, fmt: str) -> None:
+    """Source health: pages fetched, articles kept, failure rate and reasons, undated share, last success."""
+    from warehouse.db import connect
+
+    try:
+        con = connect(db_path, read_only=True)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        cur = con.execute("SELECT * FROM source_health")
+        _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+    finally:
+        con.close()
+
+
+@main.command()
 @click.argument("sql")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS
+from pipelines.assets import ALL_ASSETS, ALL_CHECKS
 from pipelines.definitions import build_resources
 from warehouse.db import connect, scalar
 from warehouse.load import alert_details
@@ -113,7 +113,7 @@ def run_pipeline(
         db_path=str(db_path), sources_file=str(sources_file), alerts_file=str(alerts_file), echo_alerts=echo_alerts
     )
     result = dg.materialize(
-        ALL_ASSETS,
+        [*ALL_ASSETS, *ALL_CHECKS],
         resources=resources,
         instance=instance,
         raise_on_error=False,

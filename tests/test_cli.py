@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from pipelines.cli import SAMPLE_SITE, main
 from tests.conftest import write_sources
 
-COMMANDS = ["run", "demo", "extract", "clean", "claims", "query"]
+COMMANDS = ["run", "demo", "extract", "clean", "claims", "query", "sources"]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS)
@@ -137,3 +137,14 @@ def test_run_offline_records_each_unreachable_source_and_succeeds(tmp_path):
         {"source": "loopback-refused", "error": "private_address"},
         {"source": "no-dns", "error": "dns_error"},
     ]
+
+
+def test_sources_prints_health_per_source(sample_run):
+    r = CliRunner().invoke(main, ["sources", "--db", str(sample_run["db"]), "--format", "json"])
+    assert r.exit_code == 0
+    rows = {x["source"]: x for x in map(json.loads, r.output.splitlines())}
+    assert rows["northgate-post"]["articles_kept"] == 2 and rows["northgate-post"]["share_no_date"] == 0
+    assert rows["partner-wire"]["articles_kept"] == 0 and rows["partner-wire"]["duplicates"] == 1
+    assert rows["orbit-tech"]["failures_by_reason"] == "robots_disallowed=1"
+    assert rows["orbit-tech-pages"]["failures_by_reason"] == "http_404=2"  # both runs
+    assert rows["daily-ledger"]["not_modified"] == 1 and rows["daily-ledger"]["last_success"]

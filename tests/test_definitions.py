@@ -138,3 +138,59 @@ def test_delivery_job_materializes_with_test_resources(tmp_path):
     mats = result.asset_materializations_for_node("alert_deliveries")
     assert mats[0].metadata["delivered"].value == 1
     assert len(out.read_text().splitlines()) == 1
+
+
+def _land(con, run_id, source, url, body):
+    load.start_run(con, run_id, None)
+    load.load_crawl(
+        con,
+        run_id,
+        [
+            {
+                "url": url,
+                "final_url": url,
+                "source": source,
+                "status": 200,
+                "headers": {},
+                "content_type": "text/html",
+                "fetched_at": datetime.now(UTC).isoformat(),
+                "body": body,
+            }
+        ],
+        [
+            {
+                "url": url,
+                "source": source,
+                "role": "page",
+                "status": 200,
+                "error": None,
+                "detail": None,
+                "fetched_at": datetime.now(UTC).isoformat(),
+            }
+        ],
+    )
+
+
+def test_check_warns_when_a_source_goes_quiet(tmp_path):
+    from pipelines.assets import articles, sources_still_yield_articles
+
+    db = tmp_path / "w.duckdb"
+    wh = WarehouseResource(db_path=str(db))
+    story = (
+        b"<html><body><article><h1>Story</h1><p>"
+        + b"A long enough paragraph about models. " * 20
+        + b"</p></article></body></html>"
+    )
+    con = connect(db)
+    _land(con, "run-1", "outlet", "https://o.example/a", story)
+    con.close()
+    assert dg.materialize([articles, sources_still_yield_articles], resources={"warehouse": wh}).success
+    assert sources_still_yield_articles(warehouse=wh).passed
+    # after a redesign the outlet's pages no longer clean to articles
+    con = connect(db)
+    _land(con, "run-2", "outlet", "https://o.example/b", b"<html><body><nav><a href='/x'>x</a></nav></body></html>")
+    con.close()
+    result = dg.materialize([articles, sources_still_yield_articles], resources={"warehouse": wh})
+    [check] = result.get_asset_check_evaluations()
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    assert "outlet" in check.metadata["quiet_sources"].value

@@ -32,3 +32,32 @@ def claims_query(
     if where:
         sql += " WHERE " + " AND ".join(where)
     return sql + " ORDER BY c.first_seen_at, c.claim_id", params
+
+
+QUIET_SOURCES_SQL = """
+WITH last_run AS (SELECT source, arg_max(run_id, fetched_at) AS run_id FROM fetch_log GROUP BY source),
+hist AS (SELECT DISTINCT source FROM articles WHERE duplicate_of IS NULL),
+attempts AS (
+    SELECT f.source,
+           count(*) FILTER (WHERE f.role = 'page' AND f.error IS NULL) AS fetched,
+           count(*) FILTER (WHERE f.error IS NOT NULL AND f.error <> 'already_stored') AS failed
+    FROM fetch_log f JOIN last_run l ON l.source = f.source AND l.run_id = f.run_id GROUP BY f.source
+),
+kept AS (
+    SELECT a.source, count(*) AS n FROM articles a JOIN raw_pages r ON r.page_id = a.page_id
+    JOIN last_run l ON l.source = a.source AND l.run_id = r.run_id GROUP BY a.source
+)
+SELECT h.source, t.fetched, t.failed FROM hist h JOIN attempts t ON t.source = h.source
+LEFT JOIN kept k ON k.source = h.source
+WHERE coalesce(k.n, 0) = 0 AND (t.fetched > 0 OR t.failed > 0)
+ORDER BY h.source
+"""
+
+
+def quiet_sources(con: Any) -> list[tuple[str, int, int]]:
+    """Sources that yielded articles before but none in their latest run although they fetched or failed.
+
+    An unchanged feed (HTTP 304) is not "quiet": only a run that tried and got nothing counts, the
+    sign of a redesign (pages no longer clean to articles) or a block (fetches failing).
+    """
+    return [tuple(r) for r in con.execute(QUIET_SOURCES_SQL).fetchall()]
