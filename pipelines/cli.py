@@ -122,6 +122,24 @@ def demo(out_dir: str, keep: bool, port: int) -> None:
         raise click.ClickException("the demo pipeline failed")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@click.option("--source", default="archive", show_default=True, help="Source name recorded for these pages.")
+@click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
+def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) -> None:
+    """Load saved HTML files (.html, .html.gz) and WARC archives (.warc, .warc.gz, e.g. CC-NEWS).
+
+    Folders are searched recursively. Pages run through the same clean, extract and load path as a crawl.
+    """
+    from pipelines.run import ingest_paths
+
+    summary = ingest_paths(list(paths), db_path, source, alerts_file)
+    _echo_summary(summary)
+    if not summary.success:
+        raise click.ClickException("ingest failed")
+
+
 def _read_jsonl(fh: IO[str]) -> Iterator[dict[str, Any]]:
     for n, line in enumerate(fh, 1):
         if not line.strip():

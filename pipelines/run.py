@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,9 @@ def summarize(db_path: str, run_id: str, success: bool) -> RunSummary:
     con = connect(db_path, read_only=True)
     try:
         q = lambda sql: scalar(con, sql, [run_id])  # noqa: E731
-        s.pages_fetched = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND role = 'page' AND error IS NULL")
+        s.pages_fetched = q(
+            "SELECT count(*) FROM fetch_log WHERE run_id = ? AND role IN ('page', 'archive') AND error IS NULL"
+        )
         s.pages_skipped_known = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND error = 'already_stored'")
         s.feeds_not_modified = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND status = 304")
         rows = con.execute(
@@ -86,7 +89,7 @@ def summarize(db_path: str, run_id: str, success: bool) -> RunSummary:
             "JOIN raw_pages r USING (page_id) WHERE r.run_id = ?"
         )
         s.claims_total = scalar(con, "SELECT count(*) FROM claims")
-        started = scalar(con, "SELECT min(fetched_at) FROM fetch_log WHERE run_id = ?", [run_id])
+        started = scalar(con, "SELECT started_at FROM runs WHERE run_id = ?", [run_id])
         if started is not None:
             s.alerts_new = alert_details(con, "al.created_at >= ?", [started])
     finally:
@@ -121,3 +124,57 @@ def run_pipeline(
         tags={"claimwatch/trigger": "cli"},
     )
     return summarize(str(db_path), result.run_id, result.success)
+
+
+INGEST_BATCH = 500
+
+
+def ingest_paths(
+    paths: list[str],
+    db_path: str | Path,
+    source: str = "archive",
+    alerts_file: str | Path = "alerts.jsonl",
+    echo_alerts: bool = False,
+    instance: dg.DagsterInstance | None = None,
+    quiet: bool = True,
+) -> RunSummary:
+    """Land saved HTML / WARC files (streamed, in batches) and run every asset after ``raw_pages``.
+
+    Returns the summary of the run, like :func:`run_pipeline`.
+    """
+    from spiders.archives import read_archives
+    from warehouse.load import load_crawl, start_run
+
+    run_id = f"ingest-{uuid.uuid4()}"
+    con = connect(str(db_path))
+    try:
+        start_run(con, run_id, f"ingest: {', '.join(map(str, paths))}"[:500])
+        pages: list[dict] = []
+        fetches: list[dict] = []
+        for page, fetch in read_archives(list(paths), source):
+            fetches.append(fetch)
+            if page is not None:
+                pages.append(page)
+            if len(fetches) >= INGEST_BATCH:
+                load_crawl(con, run_id, pages, fetches)
+                pages, fetches = [], []
+        load_crawl(con, run_id, pages, fetches)
+    finally:
+        con.close()
+    if instance is None and os.environ.get("DAGSTER_HOME"):
+        instance = dg.DagsterInstance.get()
+    downstream = [a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages")]
+    resources = build_resources(
+        db_path=str(db_path), sources_file="(ingest)", alerts_file=str(alerts_file), echo_alerts=echo_alerts
+    )
+    result = dg.materialize(
+        [*downstream, *ALL_CHECKS],
+        resources=resources,
+        instance=instance,
+        raise_on_error=False,
+        run_config=QUIET_LOGGING if quiet else None,
+        tags={"claimwatch/trigger": "ingest"},
+    )
+    summary = summarize(str(db_path), run_id, result.success)
+    summary.run_id = f"{run_id} (dagster run {result.run_id})"
+    return summary
