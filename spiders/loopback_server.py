@@ -34,6 +34,7 @@ class LoopbackSite:
         self.root = Path(root).resolve()
         self.hits: Counter[str] = Counter()
         self.statuses: Counter[tuple[str, int]] = Counter()
+        self.requests: list[str] = []  # full request targets, query strings included
         self._lock = threading.Lock()
         site = self
 
@@ -44,6 +45,8 @@ class LoopbackSite:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - http.server naming
+                with site._lock:
+                    site.requests.append(self.path)
                 path = self.path.split("?", 1)[0].split("#", 1)[0]
                 with site._lock:
                     site.hits[path] = site.hits.get(path, 0) + 1

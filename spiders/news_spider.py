@@ -17,6 +17,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.python.failure import Failure
 
 from spiders.feeds import XmlRejected, parse_feed, parse_sitemap
+from spiders.gdelt import parse_artlist, query_urls
 from spiders.items import FetchedPage, FetchRecord
 from spiders.middlewares import RefusedRequest
 from spiders.sources import SourcesConfig, parse_sources
@@ -110,6 +111,16 @@ class NewsSpider(scrapy.Spider):
                     if req is not None:
                         yield req
                 continue
+            if src.kind == "gdelt":
+                for url in query_urls(src.options):
+                    yield scrapy.Request(
+                        url,
+                        callback=self.parse_gdelt,
+                        errback=self.on_error,
+                        dont_filter=True,
+                        meta={"source": src.name, "role": "gdelt"},
+                    )
+                continue
             if src.kind == "sitemap" and urlsplit(src.urls[0]).path.endswith("/robots.txt"):
                 yield scrapy.Request(
                     src.urls[0],
@@ -164,6 +175,22 @@ class NewsSpider(scrapy.Spider):
             return False
         when = parse_any_date(link.published)
         return when is not None and when < datetime.now(UTC) - timedelta(days=self.max_age_days)
+
+    def parse_gdelt(self, response: Response) -> Iterator[Any]:
+        """Request every article an artlist query returned."""
+        source = response.meta["source"]
+        try:
+            links = parse_artlist(response.body)
+        except ValueError as exc:
+            yield FetchRecord(
+                response.url, source, "gdelt", response.status, "malformed_json", str(exc)[:300], now_iso()
+            )
+            return
+        yield self._record_ok(response, {"links": len(links)})
+        for link in links:
+            out = self._page_request(link.url, source, "gdelt", link)
+            if out is not None:
+                yield out
 
     def parse_robots_sitemaps(self, response: Response) -> Iterator[Any]:
         """Follow every ``Sitemap:`` line of a robots.txt."""

@@ -8,7 +8,17 @@ from typing import Any
 
 import yaml
 
-SOURCE_KINDS = ("feed", "sitemap", "urls")
+SOURCE_KINDS = ("feed", "sitemap", "urls", "gdelt")
+GDELT_ENDPOINT = "https://api.gdeltproject.org/api/v2/doc/doc"
+# keyword discovery through the GDELT DOC 2.0 API (mode=artlist): what a `gdelt:` entry may set
+GDELT_DEFAULTS: dict[str, Any] = {
+    "endpoint": GDELT_ENDPOINT,
+    "phrases": [],  # extra watched phrases, e.g. "AI model cybersecurity"
+    "gazetteer_terms": True,  # watch every firm and model family in extractors/data
+    "timespan": "1d",
+    "max_records": 75,  # per query; GDELT allows up to 250
+    "terms_per_query": 8,  # terms OR-ed into one query (GDELT rejects very long queries)
+}
 
 # Polite defaults for real outlets; a sources file may override them under `crawl:`.
 DEFAULT_CRAWL_SETTINGS: dict[str, Any] = {
@@ -40,6 +50,7 @@ class Source:
     name: str
     kind: str
     urls: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass
@@ -55,7 +66,10 @@ class SourcesConfig:
         """Serialise back to the sources-file shape (used to hand the config to the crawler child)."""
         out: list[dict[str, Any]] = []
         for s in self.sources:
-            out.append({"name": s.name, s.kind: list(s.urls) if s.kind == "urls" else s.urls[0]})
+            if s.kind == "gdelt":
+                out.append({"name": s.name, "gdelt": dict(s.options)})
+            else:
+                out.append({"name": s.name, s.kind: list(s.urls) if s.kind == "urls" else s.urls[0]})
         return {"allow_private_networks": self.allow_private_networks, "crawl": self.crawl, "sources": out}
 
 
@@ -92,9 +106,12 @@ def parse_sources(data: Any, origin: str = "<sources>") -> SourcesConfig:
         seen.add(name)
         kinds = [k for k in SOURCE_KINDS if k in entry]
         if len(kinds) != 1:
-            raise SourcesError(f"{where} ({name}): give exactly one of feed, sitemap, urls")
+            raise SourcesError(f"{where} ({name}): give exactly one of feed, sitemap, urls, gdelt")
         kind = kinds[0]
         value = entry[kind]
+        if kind == "gdelt":
+            sources.append(_gdelt_source(where, name, value, set(entry) - {"name", kind}))
+            continue
         urls = tuple(value) if kind == "urls" else (value,)
         if not urls or not all(isinstance(u, str) and u.strip() for u in urls):
             raise SourcesError(f"{where} ({name}): {kind} must be a URL" + (" list" if kind == "urls" else ""))
@@ -106,6 +123,27 @@ def parse_sources(data: Any, origin: str = "<sources>") -> SourcesConfig:
             raise SourcesError(f"{where} ({name}): unknown keys: {', '.join(sorted(extra))}")
         sources.append(Source(name=name, kind=kind, urls=tuple(u.strip() for u in urls)))
     return SourcesConfig(sources=sources, allow_private_networks=allow, crawl=crawl, path=origin)
+
+
+def _gdelt_source(where: str, name: str, value: Any, extra: set[str]) -> Source:
+    if extra:
+        raise SourcesError(f"{where} ({name}): unknown keys: {', '.join(sorted(extra))}")
+    value = value or {}
+    if not isinstance(value, dict):
+        raise SourcesError(f"{where} ({name}): gdelt takes a mapping of options ({', '.join(GDELT_DEFAULTS)})")
+    bad = set(value) - set(GDELT_DEFAULTS)
+    if bad:
+        raise SourcesError(f"{where} ({name}): unknown gdelt options: {', '.join(sorted(bad))}")
+    options = {**GDELT_DEFAULTS, **value}
+    if not str(options["endpoint"]).lower().startswith(("http://", "https://")):
+        raise SourcesError(f"{where} ({name}): gdelt endpoint must be an http(s) URL")
+    if not isinstance(options["phrases"], list) or not all(isinstance(p, str) for p in options["phrases"]):
+        raise SourcesError(f"{where} ({name}): gdelt phrases must be a list of strings")
+    if not options["phrases"] and not options["gazetteer_terms"]:
+        raise SourcesError(f"{where} ({name}): gdelt needs phrases or gazetteer_terms: true")
+    if not 1 <= int(options["max_records"]) <= 250:
+        raise SourcesError(f"{where} ({name}): gdelt max_records must be 1..250")
+    return Source(name=name, kind="gdelt", urls=(options["endpoint"],), options=options)
 
 
 def load_sources(path: str | Path) -> SourcesConfig:
