@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from evaluation.faults_check import check_faults
 from evaluation.sample_site_check import check_sample_site
 from extractors.claims import default_extractor
 from extractors.cleaning import clean_html
@@ -106,6 +107,8 @@ def main() -> int:
         print("\n== crawl of the shared sample site (two runs) ==")
         problems = check_sample_site(shared, work)
         failures += [f"sample_site: {p}" for p in problems]
+        print("\n== every /faults/ route of serve_site.py in one run ==")
+        failures += [f"faults: {p}" for p in check_faults(shared, work)]
     print()
     if failures:
         print("EVAL FAILED:\n  " + "\n  ".join(failures))

@@ -16,8 +16,10 @@ from warehouse.db import connect
 COUNTED_TABLES = ("articles", "claims", "claim_mentions", "alerts")
 
 
-def _serve(shared: Path, work: Path) -> tuple[subprocess.Popen[str], str]:
+def serve(shared: Path, work: Path) -> tuple[subprocess.Popen[str], str]:
+    """Start shared/tools/serve_site.py on the shared sample site; return the process and its base URL."""
     base_file = work / "base.txt"
+    base_file.unlink(missing_ok=True)  # a previous server's address must not be read back
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -48,7 +50,7 @@ def _counts(db: Path) -> dict[str, int]:
 def check_sample_site(shared: Path, work: Path) -> list[str]:
     """Return a list of problems (empty when the crawl matches EXPECTED.json)."""
     expected = json.loads((shared / "sample-site" / "EXPECTED.json").read_text(encoding="utf-8"))
-    proc, base = _serve(shared, work)
+    proc, base = serve(shared, work)
     problems: list[str] = []
     try:
 

@@ -43,11 +43,16 @@ def raw_pages(
                 "fetched_at": load.utcnow().isoformat(),
             }
         )
+    crawl_stats = {
+        "crawler_exit_code": result.exit_code,
+        "crawler_peak_rss_mb": round(float(result.stats.get("peak_rss_mb", 0.0)), 1),
+        "requests": int(result.stats.get("downloader/request_count", 0)),
+        "responses_304": int(result.stats.get("downloader/response_status_count/304", 0)),
+    }
     with warehouse.get_connection() as con:
         counts = load.load_crawl(con, context.run.run_id, result.pages, fetches)
-    return dg.MaterializeResult(
-        metadata={**counts, "skipped_known_urls": len(skip), "crawler_exit_code": result.exit_code}
-    )
+        load.finish_crawl(con, context.run.run_id, crawl_stats)
+    return dg.MaterializeResult(metadata={**counts, **crawl_stats, "skipped_known_urls": len(skip)})
 
 
 @dg.asset(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class RunSummary:
     failures_by_reason: dict[str, int] = field(default_factory=dict)
     pages_skipped_known: int = 0
     feeds_not_modified: int = 0
+    crawl_stats: dict[str, Any] = field(default_factory=dict)
     not_articles: int = 0
     articles_kept: int = 0
     duplicates: int = 0
@@ -90,6 +92,8 @@ def summarize(db_path: str, run_id: str, success: bool) -> RunSummary:
         )
         s.claims_total = scalar(con, "SELECT count(*) FROM claims")
         started = scalar(con, "SELECT started_at FROM runs WHERE run_id = ?", [run_id])
+        stats = scalar(con, "SELECT summary FROM runs WHERE run_id = ?", [run_id])
+        s.crawl_stats = json.loads(stats) if stats else {}
         if started is not None:
             s.alerts_new = alert_details(con, "al.created_at >= ?", [started])
     finally:

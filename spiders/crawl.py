@@ -25,6 +25,7 @@ class CrawlResult:
     exit_code: int = 0
     log_file: str | None = None
     stderr_tail: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)  # Scrapy's stats plus peak_rss_mb of the crawler
 
 
 def read_landing(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -88,6 +89,8 @@ def run_crawl(
         str(log_file),
         "--state-file",
         str(state_path),
+        "--stats-file",
+        str(wd / "crawl-stats.json"),
     ]
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])
@@ -98,7 +101,11 @@ def run_crawl(
     except subprocess.TimeoutExpired as exc:
         code, err = -1, f"crawl timed out after {timeout}s: {exc}"
     pages, fetches = read_landing(landing)
-    result = CrawlResult(pages=pages, fetches=fetches, exit_code=code, log_file=str(log_file), stderr_tail=err)
+    stats_path = wd / "crawl-stats.json"
+    stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
+    result = CrawlResult(
+        pages=pages, fetches=fetches, exit_code=code, log_file=str(log_file), stderr_tail=err, stats=stats
+    )
     if own_tmp is not None:
         own_tmp.cleanup()
         result.log_file = None

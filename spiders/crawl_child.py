@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import resource
 import sys
 
 from scrapy.crawler import CrawlerProcess
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-file", help="file of canonical URLs already stored (one per line)")
     ap.add_argument("--log-file", help="Scrapy log file")
     ap.add_argument("--state-file", help="JSON {url: {etag, last_modified}} for conditional feed requests")
+    ap.add_argument("--stats-file", help="where to write the crawl's stats and peak memory (JSON)")
     args = ap.parse_args(argv)
     with open(args.config, encoding="utf-8") as fh:
         config_json = fh.read()
@@ -38,8 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
         logging.getLogger().addHandler(handler)
         logging.getLogger().setLevel(logging.INFO)
-    process.crawl(NewsSpider, config_json=config_json, skip_file=args.skip_file, state_file=args.state_file)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, config_json=config_json, skip_file=args.skip_file, state_file=args.state_file)
     process.start()
+    if args.stats_file:
+        stats = {k: v for k, v in (crawler.stats.get_stats() or {}).items() if isinstance(v, int | float | str)}
+        stats["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        with open(args.stats_file, "w", encoding="utf-8") as fh:
+            json.dump(stats, fh, default=str)
     return 0
 
 

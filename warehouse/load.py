@@ -64,6 +64,11 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, sources_file: str | N
     )
 
 
+def finish_crawl(con: duckdb.DuckDBPyConnection, run_id: str, stats: dict[str, Any]) -> None:
+    """Store the crawl's figures (requests, peak memory, ...) on the run's row."""
+    con.execute("UPDATE runs SET finished_at = now(), summary = ? WHERE run_id = ?", [json.dumps(stats), run_id])
+
+
 # -- crawl landing ----------------------------------------------------------------------------------
 def known_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
     """URLs already stored (landed pages and the canonical URLs of articles): not fetched again."""
