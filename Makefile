@@ -6,6 +6,7 @@ SHARED ?= ../shared
 export CLAIMWATCH_DB ?= warehouse/claimwatch.duckdb
 export CLAIMWATCH_SOURCES ?= sources.yaml
 export CLAIMWATCH_ALERTS_FILE ?= alerts.jsonl
+export CLAIMWATCH_ALERT_URLS ?=
 
 .PHONY: install demo test lint eval dev run clean-demo
 

@@ -1,4 +1,4 @@
-"""The asset graph: raw_pages -> articles -> claim_mentions -> claims -> alerts -> alert_deliveries.
+"""The asset graph: raw_pages -> articles -> claim_mentions -> claims (+ outbox alerts) -> alerts (delivery).
 
 Each asset is thin: it reads from the warehouse, calls a pure function, writes in one transaction and
 returns row counts as metadata.
@@ -6,17 +6,20 @@ returns row counts as metadata.
 
 import dagster as dg
 
+from pipelines.delivery import deliver_pending
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.stages import clean_pages, extract_mentions, extractor_version, gazetteer_firm_names, seeded_extractor
 from warehouse import load
 from warehouse.queries import quiet_sources
 
 GROUP = "claimwatch"
+OWNERS = ["team:data-engineering"]
 CLEAN_BATCH = 500
 
 
 @dg.asset(
     group_name=GROUP,
+    owners=OWNERS,
     description="Responses landed by the Scrapy crawl of every configured source, "
     "with every fetch outcome (including failures) in fetch_log.",
 )
@@ -58,6 +61,7 @@ def raw_pages(
 @dg.asset(
     group_name=GROUP,
     deps=[raw_pages],
+    owners=OWNERS,
     description="Cleaned news articles (trafilatura), one row per "
     "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of.",
 )
@@ -79,6 +83,7 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
 @dg.asset(
     group_name=GROUP,
     deps=[articles],
+    owners=OWNERS,
     description="Claim evidence: one row per claim found in a kept "
     "article, with sentence, offsets, claimant and hedging.",
 )
@@ -118,68 +123,49 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 @dg.asset(
     group_name=GROUP,
     deps=[claim_mentions],
-    description="Deduplicated claims: one row per claim key with "
-    "first/last seen, mention and source counts (duplicates never counted twice).",
+    owners=OWNERS,
+    description="Deduplicated claims: one row per claim key with first/last seen, first source, mention and "
+    "source counts (duplicates never counted twice) and the strongest evidence. New parity/surpass claims get "
+    "their outbox alert rows in the same transaction.",
 )
-def claims(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Rebuild claim rows from mentions in kept articles."""
+def claims(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
+) -> dg.MaterializeResult:
+    """Rebuild claim rows from mentions in kept articles and write outbox alerts for new ones."""
     with warehouse.get_connection() as con:
-        counts = load.refresh_claims(con, context.run.run_id)
+        counts = load.refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().watchlist)
         counts.update(load.refresh_entities(con, gazetteer_firm_names()))
         preview = con.execute(
-            "SELECT coalesce(subject_org, subject_group), relation, coalesce(object_org, object_group), domain, "
-            "mention_count FROM claims ORDER BY first_seen_at DESC LIMIT 10"
+            "SELECT coalesce(subject_org, subject_group), coalesce(subject_model, ''), relation, "
+            "coalesce(object_org, object_group), coalesce(object_model, ''), domain, mention_count FROM claims "
+            "WHERE created_run_id = ? ORDER BY first_seen_at DESC LIMIT 20",
+            [context.run.run_id],
         ).fetchall()
-    table = "| subject | relation | object | domain | mentions |\n|---|---|---|---|---|\n" + "\n".join(
-        f"| {s} | {r} | {o} | {d} | {n} |" for s, r, o, d, n in preview
+    table = "| subject | model | relation | object | model | domain | mentions |\n|---|---|---|---|---|---|---|\n"
+    table += "\n".join("| " + " | ".join(str(v) for v in row) + " |" for row in preview) or "(no new claims)"
+    return dg.MaterializeResult(
+        metadata={**counts, "dagster/row_count": counts["claims"], "new_claims": dg.MetadataValue.md(table)}
     )
-    return dg.MaterializeResult(metadata={**counts, "latest_claims": dg.MetadataValue.md(table)})
 
 
 @dg.asset(
     group_name=GROUP,
     deps=[claims],
-    description="One pending alert per new non-negated parity/surpass "
-    "claim (outbox rows); never a second alert for the same claim and relation.",
+    owners=OWNERS,
+    description="Alert delivery from the outbox: each pending parity/surpass alert is sent once (Apprise, or "
+    "stdout + alerts.jsonl), retried with backoff, and marked delivered; storms become one digest.",
 )
-def alerts(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Create pending alerts for new parity/surpass claims."""
-    with warehouse.get_connection() as con:
-        counts = load.create_alerts(con)
-    return dg.MaterializeResult(metadata=counts)
-
-
-def deliver_pending(
-    warehouse: WarehouseResource, notifier: NotifierResource, max_attempts: int = 5, log: object | None = None
-) -> dict[str, int]:
-    """Send every pending (or failed, under ``max_attempts``) alert and record the outcome of each."""
-    sent = failed = 0
-    with warehouse.get_connection() as con:
-        pending = load.alert_details(con, "al.status IN ('pending', 'failed') AND al.attempts < ?", [max_attempts])
-        for d in pending:
-            try:
-                notifier.send(d)
-            except Exception as exc:  # noqa: BLE001 - recorded on the alert row and retried next run
-                load.mark_alert(con, d["alert_id"], False, notifier.channel, f"{type(exc).__name__}: {exc}")
-                failed += 1
-                if log is not None:
-                    log.warning(f"alert {d['alert_id']} not delivered: {exc}")  # type: ignore[attr-defined]
-                continue
-            load.mark_alert(con, d["alert_id"], True, notifier.channel)
-            sent += 1
-    return {"delivered": sent, "failed": failed}
-
-
-@dg.asset(
-    group_name=GROUP,
-    deps=[alerts],
-    description="Delivery of pending alerts through the notifier; each alert is marked delivered once sent.",
-)
-def alert_deliveries(
+def alerts(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
 ) -> dg.MaterializeResult:
-    """Deliver pending alerts."""
-    return dg.MaterializeResult(metadata=deliver_pending(warehouse, notifier, log=context.log))
+    """Deliver every due alert."""
+    with warehouse.get_connection() as con:
+        counts = deliver_pending(con, notifier.channel(), notifier.settings())
+        waiting = int(load.scalar(con, "SELECT count(*) FROM alerts WHERE status <> 'delivered'"))
+        total = load.count(con, "alerts")
+    if counts["failed"]:
+        context.log.warning(f"{counts['failed']} alert(s) not delivered; they will be retried")
+    return dg.MaterializeResult(metadata={**counts, "not_delivered": waiting, "dagster/row_count": total})
 
 
 @dg.asset_check(
@@ -198,5 +184,5 @@ def sources_still_yield_articles(warehouse: WarehouseResource) -> dg.AssetCheckR
     )
 
 
-ALL_ASSETS = [raw_pages, articles, claim_mentions, claims, alerts, alert_deliveries]
+ALL_ASSETS = [raw_pages, articles, claim_mentions, claims, alerts]
 ALL_CHECKS = [sources_still_yield_articles]

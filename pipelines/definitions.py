@@ -14,12 +14,20 @@ def build_resources(
     sources_file: str | None = None,
     alerts_file: str | None = None,
     echo_alerts: bool = True,
+    alert_urls: str | None = None,
 ) -> dict[str, dg.ConfigurableResource]:
-    """Resources for the asset graph; unset values come from environment variables (read at run time)."""
+    """Resources for the asset graph; unset values come from environment variables (read at run time).
+
+    Alert channel URLs carry secrets: in the Dagster UI they come from CLAIMWATCH_ALERT_URLS via ``dg.EnvVar``.
+    """
     return {
         "warehouse": WarehouseResource(db_path=db_path or dg.EnvVar("CLAIMWATCH_DB")),
         "crawler": CrawlerResource(sources_file=sources_file or dg.EnvVar("CLAIMWATCH_SOURCES")),
-        "notifier": NotifierResource(alerts_file=alerts_file or dg.EnvVar("CLAIMWATCH_ALERTS_FILE"), echo=echo_alerts),
+        "notifier": NotifierResource(
+            alerts_file=alerts_file or dg.EnvVar("CLAIMWATCH_ALERTS_FILE"),
+            echo=echo_alerts,
+            alert_urls=dg.EnvVar("CLAIMWATCH_ALERT_URLS") if alert_urls is None else alert_urls,
+        ),
     }
 
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, alert_deliveries
+from pipelines.assets import ALL_ASSETS, alerts
 from pipelines.resources import WarehouseResource
 from warehouse.db import WarehouseBusyError
 
@@ -13,7 +13,7 @@ crawl_job = dg.define_asset_job(
 )
 deliver_alerts_job = dg.define_asset_job(
     "deliver_alerts_job",
-    selection=dg.AssetSelection.assets(alert_deliveries),
+    selection=dg.AssetSelection.assets(alerts),
     description="Retry delivery of alerts still pending or failed.",
 )
 

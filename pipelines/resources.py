@@ -1,16 +1,12 @@
 """Dagster resources: every side effect (DuckDB, crawling, notifications) sits behind one of these."""
 
-import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import duckdb
 
-from pipelines.alerting import alert_payload, format_alert
+from pipelines.delivery import AlertSettings, Channel, make_channel
 from spiders.crawl import CrawlResult, run_crawl
 from spiders.sources import load_sources
 from warehouse.db import connect
@@ -46,22 +42,17 @@ class CrawlerResource(dg.ConfigurableResource):
 
 
 class NotifierResource(dg.ConfigurableResource):
-    """Delivers alerts: appends each payload to a JSON-lines file and (optionally) prints it."""
+    """Alert delivery: Apprise URLs (CLAIMWATCH_ALERT_URLS) or, with none, stdout + an alerts.jsonl file."""
 
     alerts_file: str = "alerts.jsonl"
     echo: bool = True
+    alert_urls: str = ""  # space/comma separated Apprise URLs; secrets, so set through dg.EnvVar
+    settings_file: str = ""  # alert settings (watchlist, storm threshold, retries); default pipelines/alerts.yaml
 
-    @property
-    def channel(self) -> str:
-        """Channel name recorded on delivered alerts."""
-        return "stdout+file" if self.echo else "file"
+    def settings(self) -> AlertSettings:
+        """Watchlist, storm threshold and retry settings."""
+        return AlertSettings.load(self.settings_file or None)
 
-    def send(self, detail: dict[str, Any]) -> None:
-        """Deliver one alert; raises on failure so the caller records it and retries later."""
-        payload = alert_payload(detail)
-        path = Path(self.alerts_file)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(payload, ensure_ascii=False) + "\n")
-        if self.echo:
-            print(format_alert(detail), file=sys.stdout, flush=True)
+    def channel(self) -> Channel:
+        """Where this run sends alerts."""
+        return make_channel(self.alert_urls, self.alerts_file, self.echo, self.settings().timeout_seconds)

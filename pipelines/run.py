@@ -108,16 +108,21 @@ def run_pipeline(
     echo_alerts: bool = False,
     instance: dg.DagsterInstance | None = None,
     quiet: bool = True,
+    alert_urls: str | None = None,
 ) -> RunSummary:
     """Materialize every asset once against ``sources_file`` into ``db_path``; return the run's summary.
 
     Uses the Dagster instance in ``$DAGSTER_HOME`` when set (so CLI runs show in the UI), else an
-    ephemeral one.
+    ephemeral one. Alert channels: ``alert_urls``, else CLAIMWATCH_ALERT_URLS, else stdout + ``alerts_file``.
     """
     if instance is None and os.environ.get("DAGSTER_HOME"):
         instance = dg.DagsterInstance.get()
     resources = build_resources(
-        db_path=str(db_path), sources_file=str(sources_file), alerts_file=str(alerts_file), echo_alerts=echo_alerts
+        db_path=str(db_path),
+        sources_file=str(sources_file),
+        alerts_file=str(alerts_file),
+        echo_alerts=echo_alerts,
+        alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
     )
     result = dg.materialize(
         [*ALL_ASSETS, *ALL_CHECKS],
@@ -141,6 +146,7 @@ def ingest_paths(
     echo_alerts: bool = False,
     instance: dg.DagsterInstance | None = None,
     quiet: bool = True,
+    alert_urls: str | None = None,
 ) -> RunSummary:
     """Land saved HTML / WARC files (streamed, in batches) and run every asset after ``raw_pages``.
 
@@ -169,7 +175,11 @@ def ingest_paths(
         instance = dg.DagsterInstance.get()
     downstream = [a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages")]
     resources = build_resources(
-        db_path=str(db_path), sources_file="(ingest)", alerts_file=str(alerts_file), echo_alerts=echo_alerts
+        db_path=str(db_path),
+        sources_file="(ingest)",
+        alerts_file=str(alerts_file),
+        echo_alerts=echo_alerts,
+        alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
     )
     result = dg.materialize(
         [*downstream, *ALL_CHECKS],

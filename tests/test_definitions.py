@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from datetime import UTC, datetime
 
 import dagster as dg
 
-from pipelines.assets import deliver_pending
 from pipelines.definitions import defs
 from pipelines.jobs import pending_alerts_sensor
 from pipelines.resources import NotifierResource, WarehouseResource
@@ -19,7 +16,7 @@ from warehouse.db import connect
 def test_definitions_load_with_graph_schedule_and_sensor():
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
-    assert keys == {"raw_pages", "articles", "claim_mentions", "claims", "alerts", "alert_deliveries"}
+    assert keys == {"raw_pages", "articles", "claim_mentions", "claims", "alerts"}
     schedule = defs.get_schedule_def("hourly_crawl")
     assert schedule.cron_schedule == "0 * * * *"
     assert defs.get_sensor_def("pending_alerts_sensor")
@@ -100,42 +97,21 @@ def test_sensor_requests_one_delivery_run_per_batch(tmp_path):
     assert isinstance(again, dg.SkipReason)
 
 
-def test_delivery_failure_is_recorded_then_retried_exactly_once(tmp_path):
-    db = tmp_path / "w.duckdb"
-    _seed_alert(db)
-    wh = WarehouseResource(db_path=str(db))
-    blocked = tmp_path / "alerts.jsonl"
-    blocked.mkdir()  # a directory where the file should be: delivery fails
-    assert deliver_pending(wh, NotifierResource(alerts_file=str(blocked), echo=False)) == {"delivered": 0, "failed": 1}
-    con = connect(db, read_only=True)
-    assert con.execute("SELECT status, attempts, last_error IS NOT NULL FROM alerts").fetchall() == [
-        ("failed", 1, True)
-    ]
-    con.close()
-    shutil.rmtree(blocked)
-    notifier = NotifierResource(alerts_file=str(blocked), echo=False)
-    assert deliver_pending(wh, notifier) == {"delivered": 1, "failed": 0}
-    assert deliver_pending(wh, notifier) == {"delivered": 0, "failed": 0}
-    [payload] = [json.loads(x) for x in blocked.read_text().splitlines()]
-    assert payload["idempotency_key"] == payload["alert_id"]
-    assert payload["subject"] == "Zhipu AI / GLM-5.2" and payload["claimant_name"] == "Semgrep"
-
-
 def test_delivery_job_materializes_with_test_resources(tmp_path):
     db = tmp_path / "w.duckdb"
     _seed_alert(db)
-    from pipelines.assets import alert_deliveries
+    from pipelines.assets import alerts
 
     out = tmp_path / "out.jsonl"
     result = dg.materialize(
-        [alert_deliveries],
+        [alerts],
         resources={
             "warehouse": WarehouseResource(db_path=str(db)),
             "notifier": NotifierResource(alerts_file=str(out), echo=False),
         },
     )
     assert result.success
-    mats = result.asset_materializations_for_node("alert_deliveries")
+    mats = result.asset_materializations_for_node("alerts")
     assert mats[0].metadata["delivered"].value == 1
     assert len(out.read_text().splitlines()) == 1
 

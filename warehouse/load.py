@@ -382,18 +382,22 @@ SELECT m.claim_id,
        max(coalesce(a.published_at, a.fetched_at)) AS last_seen_at,
        arg_min(a.article_id, coalesce(a.published_at, a.fetched_at)) AS first_article_id,
        count(*)::INTEGER AS mention_count,
-       count(DISTINCT a.source)::INTEGER AS source_count
+       count(DISTINCT a.source)::INTEGER AS source_count,
+       arg_min(m.claimant, CASE m.claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2 END
+               * 10 + CASE WHEN m.claimant_name IS NULL THEN 1 ELSE 0 END) AS strongest_claimant,
+       arg_min(m.claimant_name, CASE m.claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2 END
+               * 10 + CASE WHEN m.claimant_name IS NULL THEN 1 ELSE 0 END) AS strongest_claimant_name
 FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id
 WHERE a.duplicate_of IS NULL
 GROUP BY m.claim_id;
 DELETE FROM claims WHERE claim_id NOT IN (SELECT claim_id FROM claim_agg);
 INSERT OR REPLACE INTO claims (claim_id, subject_org, subject_model, subject_group, relation, object_org,
     object_model, object_group, domain, negated, first_seen_at, last_seen_at, first_article_id, mention_count,
-    source_count, created_at, created_run_id)
+    source_count, created_at, created_run_id, strongest_claimant, strongest_claimant_name)
 SELECT g.claim_id, g.subject_org, g.subject_model, g.subject_group, g.relation, g.object_org, g.object_model,
        g.object_group, g.domain, g.negated, g.first_seen_at, g.last_seen_at, g.first_article_id, g.mention_count,
        g.source_count, coalesce(old.created_at, now()), CASE WHEN old.claim_id IS NULL THEN ?
-       ELSE old.created_run_id END
+       ELSE old.created_run_id END, g.strongest_claimant, g.strongest_claimant_name
 FROM claim_agg g LEFT JOIN claims old ON old.claim_id = g.claim_id;
 DROP TABLE claim_agg;
 """
@@ -468,8 +472,15 @@ def discovered_entities(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, 
 
 
 CREATE_ALERTS_SQL = """
-INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts)
-SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0
+INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts, priority, kind)
+SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
+       list_has_any([lower(c.subject_org), lower(c.subject_model), lower(c.object_org), lower(c.object_model)],
+                    ?::VARCHAR[]),
+       CASE WHEN EXISTS (
+           SELECT 1 FROM claims o WHERE o.claim_id <> c.claim_id AND o.relation <> c.relation AND NOT o.negated
+             AND o.subject_org IS NOT DISTINCT FROM c.subject_org AND o.object_org IS NOT DISTINCT FROM c.object_org
+             AND o.first_seen_at <= c.first_seen_at)
+            THEN 'relation_change' ELSE 'new' END
 FROM claims c
 WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated
   AND (c.subject_org IS NOT NULL OR c.object_org IS NOT NULL)
@@ -477,17 +488,40 @@ WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated
 """
 
 
-def create_alerts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """One pending alert per new non-negated parity/surpass claim naming at least one firm; never twice."""
+def _create_alerts(con: duckdb.DuckDBPyConnection, watchlist: Sequence[str]) -> int:
+    before = count(con, "alerts")
+    con.execute(CREATE_ALERTS_SQL, [[w.lower() for w in watchlist]])
+    return count(con, "alerts") - before
+
+
+def create_alerts(con: duckdb.DuckDBPyConnection, watchlist: Sequence[str] = ()) -> dict[str, int]:
+    """One pending alert per new non-negated parity/surpass claim naming at least one firm; never twice.
+
+    A claim touching a watched firm or model is marked priority; a claim whose firms were already claimed
+    with another relation (parity, now surpass) is kind ``relation_change``.
+    """
     with transaction(con):
-        before = count(con, "alerts")
-        con.execute(CREATE_ALERTS_SQL)
-        after = count(con, "alerts")
-    return {"alerts_new": after - before, "alerts": after}
+        new = _create_alerts(con, watchlist)
+        total = count(con, "alerts")
+    return {"alerts_new": new, "alerts": total}
+
+
+def refresh_claims_and_outbox(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, watchlist: Sequence[str] = ()
+) -> dict[str, int]:
+    """Refresh claims and write their outbox alerts in one transaction (a crash loses both or neither)."""
+    with transaction(con):
+        before = count(con, "claims")
+        for statement in filter(str.strip, REFRESH_CLAIMS_SQL.split(";")):
+            con.execute(statement, [run_id] if "?" in statement else [])
+        after = count(con, "claims")
+        new_alerts = _create_alerts(con, watchlist)
+    return {"claims": after, "claims_delta": after - before, "alerts_new": new_alerts}
 
 
 ALERT_DETAIL_SQL = """
-SELECT al.alert_id, al.status, al.created_at, al.delivered_at, c.claim_id, c.subject_org, c.subject_model,
+SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.kind, al.attempts, c.claim_id,
+       c.subject_org, c.subject_model,
        c.subject_group, c.relation, c.object_org, c.object_model, c.object_group, c.domain, c.first_seen_at,
        c.mention_count, c.source_count, a.url AS first_url, a.source AS first_source, a.title AS first_title,
        m.sentence, m.claimant, m.claimant_name, m.hedged
@@ -511,19 +545,25 @@ def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: S
 
 
 def mark_alert(
-    con: duckdb.DuckDBPyConnection, alert_id: str, delivered: bool, channel: str, error: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    alert_id: str,
+    delivered: bool,
+    channel: str,
+    error: str | None = None,
+    retry_after_seconds: float | None = None,
+    digest_id: str | None = None,
 ) -> None:
-    """Record one delivery attempt: delivered (with time and channel) or failed (with the error)."""
+    """Record one delivery: delivered (time, channel, digest) or failed (error, when to try again)."""
     with transaction(con):
         if delivered:
             con.execute(
-                "UPDATE alerts SET status = 'delivered', delivered_at = now(), channel = ?, "
-                "attempts = attempts + 1, last_error = NULL WHERE alert_id = ?",
-                [channel, alert_id],
+                "UPDATE alerts SET status = 'delivered', delivered_at = now(), channel = ?, attempts = attempts + 1, "
+                "last_error = NULL, next_attempt_at = NULL, digest_id = ? WHERE alert_id = ?",
+                [channel, digest_id, alert_id],
             )
         else:
             con.execute(
-                "UPDATE alerts SET status = 'failed', channel = ?, attempts = attempts + 1, last_error = ? "
-                "WHERE alert_id = ?",
-                [channel, error, alert_id],
+                "UPDATE alerts SET status = 'failed', channel = ?, attempts = attempts + 1, last_error = ?, "
+                "next_attempt_at = now() + to_seconds(?) WHERE alert_id = ?",
+                [channel, error, float(retry_after_seconds or 0.0), alert_id],
             )

@@ -1,0 +1,77 @@
+"""A webhook receiver on loopback that records every POST and can fail or stall on purpose.
+
+Paths: /hook/ok (200), /hook/fail-once (500 to the first POST of each idempotency key, then 200),
+/hook/slow-once (first POST of each key answers after ``slow_seconds``). ``accepted`` keeps the 2xx
+deliveries; ``seen_once`` is what a receiver that drops repeats by Idempotency-Key would keep.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from collections import Counter
+
+
+class WebhookReceiver:
+    """Threaded HTTP receiver; use as a context manager."""
+
+    def __init__(self, slow_seconds: float = 2.5) -> None:
+        self.posts: list[dict] = []  # every POST: path, key, status, body
+        self.slow_seconds = slow_seconds
+        self._first: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a: object) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                key = self.headers.get("Idempotency-Key", "")
+                with receiver._lock:
+                    receiver._first[(self.path, key)] += 1
+                    n = receiver._first[(self.path, key)]
+                status = 200
+                if self.path.endswith("/fail-once") and n == 1:
+                    status = 500
+                if self.path.endswith("/slow-once") and n == 1:
+                    time.sleep(receiver.slow_seconds)
+                with receiver._lock:
+                    receiver.posts.append(
+                        {"path": self.path, "key": key, "status": status, "body": json.loads(body or b"{}")}
+                    )
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                try:
+                    self.wfile.write(b"{}")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base = f"127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def url(self, mode: str) -> str:
+        """The Apprise URL of one mode."""
+        return f"json://{self.base}/hook/{mode}"
+
+    @property
+    def accepted(self) -> list[dict]:
+        """POSTs answered 2xx."""
+        return [p for p in self.posts if p["status"] < 300]
+
+    def seen_once(self) -> Counter[str]:
+        """Accepted deliveries per idempotency key after dropping repeats (each key counts once)."""
+        return Counter({p["key"]: 1 for p in self.accepted})
+
+    def __enter__(self) -> WebhookReceiver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
