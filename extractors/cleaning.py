@@ -182,8 +182,10 @@ def clean_html(body: bytes | str, url: str | None = None, content_type: str | No
     except (lxml.etree.ParserError, ValueError):
         return CleanedPage(False, "unparsable_html")
     canonical, is_amp, declared_lang = _head_info(tree, url)
+    # deduplicate=False: trafilatura's dedup keeps a process-wide cache of seen segments, so in a long-lived
+    # process the second copy of a story (AMP, syndicated, re-ingested) would lose its paragraphs.
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=True
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
     )
     meta: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     text = (meta.get("text") or "").strip()

@@ -78,3 +78,10 @@ def test_charset_from_meta_and_header():
     body = "<html><head><meta charset='iso-8859-1'></head><body>\u00e9t\u00e9</body></html>".encode("latin-1")
     assert "\u00e9t\u00e9" in decode_html(body)
     assert "\u00e9t\u00e9" in decode_html("<p>\u00e9t\u00e9</p>".encode("utf-16"), "text/html; charset=utf-16")
+
+
+def test_cleaning_the_same_story_twice_in_one_process_gives_the_same_text():
+    body = page("daily-ledger/2026/09/moonshot-ai-claims-kimi-k2-rivals-gpt-4-1-on-agent-tasks.html")
+    first = clean_html(body)
+    second = clean_html(body)
+    assert second.is_article and second.text == first.text

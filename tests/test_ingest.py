@@ -47,7 +47,7 @@ def test_ingest_warc_and_saved_html(tmp_path):
         ["ingest", str(archive), "--db", str(db), "--source", "cc-news", "--alerts-file", str(tmp_path / "a.jsonl")],
     )
     assert r.exit_code == 0, r.output
-    assert "articles kept:        2" in r.output
+    assert "articles kept:        2" in r.output, r.output
     con = connect(db, read_only=True)
     urls = {u for (u,) in con.execute("SELECT url FROM articles").fetchall()}
     assert f"https://news.example/{QWEN}" in urls and any(u.endswith("saved.html.gz") for u in urls)
