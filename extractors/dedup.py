@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
 from extractors.cleaning import normalize_for_hash, strip_syndication_notes
 
-NEAR_DUPLICATE_JACCARD = 0.8
+# Measured on the sample: a copy with its first paragraph rewritten scores 0.73, with first and last rewritten
+# 0.62; different stories score under 0.02. 0.5 keeps both kinds of copy and stays far from distinct stories.
+NEAR_DUPLICATE_JACCARD = 0.5
 SHINGLE_WORDS = 5
+NUM_PERM = 128
+MINHASH_SCHEME = "affine32"  # datasketch 2.x default; stored signatures are only comparable within one scheme
 
 
 @dataclass
@@ -37,13 +43,39 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
+def signature(text: str) -> MinHash:
+    """MinHash of the text's word shingles (``update_batch``: one call per article)."""
+    m = MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
+    m.update_batch([s.encode("utf-8") for s in shingles(text)])
+    return m
+
+
+def signature_bytes(m: MinHash) -> bytes:
+    """The signature as stored in the warehouse."""
+    return m.hashvalues.astype(np.uint64).tobytes()
+
+
+def signature_from_bytes(b: bytes) -> MinHash:
+    """A stored signature back as a MinHash."""
+    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(b, dtype=np.uint64), scheme=MINHASH_SCHEME)
+
+
+def near_duplicate_candidates(new: dict[str, MinHash], stored: dict[str, MinHash]) -> dict[str, set[str]]:
+    """For each new article, the ids (stored or new) whose estimated Jaccard reaches the threshold (MinHash LSH)."""
+    lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM)
+    for key, m in {**stored, **new}.items():
+        lsh.insert(key, m)
+    out: dict[str, set[str]] = {}
+    for key, m in new.items():
+        hits = {h for h in lsh.query(m) if h != key}
+        pool = {**stored, **new}
+        out[key] = {h for h in hits if m.jaccard(pool[h]) >= NEAR_DUPLICATE_JACCARD}
+    return out
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     """Jaccard similarity of two sets."""
     return len(a & b) / len(a | b) if a or b else 1.0
-
-
-def _title_key(title: str | None) -> str:
-    return re.sub(r"\s+", " ", normalize_for_hash(title or "")).strip()
 
 
 def keeper_rank(a: ArticleKey) -> tuple[object, ...]:
@@ -56,11 +88,13 @@ def keeper_rank(a: ArticleKey) -> tuple[object, ...]:
     return (a.is_amp, a.is_syndicated, a.url != a.canonical_url, published, a.fetched_at.timestamp(), a.url)
 
 
-def assign_duplicates(articles: Iterable[ArticleKey]) -> dict[str, tuple[str | None, str | None]]:
+def assign_duplicates(
+    articles: Iterable[ArticleKey], signatures: dict[str, MinHash] | None = None
+) -> dict[str, tuple[str | None, str | None]]:
     """Map every article id to (duplicate_of, reason); (None, None) for a kept article.
 
-    Copies are linked when they share a canonical URL, a content hash, or (among articles with the
-    same normalised title) word-shingle Jaccard >= ``NEAR_DUPLICATE_JACCARD``.
+    Copies are linked when they share a canonical URL, a content hash, or their MinHash estimate of word-shingle
+    Jaccard reaches ``NEAR_DUPLICATE_JACCARD`` (found through LSH). ``signatures`` may hold precomputed ones.
     """
     items = list(articles)
     parent = {a.article_id: a.article_id for a in items}
@@ -87,21 +121,12 @@ def assign_duplicates(articles: Iterable[ArticleKey]) -> dict[str, tuple[str | N
                 union(first[key], a.article_id, why)
             else:
                 first[key] = a.article_id
-    by_title: dict[str, list[ArticleKey]] = {}
-    for a in items:
-        if t := _title_key(a.title):
-            by_title.setdefault(t, []).append(a)
-    for group in by_title.values():
-        if len(group) < 2:
-            continue
-        sh = {a.article_id: shingles(a.text) for a in group}
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (
-                    find(a.article_id) != find(b.article_id)
-                    and jaccard(sh[a.article_id], sh[b.article_id]) >= NEAR_DUPLICATE_JACCARD
-                ):
-                    union(a.article_id, b.article_id, "near_duplicate")
+    sigs = signatures or {}
+    sigs = {a.article_id: sigs.get(a.article_id) or signature(a.text) for a in items}
+    for key, near in near_duplicate_candidates(sigs, {}).items():
+        for other in near:
+            if find(key) != find(other):
+                union(key, other, "near_duplicate")
     groups: dict[str, list[ArticleKey]] = {}
     for a in items:
         groups.setdefault(find(a.article_id), []).append(a)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pytest
@@ -96,7 +96,8 @@ def test_second_writer_waits_then_gets_a_clear_message(tmp_path):
         holder.wait()
 
 
-def _article(aid, source, url, published, text="body " * 100, chash=None, **kw):
+def _article(aid, source, url, published, text=None, chash=None, **kw):
+    text = text if text is not None else " ".join(f"{aid}-word{i}" for i in range(100))
     return {
         "article_id": aid,
         "url": url,
@@ -281,4 +282,70 @@ def test_entities_flag_what_the_gazetteer_does_not_know(tmp_path):
     ]
     first = con.execute("SELECT first_article_id FROM entities WHERE name = 'Nimbus Labs'").fetchall()[0][0]
     assert first == "a"
+    con.close()
+
+
+STORY = [
+    "Zhipu AI released GLM-5.2 on Monday and said the model rivals Claude Opus 4 at finding software flaws.",
+    "The company published scores on three public benchmarks and said independent tests would follow soon.",
+    "Security researchers said the results were promising but warned that benchmark wins rarely survive contact "
+    "with real codebases, where context and build systems matter.",
+    "The release comes as export rules on advanced chips tighten, and as Chinese labs race to show parity.",
+    "Zhipu AI did not say how many accelerators were used to train the model or how much the run cost.",
+]
+OTHER_TAKE = [
+    "A new Chinese model is drawing attention from security teams this week.",
+    "GLM-5.2, from Beijing-based Zhipu AI, is marketed as a match for Anthropic's strongest system on bug hunting, "
+    "a claim that analysts at two consultancies told us they could not yet verify.",
+    "Our own quick test on a handful of open-source C libraries found mixed results, with several false alarms.",
+    "Investors in Chinese AI start-ups have cheered the news, while US lawmakers renewed calls for chip limits.",
+]
+
+
+def test_minhash_catches_a_rewritten_copy_across_batches_but_not_another_take(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    d = datetime(2026, 9, 1, tzinfo=UTC)
+    load.load_articles(
+        con,
+        [],
+        [
+            _article(
+                "orig",
+                "paper",
+                "https://paper/glm",
+                d,
+                text="\n".join(STORY),
+                title="Zhipu AI says GLM-5.2 rivals Claude",
+            )
+        ],
+    )
+    copy_text = "\n".join(["Reprinted for our readers: a Chinese lab's claim, in full, as first reported."] + STORY[1:])
+    load.load_articles(
+        con,
+        [],
+        [
+            _article(
+                "copy",
+                "wire",
+                "https://wire/glm",
+                d + timedelta(hours=3),
+                text=copy_text,
+                title="Chinese lab claims parity with Anthropic",
+            ),  # different headline, new first paragraph
+            _article(
+                "take",
+                "blog",
+                "https://blog/glm",
+                d + timedelta(hours=5),
+                text="\n".join(OTHER_TAKE),
+                title="Zhipu AI says GLM-5.2 rivals Claude",
+            ),  # same headline, different article
+        ],
+    )
+    got = dict(con.execute("SELECT article_id, duplicate_of FROM articles").fetchall())
+    assert got == {"orig": None, "copy": "orig", "take": None}
+    assert con.execute("SELECT duplicate_reason FROM articles WHERE article_id = 'copy'").fetchall() == [
+        ("near_duplicate",)
+    ]
+    assert con.execute("SELECT count(*) FROM article_signatures").fetchall()[0][0] == 3
     con.close()

@@ -14,7 +14,14 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from extractors.dedup import ArticleKey, assign_duplicates
+from extractors.dedup import (
+    ArticleKey,
+    assign_duplicates,
+    near_duplicate_candidates,
+    signature,
+    signature_bytes,
+    signature_from_bytes,
+)
 from warehouse.db import scalar, transaction
 
 ALERT_RELATIONS = ("parity", "surpass")
@@ -267,18 +274,38 @@ def load_articles(
         new = list({a["article_id"]: a for a in new}.values())
         if not new:
             return {"articles_new": 0, "duplicates_new": 0}
+        sigs = {a["article_id"]: signature(a["text"] or "") for a in new}
+        stored = {
+            aid: signature_from_bytes(b)
+            for aid, b in con.execute("SELECT article_id, minhash FROM article_signatures").fetchall()
+        }
+        near = {h for hits in near_duplicate_candidates(sigs, stored).values() for h in hits if h in stored}
+        # candidates: same canonical URL, same hash, or near-duplicate text; then their whole copy groups
         cur = con.execute(
-            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE canonical_url IN (SELECT unnest(?)) "
-            "OR content_hash IN (SELECT unnest(?)) OR title IN (SELECT unnest(?))",
-            [
-                [a["canonical_url"] for a in new],
-                [a["content_hash"] for a in new],
-                [a["title"] for a in new if a.get("title")],
-            ],
+            f"""
+            WITH hit AS (
+                SELECT article_id, duplicate_of FROM articles
+                WHERE canonical_url IN (SELECT unnest(?)) OR content_hash IN (SELECT unnest(?))
+                   OR article_id IN (SELECT unnest(?))),
+            keepers AS (SELECT coalesce(duplicate_of, article_id) AS k FROM hit)
+            SELECT {", ".join(ARTICLE_COLUMNS)} FROM articles
+            WHERE article_id IN (SELECT k FROM keepers) OR duplicate_of IN (SELECT k FROM keepers)
+            """,
+            [[a["canonical_url"] for a in new], [a["content_hash"] for a in new], sorted(near)],
         )
         cols = [d[0] for d in cur.description]
         old = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-        assignment = assign_duplicates(_article_key(a) for a in [*old, *new])
+        for a in old:
+            if a["article_id"] in stored:
+                sigs.setdefault(a["article_id"], stored[a["article_id"]])
+        assignment = assign_duplicates((_article_key(a) for a in [*old, *new]), sigs)
+        insert_rows(
+            con,
+            "article_signatures",
+            [{"article_id": a["article_id"], "minhash": signature_bytes(sigs[a["article_id"]])} for a in new],
+            ["article_id", "minhash"],
+            or_ignore=True,
+        )
         for a in new:
             a["duplicate_of"], a["duplicate_reason"] = assignment[a["article_id"]]
         insert_rows(con, "articles", new, ARTICLE_COLUMNS)
