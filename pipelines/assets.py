@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.delivery import deliver_pending
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
+from pipelines.settings import orchestration_settings
 from pipelines.stages import clean_pages, extract_mentions, extractor_version, gazetteer_firm_names, seeded_extractor
 from warehouse import load
 from warehouse.queries import quiet_sources
@@ -20,6 +21,7 @@ CLEAN_BATCH = 500
 @dg.asset(
     group_name=GROUP,
     owners=OWNERS,
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
     description="Responses landed by the Scrapy crawl of every configured source, "
     "with every fetch outcome (including failures) in fetch_log.",
 )
@@ -184,5 +186,64 @@ def sources_still_yield_articles(warehouse: WarehouseResource) -> dg.AssetCheckR
     )
 
 
+def _check(sql: str, warehouse: WarehouseResource) -> int:
+    with warehouse.get_connection(read_only=True) as con:
+        return int(load.scalar(con, sql))
+
+
+@dg.asset_check(asset=claim_mentions, description="Every mention belongs to a kept article and to a claim.")
+def no_orphan_mentions(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Mentions without their kept article or without a claim row."""
+    orphans = _check(
+        "SELECT count(*) FROM claim_mentions m LEFT JOIN articles a ON a.article_id = m.article_id "
+        "WHERE a.article_id IS NULL OR a.duplicate_of IS NOT NULL "
+        "OR (NOT EXISTS (SELECT 1 FROM claims c WHERE c.claim_id = m.claim_id) "
+        "    AND EXISTS (SELECT 1 FROM claims))",
+        warehouse,
+    )
+    return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_mentions": orphans})
+
+
+@dg.asset_check(asset=claims, description="One row per claim key: the same key never appears twice.")
+def unique_claim_keys(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Claim rows sharing subject, models, relation, object and negation."""
+    dupes = _check(
+        "SELECT count(*) FROM (SELECT coalesce(subject_org, 'group:' || subject_group), subject_model, relation, "
+        "coalesce(object_org, 'group:' || object_group), object_model, negated FROM claims "
+        "GROUP BY ALL HAVING count(*) > 1)",
+        warehouse,
+    )
+    return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicated_keys": dupes})
+
+
+@dg.asset_check(asset=articles, description="No article is stored without text.")
+def articles_have_text(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Articles with empty text."""
+    empty = _check("SELECT count(*) FROM articles WHERE length(trim(text)) = 0", warehouse)
+    return dg.AssetCheckResult(passed=empty == 0, metadata={"articles_without_text": empty})
+
+
+@dg.asset_check(asset=articles, description="The share of articles marked as copies stays within bounds.")
+def duplicate_rate_within_bounds(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Duplicate share of all articles against ``duplicate_rate_max`` in pipelines/settings.yaml."""
+    with warehouse.get_connection(read_only=True) as con:
+        total, dups = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM articles"
+        ).fetchall()[0]
+    rate = dups / total if total else 0.0
+    limit = float(orchestration_settings()["duplicate_rate_max"])
+    return dg.AssetCheckResult(
+        passed=rate <= limit,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"duplicate_rate": round(rate, 3), "max": limit, "articles": total},
+    )
+
+
 ALL_ASSETS = [raw_pages, articles, claim_mentions, claims, alerts]
-ALL_CHECKS = [sources_still_yield_articles]
+ALL_CHECKS = [
+    sources_still_yield_articles,
+    no_orphan_mentions,
+    unique_claim_keys,
+    articles_have_text,
+    duplicate_rate_within_bounds,
+]

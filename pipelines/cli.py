@@ -263,6 +263,26 @@ def sources(db_path: str, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
+def export(out_dir: str, db_path: str, fmt: str) -> None:
+    """Write every warehouse table as Parquet files into OUT_DIR, for other engines."""
+    from warehouse.db import connect
+    from warehouse.queries import export_tables
+
+    try:
+        con = connect(db_path, read_only=True)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        for table, path, rows in export_tables(con, Path(out_dir)):
+            click.echo(f"{table}: {rows} rows -> {path}")
+    finally:
+        con.close()
+
+
+@main.command()
 @click.argument("sql")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

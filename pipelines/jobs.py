@@ -4,12 +4,14 @@ import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, alerts
 from pipelines.resources import WarehouseResource
+from pipelines.settings import orchestration_settings
 from warehouse.db import WarehouseBusyError
 
 crawl_job = dg.define_asset_job(
     "crawl_job",
     selection=dg.AssetSelection.assets(*ALL_ASSETS),
     description="Crawl every source, clean, extract, load claims and send alerts.",
+    tags={"dagster/max_retries": 2},  # run retries for transient failures (enabled in dagster_home/dagster.yaml)
 )
 deliver_alerts_job = dg.define_asset_job(
     "deliver_alerts_job",
@@ -20,9 +22,10 @@ deliver_alerts_job = dg.define_asset_job(
 hourly_crawl_schedule = dg.ScheduleDefinition(
     name="hourly_crawl",
     job=crawl_job,
-    cron_schedule="0 * * * *",
+    cron_schedule=orchestration_settings()["crawl_cron"],
+    execution_timezone=orchestration_settings()["crawl_timezone"],
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Run the whole pipeline at the top of every hour.",
+    description="Run the whole pipeline on the cron in pipelines/settings.yaml (hourly by default).",
 )
 
 

@@ -31,6 +31,7 @@ class RunSummary:
     pages_skipped_known: int = 0
     feeds_not_modified: int = 0
     crawl_stats: dict[str, Any] = field(default_factory=dict)
+    checks: dict[str, bool] = field(default_factory=dict)  # asset check name -> passed
     not_articles: int = 0
     articles_kept: int = 0
     duplicates: int = 0
@@ -53,6 +54,13 @@ class RunSummary:
             f"  claim mentions (new): {self.mentions_new}",
             f"  claims (total):       {self.claims_total}",
             f"  new alerts:           {len(self.alerts_new)}",
+            "  checks:               "
+            + (
+                "all passed"
+                if all(self.checks.values())
+                else "FAILED: " + ", ".join(sorted(k for k, ok in self.checks.items() if not ok))
+            )
+            + f" ({len(self.checks)})",
         ]
 
 
@@ -132,7 +140,9 @@ def run_pipeline(
         run_config=QUIET_LOGGING if quiet else None,
         tags={"claimwatch/trigger": "cli"},
     )
-    return summarize(str(db_path), result.run_id, result.success)
+    summary = summarize(str(db_path), result.run_id, result.success)
+    summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    return summary
 
 
 INGEST_BATCH = 500
@@ -191,4 +201,5 @@ def ingest_paths(
     )
     summary = summarize(str(db_path), run_id, result.success)
     summary.run_id = f"{run_id} (dagster run {result.run_id})"
+    summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     return summary

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from pipelines.cli import SAMPLE_SITE, main
 from tests.conftest import write_sources
 
-COMMANDS = ["run", "demo", "extract", "clean", "claims", "query", "sources"]
+COMMANDS = ["run", "demo", "extract", "clean", "claims", "query", "sources", "ingest", "export"]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS)
@@ -148,3 +148,18 @@ def test_sources_prints_health_per_source(sample_run):
     assert rows["orbit-tech"]["failures_by_reason"] == "robots_disallowed=1"
     assert rows["orbit-tech-pages"]["failures_by_reason"] == "http_404=2"  # both runs
     assert rows["daily-ledger"]["not_modified"] == 1 and rows["daily-ledger"]["last_success"]
+
+
+def test_export_writes_parquet_that_other_engines_read(sample_run, tmp_path):
+    import duckdb
+
+    r = CliRunner().invoke(main, ["export", str(tmp_path / "pq"), "--db", str(sample_run["db"])])
+    assert r.exit_code == 0 and "claims:" in r.output
+    con = duckdb.connect()
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{tmp_path / 'pq' / 'articles.parquet'}')").fetchall()[0][0]
+    assert n == sample_run["counts_second"]["articles"]
+    cols = {
+        c[0]
+        for c in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{tmp_path / 'pq' / 'claims.parquet'}')").fetchall()
+    }
+    assert {"claim_id", "subject_org", "relation", "first_seen_at", "source_count"} <= cols

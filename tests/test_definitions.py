@@ -170,3 +170,36 @@ def test_check_warns_when_a_source_goes_quiet(tmp_path):
     [check] = result.get_asset_check_evaluations()
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert "outlet" in check.metadata["quiet_sources"].value
+
+
+def test_data_checks_fail_on_bad_rows(tmp_path):
+    from pipelines.assets import (
+        articles_have_text,
+        duplicate_rate_within_bounds,
+        no_orphan_mentions,
+        unique_claim_keys,
+    )
+
+    db = tmp_path / "w.duckdb"
+    _seed_alert(db)
+    wh = WarehouseResource(db_path=str(db))
+    for check in (no_orphan_mentions, unique_claim_keys, articles_have_text, duplicate_rate_within_bounds):
+        assert check(warehouse=wh).passed, check.name
+    con = connect(db)
+    con.execute("UPDATE articles SET text = '  '")
+    con.execute(
+        "INSERT INTO claim_mentions SELECT * REPLACE ('m2' AS mention_id, 'gone' AS article_id) FROM claim_mentions"
+    )
+    con.execute("INSERT INTO claims SELECT * REPLACE ('c2' AS claim_id) FROM claims")
+    for n in range(3):
+        con.execute(
+            "INSERT INTO articles SELECT * REPLACE (? AS article_id, 'a' AS duplicate_of) FROM articles "
+            "WHERE article_id = 'a'",
+            [f"copy{n}"],
+        )
+    con.close()
+    assert not articles_have_text(warehouse=wh).passed
+    assert not no_orphan_mentions(warehouse=wh).passed
+    assert not unique_claim_keys(warehouse=wh).passed
+    result = duplicate_rate_within_bounds(warehouse=wh)
+    assert not result.passed and result.metadata["duplicate_rate"].value == 0.75

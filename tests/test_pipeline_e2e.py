@@ -35,6 +35,13 @@ def _rows(db, sql):
 
 def test_first_run_succeeds_and_keeps_each_article_once(sample_run):
     assert sample_run["first"].success
+    assert sample_run["first"].checks == {
+        "sources_still_yield_articles": True,
+        "no_orphan_mentions": True,
+        "unique_claim_keys": True,
+        "articles_have_text": True,
+        "duplicate_rate_within_bounds": True,
+    }
     base = sample_run["base_url"] + "/"
     rows = _rows(sample_run["db"], "SELECT url, duplicate_of, article_id FROM articles")
     by_id = {aid: url for url, _, aid in rows}

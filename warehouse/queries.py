@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 CLAIM_COLUMNS = (
@@ -61,3 +62,28 @@ def quiet_sources(con: Any) -> list[tuple[str, int, int]]:
     sign of a redesign (pages no longer clean to articles) or a block (fetches failing).
     """
     return [tuple(r) for r in con.execute(QUIET_SOURCES_SQL).fetchall()]
+
+
+EXPORTED_TABLES = (
+    "articles",
+    "claims",
+    "claim_mentions",
+    "alerts",
+    "entities",
+    "fetch_log",
+    "page_verdicts",
+    "feed_state",
+    "runs",
+)
+
+
+def export_tables(con: Any, out_dir: Path) -> list[tuple[str, Path, int]]:
+    """COPY each analyst table to ``out_dir/<table>.parquet`` (zstd); return (table, path, rows)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done = []
+    for table in EXPORTED_TABLES:
+        path = out_dir / f"{table}.parquet"
+        con.execute(f"COPY (SELECT * FROM {table}) TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        done.append((table, path, int(rows)))
+    return done
