@@ -213,6 +213,8 @@ def clean_html(body: bytes | str, url: str | None = None, content_type: str | No
         page.reason = "index_page"
     elif short:
         page.reason = "too_short"
+    elif max((len(line) for line in text.splitlines()), default=0) < markers["min_paragraph_chars"]:
+        page.reason = "index_page"  # a list of links or headlines: no line reads like a paragraph
     else:
         page.is_article, page.reason = True, "article"
     return page

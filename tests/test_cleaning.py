@@ -85,3 +85,8 @@ def test_cleaning_the_same_story_twice_in_one_process_gives_the_same_text():
     first = clean_html(body)
     second = clean_html(body)
     assert second.is_article and second.text == first.text
+
+
+def test_home_pages_listing_headlines_are_index_pages():
+    for outlet in ("daily-ledger", "partner-wire", "orbit-tech", "securewire"):
+        assert clean_html(page(f"{outlet}/index.html")).reason == "index_page", outlet
