@@ -70,7 +70,7 @@ QUERIES = {
     "v_entities (all rows)": "SELECT * FROM v_entities",
     "source_health (all rows)": "SELECT * FROM source_health",
     "parity claims touching one firm": "SELECT * FROM v_parity_claims WHERE subject_org = 'Zhipu AI' "
-                                       "OR object_org = 'Zhipu AI'",
+    "OR object_org = 'Zhipu AI'",
 }
 
 
@@ -95,13 +95,18 @@ def main() -> None:
     db = args.db or Path(tmp.name) / "bench.duckdb"
     t0 = time.perf_counter()
     con = connect(db)
-    sizes = {"mentions": args.mentions, "claims": max(1000, args.mentions // 20),
-             "articles": max(1000, args.mentions // 5)}
+    sizes = {
+        "mentions": args.mentions,
+        "claims": max(1000, args.mentions // 20),
+        "articles": max(1000, args.mentions // 5),
+    }
     for statement in filter(str.strip, GENERATE.format(**sizes).split(";")):
         con.execute(statement)
     con.close()
-    print(f"generated {sizes['mentions']:,} mentions, {sizes['claims']:,} claims, {sizes['articles']:,} articles "
-          f"in {time.perf_counter() - t0:.1f}s ({db.stat().st_size / 1e6:.0f} MB)")
+    print(
+        f"generated {sizes['mentions']:,} mentions, {sizes['claims']:,} claims, {sizes['articles']:,} articles "
+        f"in {time.perf_counter() - t0:.1f}s ({db.stat().st_size / 1e6:.0f} MB)"
+    )
     con = connect(db, read_only=True)
     sql, params = claims_query(only_new=True)
     results = [("claims --new (query)", *best_of(lambda: len(con.execute(sql, params).fetchall())))]
@@ -109,9 +114,14 @@ def main() -> None:
         results.append((name, *best_of(lambda q=q: len(con.execute(q).fetchall()))))
     con.close()
     cli = [sys.executable, "-m", "pipelines.cli", "claims", "--new", "--db", str(db), "--format", "csv"]
-    results.append(("claimwatch claims --new (whole CLI process)",
-                    *best_of(lambda: len(subprocess.run(cli, capture_output=True, text=True, check=True)
-                                         .stdout.splitlines()) - 1)))
+    results.append(
+        (
+            "claimwatch claims --new (whole CLI process)",
+            *best_of(
+                lambda: len(subprocess.run(cli, capture_output=True, text=True, check=True).stdout.splitlines()) - 1
+            ),
+        )
+    )
     print(f"{'query':<48}{'seconds':>9}{'rows':>10}")
     for name, secs, rows in results:
         print(f"{name:<48}{secs:>9.3f}{rows:>10,}")

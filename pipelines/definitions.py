@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, ALL_CHECKS
+from pipelines.assets import ALL_ASSETS, ALL_CHECKS, BACKFILL_ASSETS
 from pipelines.jobs import crawl_job, deliver_alerts_job, hourly_crawl_schedule, pending_alerts_sensor
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 
@@ -32,7 +32,7 @@ def build_resources(
 
 
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
+    assets=[*ALL_ASSETS, *BACKFILL_ASSETS],
     asset_checks=ALL_CHECKS,
     jobs=[crawl_job, deliver_alerts_job],
     schedules=[hourly_crawl_schedule],

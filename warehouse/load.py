@@ -363,6 +363,17 @@ def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) 
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+def articles_published_on(con: duckdb.DuckDBPyConnection, day: str) -> list[dict[str, Any]]:
+    """Kept articles published (or, undated, fetched) on ``day`` (YYYY-MM-DD, UTC)."""
+    cur = con.execute(
+        "SELECT article_id, text, title, url, published_at FROM articles WHERE duplicate_of IS NULL "
+        "AND CAST(timezone('UTC', coalesce(published_at, fetched_at)) AS DATE) = CAST(? AS DATE) ORDER BY article_id",
+        [day],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
 def load_mentions(
     con: duckdb.DuckDBPyConnection,
     article_ids: Sequence[str],
