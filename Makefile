@@ -8,7 +8,7 @@ export CLAIMWATCH_SOURCES ?= sources.yaml
 export CLAIMWATCH_ALERTS_FILE ?= alerts.jsonl
 export CLAIMWATCH_ALERT_URLS ?=
 
-.PHONY: install demo test lint eval dev run clean-demo
+.PHONY: install demo test lint eval dev run bench
 
 $(BIN)/claimwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,6 @@ run: install  ## crawl the real sources in sources.yaml
 dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sensor
 	mkdir -p dagster_home
 	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipelines.definitions
+
+bench: install  ## throughput, parallel speed-up, memory and crawl benchmarks -> benchmarks/results.md
+	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000

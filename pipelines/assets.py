@@ -7,9 +7,10 @@ returns row counts as metadata.
 import dagster as dg
 
 from pipelines.delivery import deliver_pending
+from pipelines.parallel import clean_pages_parallel, extract_mentions_parallel
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.settings import orchestration_settings
-from pipelines.stages import clean_pages, extract_mentions, extractor_version, gazetteer_firm_names, seeded_extractor
+from pipelines.stages import extract_mentions, extractor_version, gazetteer_firm_names, seeded_extractor
 from warehouse import load
 from warehouse.queries import quiet_sources
 
@@ -72,7 +73,7 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0}
     with warehouse.get_connection() as con:
         while pages := load.unjudged_pages(con, limit=CLEAN_BATCH):
-            verdicts, rows = clean_pages(pages)
+            verdicts, rows = clean_pages_parallel(pages)
             counts = load.load_articles(con, verdicts, rows)
             totals["pages_judged"] += len(verdicts)
             totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
@@ -94,7 +95,7 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     version = extractor_version()
     with warehouse.get_connection() as con:
         todo = load.articles_to_extract(con, version)
-        mentions, errors = extract_mentions(todo, seeded_extractor(load.discovered_entities(con)))
+        mentions, errors = extract_mentions_parallel(todo, load.discovered_entities(con))
         for article_id, err in errors.items():
             context.log.warning(f"claim rules failed on article {article_id}: {err}")
         ok_ids = [a["article_id"] for a in todo if a["article_id"] not in errors]
