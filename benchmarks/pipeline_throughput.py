@@ -187,7 +187,7 @@ def memory_rows(pages: list[bytes], work: Path) -> tuple[list[tuple[str, str, st
                 f"{(peaks[sizes[1]] / peaks[sizes[0]] - 1) * 100:+.1f}%",
             )
         )
-    return rows
+    return rows, full_rate
 
 
 def crawl_rows(pages: list[bytes], work: Path) -> list[tuple[str, str, str]]:
@@ -267,8 +267,9 @@ def main() -> None:
         else:
             print(f"{SHARED_PAGES} not found: real-page figures skipped")
         gen = generated_pages(args.generated)
-        rows += corpus_rows(f"generated ({len(gen):,} pages)", gen, work)
-        rows += memory_rows(gen, work)
+        mem, full_rate = memory_rows(gen, work)
+        rows += corpus_rows(f"generated ({len(gen):,} pages)", gen, work, one_worker_rate=full_rate)
+        rows += mem
         rows += crawl_rows(gen[: args.crawl_pages], work)
     table = ["| corpus | measure | figure |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     text = (
