@@ -73,6 +73,29 @@ def near_duplicate_candidates(new: dict[str, MinHash], stored: dict[str, MinHash
     return out
 
 
+class SignatureIndex:
+    """Stored signatures in an LSH index that lives for one run: loaded once, then only added to.
+
+    Without it every batch would reload and re-index every stored signature (quadratic over a long ingest).
+    """
+
+    def __init__(self, stored: dict[str, MinHash] | None = None) -> None:
+        self.signatures: dict[str, MinHash] = {}
+        self.lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM)
+        for key, m in (stored or {}).items():
+            self.add(key, m)
+
+    def add(self, key: str, m: MinHash) -> None:
+        """Index one signature (ignored if the id is already indexed)."""
+        if key not in self.signatures:
+            self.signatures[key] = m
+            self.lsh.insert(key, m)
+
+    def near(self, m: MinHash) -> set[str]:
+        """Indexed ids whose estimated Jaccard with ``m`` reaches the threshold."""
+        return {h for h in self.lsh.query(m) if m.jaccard(self.signatures[h]) >= NEAR_DUPLICATE_JACCARD}
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     """Jaccard similarity of two sets."""
     return len(a & b) / len(a | b) if a or b else 1.0

@@ -72,9 +72,10 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Clean every landed page not judged yet; load articles with duplicate detection."""
     totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0}
     with warehouse.get_connection() as con:
+        index = load.signature_index(con)  # loaded once per run, extended batch by batch
         while pages := load.unjudged_pages(con, limit=CLEAN_BATCH):
             verdicts, rows = clean_pages_parallel(pages)
-            counts = load.load_articles(con, verdicts, rows)
+            counts = load.load_articles(con, verdicts, rows, index)
             totals["pages_judged"] += len(verdicts)
             totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
             totals["articles_new"] += counts["articles_new"]

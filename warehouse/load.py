@@ -16,8 +16,8 @@ import pyarrow as pa
 
 from extractors.dedup import (
     ArticleKey,
+    SignatureIndex,
     assign_duplicates,
-    near_duplicate_candidates,
     signature,
     signature_bytes,
     signature_from_bytes,
@@ -244,9 +244,15 @@ def _article_key(row: dict[str, Any]) -> ArticleKey:
 
 
 def load_articles(
-    con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, Any]], articles: Sequence[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    verdicts: Sequence[dict[str, Any]],
+    articles: Sequence[dict[str, Any]],
+    index: SignatureIndex | None = None,
 ) -> dict[str, int]:
     """Record page verdicts and insert new articles, (re)assigning ``duplicate_of`` across old and new copies.
+
+    ``index`` holds the stored signatures for a run that loads many batches (see :func:`signature_index`);
+    without it they are read from the warehouse. The new articles' signatures are added to it.
 
     An article that stops being the kept copy loses its claim mentions, so claims never count a copy twice.
     """
@@ -275,11 +281,10 @@ def load_articles(
         if not new:
             return {"articles_new": 0, "duplicates_new": 0}
         sigs = {a["article_id"]: signature(a["text"] or "") for a in new}
-        stored = {
-            aid: signature_from_bytes(b)
-            for aid, b in con.execute("SELECT article_id, minhash FROM article_signatures").fetchall()
-        }
-        near = {h for hits in near_duplicate_candidates(sigs, stored).values() for h in hits if h in stored}
+        if index is None:
+            index = signature_index(con)
+        stored = index.signatures
+        near = {h for m in sigs.values() for h in index.near(m)}
         # candidates: same canonical URL, same hash, or near-duplicate text; then their whole copy groups
         cur = con.execute(
             f"""
@@ -319,7 +324,19 @@ def load_articles(
                 if dup is not None:
                     con.execute("DELETE FROM claim_mentions WHERE article_id = ?", [a["article_id"]])
                     con.execute("DELETE FROM article_extractions WHERE article_id = ?", [a["article_id"]])
+    for a in new:  # only after the commit: a rolled-back batch leaves nothing in the index
+        index.add(a["article_id"], sigs[a["article_id"]])
     return {"articles_new": len(new), "duplicates_new": sum(1 for a in new if a["duplicate_of"])}
+
+
+def signature_index(con: duckdb.DuckDBPyConnection) -> SignatureIndex:
+    """Every stored article signature, indexed once for a run of many batches."""
+    return SignatureIndex(
+        {
+            aid: signature_from_bytes(b)
+            for aid, b in con.execute("SELECT article_id, minhash FROM article_signatures").fetchall()
+        }
+    )
 
 
 # -- claims ------------------------------------------------------------------------------------------
