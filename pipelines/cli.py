@@ -8,6 +8,7 @@ import json
 import shutil
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +22,21 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "warehouse/claimwatch.duckdb"
 SAMPLE_SITE = REPO_ROOT / "sample" / "site"
 SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", "partner-wire"]
+
+
+@contextmanager
+def _read_only(db_path: str) -> Iterator[Any]:
+    """The warehouse opened read-only for one command; a clear error when it does not exist yet."""
+    from warehouse.db import connect
+
+    try:
+        con = connect(db_path, read_only=True)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _echo_summary(summary: Any) -> None:
@@ -228,20 +244,12 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def claims(db_path: str, only_new: bool, relation: str | None, org: str | None, since: str | None, fmt: str) -> None:
     """List deduplicated claims from the warehouse."""
-    from warehouse.db import connect
     from warehouse.queries import claims_query
 
     sql, params = claims_query(only_new=only_new, relation=relation, org=org, since=since)
-    try:
-        con = connect(db_path, read_only=True)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
+    with _read_only(db_path) as con:
         cur = con.execute(sql, params)
-        cols = [d[0] for d in cur.description]
-        _print_rows(cols, cur.fetchall(), fmt)
-    finally:
-        con.close()
+        _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
 
 
 @main.command()
@@ -249,17 +257,9 @@ def claims(db_path: str, only_new: bool, relation: str | None, org: str | None, 
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def sources(db_path: str, fmt: str) -> None:
     """Source health: pages fetched, articles kept, failure rate and reasons, undated share, last success."""
-    from warehouse.db import connect
-
-    try:
-        con = connect(db_path, read_only=True)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
+    with _read_only(db_path) as con:
         cur = con.execute("SELECT * FROM source_health")
         _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
-    finally:
-        con.close()
 
 
 @main.command()
@@ -268,18 +268,11 @@ def sources(db_path: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
 def export(out_dir: str, db_path: str, fmt: str) -> None:
     """Write every warehouse table as Parquet files into OUT_DIR, for other engines."""
-    from warehouse.db import connect
     from warehouse.queries import export_tables
 
-    try:
-        con = connect(db_path, read_only=True)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
+    with _read_only(db_path) as con:
         for table, path, rows in export_tables(con, Path(out_dir)):
             click.echo(f"{table}: {rows} rows -> {path}")
-    finally:
-        con.close()
 
 
 @main.command()
@@ -290,21 +283,14 @@ def query(sql: str, db_path: str, fmt: str) -> None:
     """Run one read-only SQL query against the warehouse."""
     import duckdb
 
-    from warehouse.db import connect
-
-    try:
-        con = connect(db_path, read_only=True)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        cur = con.execute(sql)
-        if cur.description is None:
-            return
-        _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
-    except duckdb.Error as exc:
-        raise click.ClickException(f"query failed: {exc}") from exc
-    finally:
-        con.close()
+    with _read_only(db_path) as con:
+        try:
+            cur = con.execute(sql)
+            if cur.description is None:
+                return
+            _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+        except duckdb.Error as exc:
+            raise click.ClickException(f"query failed: {exc}") from exc
 
 
 if __name__ == "__main__":

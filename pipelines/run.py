@@ -123,26 +123,43 @@ def run_pipeline(
     Uses the Dagster instance in ``$DAGSTER_HOME`` when set (so CLI runs show in the UI), else an
     ephemeral one. Alert channels: ``alert_urls``, else CLAIMWATCH_ALERT_URLS, else stdout + ``alerts_file``.
     """
-    if instance is None and os.environ.get("DAGSTER_HOME"):
-        instance = dg.DagsterInstance.get()
-    resources = build_resources(
-        db_path=str(db_path),
-        sources_file=str(sources_file),
-        alerts_file=str(alerts_file),
-        echo_alerts=echo_alerts,
-        alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
-    )
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources=resources,
-        instance=instance,
-        raise_on_error=False,
-        run_config=QUIET_LOGGING if quiet else None,
-        tags={"claimwatch/trigger": "cli"},
+    result = _materialize(
+        ALL_ASSETS, "cli", str(sources_file), db_path, alerts_file, echo_alerts, alert_urls, instance, quiet
     )
     summary = summarize(str(db_path), result.run_id, result.success)
     summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     return summary
+
+
+def _materialize(
+    assets: list,
+    trigger: str,
+    sources_file: str,
+    db_path: str | Path,
+    alerts_file: str | Path,
+    echo_alerts: bool,
+    alert_urls: str | None,
+    instance: dg.DagsterInstance | None,
+    quiet: bool,
+) -> dg.ExecuteInProcessResult:
+    """Materialize ``assets`` and every asset check in-process with the claimwatch resources."""
+    if instance is None and os.environ.get("DAGSTER_HOME"):
+        instance = dg.DagsterInstance.get()
+    resources = build_resources(
+        db_path=str(db_path),
+        sources_file=sources_file,
+        alerts_file=str(alerts_file),
+        echo_alerts=echo_alerts,
+        alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
+    )
+    return dg.materialize(
+        [*assets, *ALL_CHECKS],
+        resources=resources,
+        instance=instance,
+        raise_on_error=False,
+        run_config=QUIET_LOGGING if quiet else None,
+        tags={"claimwatch/trigger": trigger},
+    )
 
 
 INGEST_BATCH = 500
@@ -181,23 +198,9 @@ def ingest_paths(
         load_crawl(con, run_id, pages, fetches)
     finally:
         con.close()
-    if instance is None and os.environ.get("DAGSTER_HOME"):
-        instance = dg.DagsterInstance.get()
     downstream = [a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages")]
-    resources = build_resources(
-        db_path=str(db_path),
-        sources_file="(ingest)",
-        alerts_file=str(alerts_file),
-        echo_alerts=echo_alerts,
-        alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
-    )
-    result = dg.materialize(
-        [*downstream, *ALL_CHECKS],
-        resources=resources,
-        instance=instance,
-        raise_on_error=False,
-        run_config=QUIET_LOGGING if quiet else None,
-        tags={"claimwatch/trigger": "ingest"},
+    result = _materialize(
+        downstream, "ingest", "(ingest)", db_path, alerts_file, echo_alerts, alert_urls, instance, quiet
     )
     summary = summarize(str(db_path), run_id, result.success)
     summary.run_id = f"{run_id} (dagster run {result.run_id})"
