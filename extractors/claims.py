@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -65,7 +65,6 @@ SUBJECT_PRONOUNS = {"it", "they"}
 CONJUNCTIONS = {"and", "or", "&", "plus", "well"}
 CONTRAST = {"but", "and", "yet", "while", "whereas", "although", "though"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
-RELATIONS = ("parity", "surpass", "trail", "approach")
 
 
 @dataclass
@@ -253,11 +252,6 @@ class ClaimExtractor:
                     seen.add(dedup)
                     claims.append(claim)
         return drop_subsumed(claims)
-
-    def extract_many(self, articles: Iterable[dict[str, Any]]) -> Iterator[Claim]:
-        """Claims for rows with ``id`` (or ``article_id``) and ``text``."""
-        for row in articles:
-            yield from self.extract(str(row.get("id") or row.get("article_id")), row.get("text") or "")
 
     # -- helpers ---------------------------------------------------------------------------------
     def _parse(self, sentence: str) -> Doc:

@@ -60,19 +60,6 @@ def signature_from_bytes(b: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(b, dtype=np.uint64), scheme=MINHASH_SCHEME)
 
 
-def near_duplicate_candidates(new: dict[str, MinHash], stored: dict[str, MinHash]) -> dict[str, set[str]]:
-    """For each new article, the ids (stored or new) whose estimated Jaccard reaches the threshold (MinHash LSH)."""
-    lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM)
-    for key, m in {**stored, **new}.items():
-        lsh.insert(key, m)
-    out: dict[str, set[str]] = {}
-    for key, m in new.items():
-        hits = {h for h in lsh.query(m) if h != key}
-        pool = {**stored, **new}
-        out[key] = {h for h in hits if m.jaccard(pool[h]) >= NEAR_DUPLICATE_JACCARD}
-    return out
-
-
 class SignatureIndex:
     """Stored signatures in an LSH index that lives for one run: loaded once, then only added to.
 
@@ -146,8 +133,9 @@ def assign_duplicates(
                 first[key] = a.article_id
     sigs = signatures or {}
     sigs = {a.article_id: sigs.get(a.article_id) or signature(a.text) for a in items}
-    for key, near in near_duplicate_candidates(sigs, {}).items():
-        for other in near:
+    index = SignatureIndex(sigs)
+    for key, m in sigs.items():
+        for other in index.near(m) - {key}:
             if find(key) != find(other):
                 union(key, other, "near_duplicate")
     groups: dict[str, list[ArticleKey]] = {}

@@ -4,13 +4,15 @@ Each asset is thin: it reads from the warehouse, calls a pure function, writes i
 returns row counts as metadata.
 """
 
+from typing import Any
+
 import dagster as dg
 
 from pipelines.delivery import deliver_pending
 from pipelines.parallel import clean_pages_parallel, extract_mentions_parallel
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.settings import orchestration_settings
-from pipelines.stages import extract_mentions, extractor_version, gazetteer_firm_names, seeded_extractor
+from pipelines.stages import extractor_version, gazetteer_firm_names
 from warehouse import load
 from warehouse.queries import quiet_sources
 
@@ -84,6 +86,35 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=totals)
 
 
+def _extract_and_load(
+    context: dg.AssetExecutionContext, con: Any, todo: list[dict[str, Any]], version: str
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Run the claim rules on ``todo`` (worker pool), replace their mentions, record articles the rules failed on."""
+    mentions, errors = extract_mentions_parallel(todo, load.discovered_entities(con))
+    for article_id, err in errors.items():
+        context.log.warning(f"claim rules failed on article {article_id}: {err}")
+    ok_ids = [a["article_id"] for a in todo if a["article_id"] not in errors]
+    counts = load.load_mentions(con, ok_ids, mentions, version)
+    if errors:
+        load.insert_rows(
+            con,
+            "article_extractions",
+            [
+                {
+                    "article_id": a,
+                    "extractor_version": version,
+                    "mention_count": 0,
+                    "error": e,
+                    "extracted_at": load.utcnow(),
+                }
+                for a, e in errors.items()
+            ],
+            ["article_id", "extractor_version", "mention_count", "error", "extracted_at"],
+            or_ignore=True,
+        )
+    return counts, errors
+
+
 @dg.asset(
     group_name=GROUP,
     deps=[articles],
@@ -96,28 +127,7 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     version = extractor_version()
     with warehouse.get_connection() as con:
         todo = load.articles_to_extract(con, version)
-        mentions, errors = extract_mentions_parallel(todo, load.discovered_entities(con))
-        for article_id, err in errors.items():
-            context.log.warning(f"claim rules failed on article {article_id}: {err}")
-        ok_ids = [a["article_id"] for a in todo if a["article_id"] not in errors]
-        counts = load.load_mentions(con, ok_ids, mentions, version)
-        if errors:
-            load.insert_rows(
-                con,
-                "article_extractions",
-                [
-                    {
-                        "article_id": a,
-                        "extractor_version": version,
-                        "mention_count": 0,
-                        "error": e,
-                        "extracted_at": load.utcnow(),
-                    }
-                    for a, e in errors.items()
-                ],
-                ["article_id", "extractor_version", "mention_count", "error", "extracted_at"],
-                or_ignore=True,
-            )
+        counts, errors = _extract_and_load(context, con, todo, version)
         total = load.count(con, "claim_mentions")
     return dg.MaterializeResult(
         metadata={**counts, "extraction_errors": len(errors), "mentions_total": total, "extractor_version": version}
@@ -208,9 +218,7 @@ def claims_by_day(
     version = extractor_version()
     with warehouse.get_connection() as con:
         todo = load.articles_published_on(con, day)
-        mentions, errors = extract_mentions(todo, seeded_extractor(load.discovered_entities(con)))
-        ok_ids = [a["article_id"] for a in todo if a["article_id"] not in errors]
-        counts = load.load_mentions(con, ok_ids, mentions, version)
+        counts, errors = _extract_and_load(context, con, todo, version)
         counts.update(load.refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().watchlist))
     return dg.MaterializeResult(
         metadata={

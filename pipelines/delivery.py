@@ -21,7 +21,7 @@ import duckdb
 import yaml
 
 from pipelines.alerting import alert_payload, format_alert
-from warehouse.load import alert_details, mark_alert
+from warehouse.load import DUE_ALERTS_WHERE, alert_details, mark_alert
 
 SETTINGS_FILE = Path(__file__).with_name("alerts.yaml")
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
@@ -158,12 +158,7 @@ def deliver_pending(
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, int]:
     """Send every alert that is due (pending, or failed and past its wait, under max attempts)."""
-    due = alert_details(
-        con,
-        "al.status IN ('pending', 'failed') AND al.attempts < ? "
-        "AND (al.next_attempt_at IS NULL OR al.next_attempt_at <= now())",
-        [settings.max_attempts],
-    )
+    due = alert_details(con, DUE_ALERTS_WHERE, [settings.max_attempts])
     due.sort(key=lambda d: (not d.get("priority"), d["created_at"]))
     if not due:
         return {"delivered": 0, "failed": 0, "digests": 0}

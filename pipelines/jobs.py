@@ -3,9 +3,11 @@
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, alerts
+from pipelines.delivery import AlertSettings
 from pipelines.resources import WarehouseResource
 from pipelines.settings import orchestration_settings
 from warehouse.db import WarehouseBusyError
+from warehouse.load import DUE_ALERTS_WHERE
 
 crawl_job = dg.define_asset_job(
     "crawl_job",
@@ -41,9 +43,11 @@ def pending_alerts_sensor(
     """Request one delivery run per new batch of waiting alerts."""
     try:
         with warehouse.get_connection(read_only=True) as con:
+            # the same "due" rule and attempt limit as the delivery itself
             row = con.execute(
-                "SELECT count(*), max(created_at)::VARCHAR, sum(attempts) FROM alerts "
-                "WHERE status IN ('pending', 'failed') AND attempts < 5"
+                f"SELECT count(*), max(al.created_at)::VARCHAR, sum(al.attempts) FROM alerts al "
+                f"WHERE {DUE_ALERTS_WHERE}",
+                [AlertSettings.load().max_attempts],
             ).fetchall()[0]
     except FileNotFoundError:
         return dg.SkipReason("no warehouse yet")

@@ -243,3 +243,17 @@ def test_backfill_partition_reextracts_one_day(sample_run, tmp_path):
     assert con.execute("SELECT count(*) FROM claims WHERE subject_org = 'Alibaba'").fetchall()[0][0] == 1
     assert con.execute("SELECT count(*) FROM alerts").fetchall()[0][0] == sample_run["counts_second"]["alerts"]
     con.close()
+
+
+def test_sensor_waits_like_delivery_does(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _seed_alert(db)
+    wh = WarehouseResource(db_path=str(db))
+    con = connect(db)
+    con.execute("UPDATE alerts SET status = 'failed', attempts = 1, next_attempt_at = now() + INTERVAL 1 HOUR")
+    con.close()
+    assert isinstance(pending_alerts_sensor(dg.build_sensor_context(resources={"warehouse": wh})), dg.SkipReason)
+    con = connect(db)
+    con.execute("UPDATE alerts SET next_attempt_at = now() - INTERVAL 1 MINUTE, attempts = 5")
+    con.close()  # attempt 6 of max_attempts 6 is still due
+    assert isinstance(pending_alerts_sensor(dg.build_sensor_context(resources={"warehouse": wh})), dg.SensorResult)

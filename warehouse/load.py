@@ -24,7 +24,11 @@ from extractors.dedup import (
 )
 from warehouse.db import scalar, transaction
 
-ALERT_RELATIONS = ("parity", "surpass")
+# An alert is due for delivery: pending, or failed and past its wait, with attempts left (parameter: max attempts).
+DUE_ALERTS_WHERE = (
+    "al.status IN ('pending', 'failed') AND al.attempts < ? "
+    "AND (al.next_attempt_at IS NULL OR al.next_attempt_at <= now())"
+)
 
 
 def sha1(*parts: object) -> str:
@@ -465,10 +469,14 @@ def refresh_claims(con: duckdb.DuckDBPyConnection, run_id: str | None = None) ->
     """
     with transaction(con):
         before = count(con, "claims")
-        for statement in filter(str.strip, REFRESH_CLAIMS_SQL.split(";")):
-            con.execute(statement, [run_id] if "?" in statement else [])
+        _refresh_claims(con, run_id)
         after = count(con, "claims")
     return {"claims": after, "claims_delta": after - before}
+
+
+def _refresh_claims(con: duckdb.DuckDBPyConnection, run_id: str | None) -> None:
+    for statement in filter(str.strip, REFRESH_CLAIMS_SQL.split(";")):
+        con.execute(statement, [run_id] if "?" in statement else [])
 
 
 REFRESH_ENTITIES_SQL = """
@@ -567,8 +575,7 @@ def refresh_claims_and_outbox(
     """Refresh claims and write their outbox alerts in one transaction (a crash loses both or neither)."""
     with transaction(con):
         before = count(con, "claims")
-        for statement in filter(str.strip, REFRESH_CLAIMS_SQL.split(";")):
-            con.execute(statement, [run_id] if "?" in statement else [])
+        _refresh_claims(con, run_id)
         after = count(con, "claims")
         new_alerts = _create_alerts(con, watchlist)
     return {"claims": after, "claims_delta": after - before, "alerts_new": new_alerts}
