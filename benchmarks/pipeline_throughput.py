@@ -13,7 +13,6 @@ import argparse
 import gzip
 import os
 import platform
-import random
 import subprocess
 import sys
 import tempfile
@@ -22,12 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PAGES = REPO.parent / "shared" / "extraction-benchmark" / "html"
 sys.path.insert(0, str(REPO))
 
+from benchmarks.corpus import generated_pages  # noqa: E402
 from extractors.claims import ClaimExtractor  # noqa: E402
 from extractors.cleaning import clean_html  # noqa: E402
 from extractors.dedup import signature  # noqa: E402
@@ -35,34 +34,6 @@ from pipelines.run import ingest_paths  # noqa: E402
 from pipelines.stages import clean_pages  # noqa: E402
 from warehouse import load  # noqa: E402
 from warehouse.db import connect  # noqa: E402
-
-FILLER = [
-    "Officials in Washington and Brussels have been debating how to regulate the technology for months.",
-    "Investors have poured billions of dollars into data centres and chips this year, analysts said.",
-    "The firm declined to comment on how many people use the service each day or what it costs to run.",
-    "Critics warned that the systems still make mistakes that are hard to spot without expert review.",
-    "Shares in several chipmakers rose on the news before falling back in late trading on Wall Street.",
-]
-
-
-def generated_pages(n: int, seed: int = 11) -> list[bytes]:
-    """``n`` distinct article pages built from the sample articles, filler and the sample site's chrome."""
-    sys.path.insert(0, str(REPO / "sample"))
-    from build_site import article_page  # the sample site's own template
-
-    rng = random.Random(seed)
-    data = yaml.safe_load((REPO / "sample" / "articles.yaml").read_text(encoding="utf-8"))
-    outlets = data["outlets"]
-    arts = [a for a in data["articles"] if "paragraphs" in a]
-    pages = []
-    for i in range(n):
-        base = rng.choice(arts)
-        paras = list(base["paragraphs"]) + [f"{rng.choice(FILLER)} (Report {i}, item {k}.)" for k in range(6)]
-        rng.shuffle(paras)
-        art = {**base, "slug": f"{base['slug']}-{i}", "title": f"{base['title']} ({i})", "paragraphs": paras}
-        outlet = rng.choice(outlets)
-        pages.append(article_page(outlet, art, f"/{outlet['slug']}/gen/{i}.html", []).encode())
-    return pages
 
 
 def rate(n: int, fn: Callable[[], object]) -> tuple[float, float]:

@@ -209,7 +209,11 @@ class ClaimExtractor:
         self.prefilter = compile_phrases(phrases_all)
         self.prefilter_lower = compile_phrases(phrases_all, flags=0)
         dom = load_data("domains.yaml")
-        self.domains = [(name, [p.lower() for p in phrases]) for name, phrases in dom["domains"].items()]
+        # one compiled alternation per domain, tried in file order (the first domain that matches wins)
+        self.domains = [
+            (name, re.compile(r"\b(?:" + "|".join(re.escape(p.lower()) for p in phrases) + r")\b"))
+            for name, phrases in dom["domains"].items()
+        ]
         self.domain_fallback = dom["fallback"]
         self._found: dict[str, Discovered] = {}
         self._context_cache = {}
@@ -409,8 +413,8 @@ class ClaimExtractor:
 
     def _domain(self, sentence: str) -> str:
         low = sentence.lower()
-        for name, phrases in self.domains:
-            if any(re.search(r"\b" + re.escape(p) + r"\b", low) for p in phrases):
+        for name, pattern in self.domains:
+            if pattern.search(low):
                 return name
         return self.domain_fallback
 

@@ -21,7 +21,7 @@ import duckdb
 import yaml
 
 from pipelines.alerting import alert_payload, format_alert
-from warehouse.load import DUE_ALERTS_WHERE, alert_details, mark_alert
+from warehouse.load import DUE_ALERTS_WHERE, alert_details, mark_alerts
 
 SETTINGS_FILE = Path(__file__).with_name("alerts.yaml")
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
@@ -163,9 +163,6 @@ def deliver_pending(
     if not due:
         return {"delivered": 0, "failed": 0, "digests": 0}
 
-    def wait_after(d: dict[str, Any]) -> float:
-        return settings.next_run_backoff_seconds * 2 ** int(d.get("attempts") or 0)
-
     if len(due) > settings.storm_threshold:
         ids = sorted(d["alert_id"] for d in due)
         digest_id = "digest-" + hashlib.sha1(",".join(ids).encode()).hexdigest()[:16]
@@ -175,22 +172,21 @@ def deliver_pending(
         body = "\n\n".join(format_alert(d) for d in due)
         payload = {"digest_id": digest_id, "idempotency_key": digest_id, "alert_ids": ids, "alerts": payloads}
         error = _with_retries(channel, settings, sleep, title, body, payload, digest_id)
-        for d in due:
-            mark_alert(
-                con,
-                d["alert_id"],
-                error is None,
-                "digest:" + channel.name,
-                error,
-                wait_after(d),
-                digest_id if error is None else None,
-            )
+        mark_alerts(
+            con,
+            ids,
+            error is None,
+            "digest:" + channel.name,
+            error,
+            settings.next_run_backoff_seconds,
+            digest_id if error is None else None,
+        )
         return {"delivered": 0 if error else len(due), "failed": len(due) if error else 0, "digests": 1}
     sent = failed = 0
     for d in due:
         payload = alert_payload(d)
         payload.update({"priority": bool(d.get("priority")), "kind": d.get("kind")})
         error = _with_retries(channel, settings, sleep, _title(d), format_alert(d), payload, d["alert_id"])
-        mark_alert(con, d["alert_id"], error is None, channel.name, error, wait_after(d))
+        mark_alerts(con, [d["alert_id"]], error is None, channel.name, error, settings.next_run_backoff_seconds)
         sent, failed = (sent + 1, failed) if error is None else (sent, failed + 1)
     return {"delivered": sent, "failed": failed, "digests": 0}

@@ -349,3 +349,29 @@ def test_minhash_catches_a_rewritten_copy_across_batches_but_not_another_take(tm
     ]
     assert con.execute("SELECT count(*) FROM article_signatures").fetchall()[0][0] == 3
     con.close()
+
+
+def test_mark_alerts_backs_off_by_each_alerts_own_attempts(tmp_path):
+    """A failed digest delays every alert by base * 2 ** attempts so far; a success clears the wait."""
+    con = connect(tmp_path / "w.duckdb")
+    now = datetime.now(UTC)
+    for alert_id, attempts in (("a0", 0), ("a2", 2)):
+        con.execute(
+            "INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts) "
+            "VALUES (?, 'c', 'parity', ?, 'pending', ?)",
+            [alert_id, now, attempts],
+        )
+    load.mark_alerts(con, ["a0", "a2"], False, "json", "HTTP 500", backoff_seconds=60.0)
+    rows = dict(
+        con.execute(
+            "SELECT alert_id, epoch(next_attempt_at) - epoch(now()) FROM alerts WHERE status = 'failed'"
+        ).fetchall()
+    )
+    assert 50 < rows["a0"] <= 60 and 230 < rows["a2"] <= 240
+    assert load.scalar(con, "SELECT max(attempts) FROM alerts") == 3
+    load.mark_alerts(con, ["a0"], True, "json", digest_id="d1")
+    delivered = con.execute(
+        "SELECT status, next_attempt_at, last_error, digest_id FROM alerts WHERE alert_id = 'a0'"
+    ).fetchall()
+    assert delivered == [("delivered", None, None, "d1")]
+    con.close()

@@ -606,26 +606,33 @@ def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: S
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def mark_alert(
+def mark_alerts(
     con: duckdb.DuckDBPyConnection,
-    alert_id: str,
+    alert_ids: Sequence[str],
     delivered: bool,
     channel: str,
     error: str | None = None,
-    retry_after_seconds: float | None = None,
+    backoff_seconds: float = 0.0,
     digest_id: str | None = None,
 ) -> None:
-    """Record one delivery: delivered (time, channel, digest) or failed (error, when to try again)."""
+    """Record one delivery outcome for alerts, in one transaction.
+
+    Delivered: time, channel and digest. Failed: the error, and the next attempt after
+    ``backoff_seconds * 2 ** attempts so far`` (so each alert backs off by its own attempt count).
+    """
+    if not alert_ids:
+        return
+    ids = list(alert_ids)
     with transaction(con):
         if delivered:
             con.execute(
                 "UPDATE alerts SET status = 'delivered', delivered_at = now(), channel = ?, attempts = attempts + 1, "
-                "last_error = NULL, next_attempt_at = NULL, digest_id = ? WHERE alert_id = ?",
-                [channel, digest_id, alert_id],
+                "last_error = NULL, next_attempt_at = NULL, digest_id = ? WHERE alert_id IN (SELECT unnest(?))",
+                [channel, digest_id, ids],
             )
         else:
             con.execute(
                 "UPDATE alerts SET status = 'failed', channel = ?, attempts = attempts + 1, last_error = ?, "
-                "next_attempt_at = now() + to_seconds(?) WHERE alert_id = ?",
-                [channel, error, float(retry_after_seconds or 0.0), alert_id],
+                "next_attempt_at = now() + to_seconds(? * pow(2, attempts)) WHERE alert_id IN (SELECT unnest(?))",
+                [channel, error, float(backoff_seconds), ids],
             )
