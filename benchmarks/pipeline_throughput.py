@@ -1,10 +1,16 @@
 """Pipeline throughput: stage by stage, end to end, parallel, memory, and the crawl. Writes a markdown table.
 
-Usage: python benchmarks/pipeline_throughput.py [--generated 10000] [--crawl-pages 5000] [--out results.md]
+Usage: python benchmarks/pipeline_throughput.py [--generated 10000] [--crawl-pages 5000] [--rounds 3]
+       [--out results.md]
 
-Corpora: the 181 real pages of ../shared/extraction-benchmark (when present) and N pages generated from the
-repo's own sample articles. The floor is bare ``trafilatura.extract(html, with_metadata=True)`` on the same
-pages; "ours" is the end-to-end ingest (clean, extract, dedup, load, alerts, checks: one Dagster run).
+Corpora: the 181 real pages of ../shared/extraction-benchmark (when present) and N generated pages of distinct
+stories (benchmarks/corpus.py). The floor is bare ``trafilatura.extract(html, with_metadata=True)`` on the same
+pages; "ours" is the end-to-end ingest (clean, extract, dedup, load, claims, alerts, checks: one Dagster run).
+
+Real pages: after one warm-up ingest, ``--rounds`` rounds of floor, 1-worker and 2-worker ingests (each into a
+fresh warehouse), medians reported; the machine's noise shows as the min-max spread. Generated pages: the
+stages once, then `claimwatch ingest` child processes (start-up included) at 1,000 and N pages with one worker
+and at N pages with two; their peak RSS is the memory figure.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import argparse
 import gzip
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,12 +35,13 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.corpus import generated_pages  # noqa: E402
 from extractors.claims import ClaimExtractor  # noqa: E402
-from extractors.cleaning import clean_html  # noqa: E402
 from extractors.dedup import signature  # noqa: E402
 from pipelines.run import ingest_paths  # noqa: E402
 from pipelines.stages import clean_pages  # noqa: E402
 from warehouse import load  # noqa: E402
 from warehouse.db import connect  # noqa: E402
+
+Row = tuple[str, str, str]
 
 
 def rate(n: int, fn: Callable[[], object]) -> tuple[float, float]:
@@ -44,22 +52,28 @@ def rate(n: int, fn: Callable[[], object]) -> tuple[float, float]:
     return n / secs, secs
 
 
+def spread(values: list[float], unit: str = "", digits: int = 1) -> str:
+    """Median with the min-max range."""
+    f = f",.{digits}f"
+    unit = f" {unit}" if unit else ""
+    return f"{statistics.median(values):{f}}{unit} (min {min(values):{f}}, max {max(values):{f}})"
+
+
+def write_pages(pages: list[bytes], folder: Path) -> Path:
+    """Save pages as NNNNN.html files (what `claimwatch ingest DIR` reads)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, p in enumerate(pages):
+        (folder / f"{i:05d}.html").write_bytes(p)
+    return folder
+
+
 def ingest_subprocess(folder: Path, db: Path, workers: int) -> tuple[float, float]:
     """Run `claimwatch ingest` in a child; return (seconds, the child's peak RSS in MB)."""
     env = {**os.environ, "CLAIMWATCH_WORKERS": str(workers)}
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "ingest",
-            str(folder),
-            "--db",
-            str(db),
-            "--alerts-file",
-            str(db.with_suffix(".alerts.jsonl")),
-        ],
+        [sys.executable, "-m", "pipelines.cli", "ingest", str(folder), "--db", str(db)]
+        + ["--alerts-file", str(db.with_suffix(".alerts.jsonl"))],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -71,24 +85,18 @@ def ingest_subprocess(folder: Path, db: Path, workers: int) -> tuple[float, floa
     return time.perf_counter() - t0, usage.ru_maxrss / 1024
 
 
-def corpus_rows(
-    name: str, pages: list[bytes], work: Path, one_worker_rate: float | None = None
-) -> list[tuple[str, str, str]]:
-    """Stage figures for one corpus."""
+def ingest_in_process(folder: Path, db: Path, workers: int) -> float:
+    """Seconds for one in-process ingest of ``folder`` into a fresh warehouse with ``workers`` workers."""
+    os.environ["CLAIMWATCH_WORKERS"] = str(workers)
+    try:
+        return rate(1, lambda: ingest_paths([str(folder)], db, "bench", db.with_suffix(".alerts.jsonl")))[1]
+    finally:
+        os.environ.pop("CLAIMWATCH_WORKERS", None)
+
+
+def stage_rows(name: str, pages: list[bytes], work: Path) -> list[Row]:
+    """Clean, extract, dedup and load, each timed on its own over ``pages``."""
     n = len(pages)
-    rows: list[tuple[str, str, str]] = []
-    floor, _ = rate(n, lambda: [trafilatura.extract(p, with_metadata=True) for p in pages])
-    rows.append((name, "floor: trafilatura.extract(with_metadata=True)", f"{floor:,.1f} pages/s"))
-    cleaned: list = []
-    r, _ = rate(n, lambda: cleaned.extend(clean_html(p) for p in pages))
-    rows.append((name, "clean (clean_html)", f"{r:,.1f} pages/s"))
-    texts = [c.text for c in cleaned if c.text]
-    x = ClaimExtractor()
-    r, _ = rate(len(texts), lambda: [x.extract(str(i), t) for i, t in enumerate(texts)])
-    rows.append((name, "extract (claim rules)", f"{r:,.1f} articles/s"))
-    r, _ = rate(len(texts), lambda: [signature(t) for t in texts])
-    rows.append((name, "dedup (MinHash signatures)", f"{r:,.1f} articles/s"))
-    db = work / f"{name}-load.duckdb"
     landed = [
         {
             "url": f"https://b.example/{i}",
@@ -102,63 +110,85 @@ def corpus_rows(
         }
         for i, p in enumerate(pages)
     ]
-    con = connect(db)
+    con = connect(work / f"{name}-load.duckdb")
     load.load_crawl(con, "bench", landed, [])
     todo = load.unjudged_pages(con)
-    verdicts, arts = clean_pages(todo)
+    cleaned: list = []
+    r, _ = rate(n, lambda: cleaned.extend(clean_pages(todo)))
+    rows = [(name, "clean (trafilatura bare_extraction + verdicts)", f"{r:,.1f} pages/s")]
+    verdicts, arts = cleaned
+    texts = [a["text"] for a in arts]
+    x = ClaimExtractor()
+    found: list[int] = []
+    r, _ = rate(len(texts), lambda: found.extend(len(x.extract(str(i), t)) for i, t in enumerate(texts)))
+    rows.append((name, f"extract (claim rules; {sum(found):,} mentions)", f"{r:,.1f} articles/s"))
+    r, _ = rate(len(texts), lambda: [signature(t) for t in texts])
+    rows.append((name, "dedup (MinHash signatures)", f"{r:,.1f} articles/s"))
     r, _ = rate(n, lambda: load.load_articles(con, verdicts, arts))
     con.close()
     rows.append((name, "load (DuckDB: verdicts + articles + dedup groups)", f"{r:,.1f} pages/s"))
-    folder = work / f"{name}-pages"
-    folder.mkdir(exist_ok=True)
-    for i, p in enumerate(pages):
-        (folder / f"{i:05d}.html").write_bytes(p)
-    ends = {}
-    if one_worker_rate is not None:  # measured by the memory run (child process, start-up included)
-        ends[1] = one_worker_rate
-        rows.append((name, "end to end: claimwatch ingest, 1 worker, child process", f"{ends[1]:,.1f} pages/s"))
-    for workers in (1, 2) if one_worker_rate is None else (2,):
-        os.environ["CLAIMWATCH_WORKERS"] = str(workers)
-        e2e_db = work / f"{name}-e2e-{workers}.duckdb"
-        ends[workers], _ = rate(n, lambda db=e2e_db: ingest_paths([str(folder)], db, "bench", work / "alerts.jsonl"))
-        rows.append(
-            (name, f"end to end: claimwatch ingest, {workers} worker(s), in process", f"{ends[workers]:,.1f} pages/s")
-        )
-    os.environ.pop("CLAIMWATCH_WORKERS", None)
-    rows.append((name, "ours / floor (1 worker)", f"{ends[1] / floor:.2f}"))
-    rows.append((name, "speed-up, 2 workers vs 1", f"{ends[2] / ends[1]:.2f}x"))
     return rows
 
 
-def memory_rows(pages: list[bytes], work: Path) -> tuple[list[tuple[str, str, str]], float]:
-    """Peak RSS of a `claimwatch ingest` child at 1,000 and all generated pages; also the full run's pages/s."""
-    rows = []
-    full_rate = 0.0
-    sizes = sorted({min(1000, len(pages)), len(pages)})
-    peaks = {}
-    for size in sizes:
-        folder = work / f"mem-{size}"
-        folder.mkdir(exist_ok=True)
-        for i, p in enumerate(pages[:size]):
-            (folder / f"{i:05d}.html").write_bytes(p)
-        secs, peaks[size] = ingest_subprocess(folder, work / f"mem-{size}.duckdb", 1)
-        full_rate = size / secs
+def real_rows(pages: list[bytes], work: Path, rounds: int) -> list[Row]:
+    """The real pages: floor vs end to end (1 and 2 workers), interleaved rounds after a warm-up, then stages."""
+    name = f"real ({len(pages)} pages)"
+    n = len(pages)
+    folder = write_pages(pages, work / "real-pages")
+    ingest_in_process(folder, work / "real-warmup.duckdb", 1)  # imports, rules, Dagster's first run
+    floors, ones, twos = [], [], []
+    for k in range(rounds):
+        floors.append(rate(n, lambda: [trafilatura.extract(p, with_metadata=True) for p in pages])[0])
+        ones.append(n / ingest_in_process(folder, work / f"real-1w-{k}.duckdb", 1))
+        twos.append(n / ingest_in_process(folder, work / f"real-2w-{k}.duckdb", 2))
+    ratios = [o / f for o, f in zip(ones, floors, strict=True)]
+    rows = [
+        (name, f"floor: trafilatura.extract(with_metadata=True), {rounds} rounds", spread(floors, "pages/s")),
+        (name, "end to end: claimwatch ingest, 1 worker, in process", spread(ones, "pages/s")),
+        (name, "end to end: claimwatch ingest, 2 workers, in process", spread(twos, "pages/s")),
+        (name, "ours / floor, 1 worker (median of per-round ratios)", spread(ratios, digits=2)),
+        (name, "speed-up, 2 workers vs 1 (medians)", f"{statistics.median(twos) / statistics.median(ones):.2f}x"),
+    ]
+    return rows + stage_rows(name, pages, work)
+
+
+def generated_rows(pages: list[bytes], work: Path) -> tuple[list[Row], dict[int, float]]:
+    """Generated pages: floor and stages, then child-process ingests (memory and parallel speed-up)."""
+    n = len(pages)
+    name = f"generated ({n:,} pages)"
+    floor, _ = rate(n, lambda: [trafilatura.extract(p, with_metadata=True) for p in pages])
+    rows = [(name, "floor: trafilatura.extract(with_metadata=True)", f"{floor:,.1f} pages/s")]
+    rows += stage_rows(name, pages, work)
+    small = min(1000, n)
+    runs: dict[tuple[int, int], tuple[float, float]] = {}
+    for size, workers in ((small, 1), (n, 1), (n, 2)):
+        folder = work / f"gen-{size}"
+        if not folder.exists():
+            write_pages(pages[:size], folder)
+        runs[size, workers] = ingest_subprocess(folder, work / f"gen-{size}-{workers}w.duckdb", workers)
+    one, two = n / runs[n, 1][0], n / runs[n, 2][0]
+    rows += [
+        (name, "end to end: claimwatch ingest, 1 worker, child process (start-up included)", f"{one:,.1f} pages/s"),
+        (name, "end to end: claimwatch ingest, 2 workers, child process", f"{two:,.1f} pages/s"),
+        (name, "ours / floor (1 worker)", f"{one / floor:.2f}"),
+        (name, "speed-up, 2 workers vs 1", f"{two / one:.2f}x"),
+    ]
+    for size in sorted({small, n}):
+        secs, peak = runs[size, 1]
         rows.append(
             (
                 "generated",
-                f"peak RSS, ingest of {size:,} pages (child process)",
-                f"{peaks[size]:,.0f} MB ({size / secs:,.1f} pages/s incl. start-up)",
+                f"peak RSS, ingest of {size:,} pages, 1 worker",
+                f"{peak:,.0f} MB ({size / secs:,.1f} pages/s)",
             )
         )
-    if len(sizes) == 2:
-        rows.append(
-            (
-                "generated",
-                f"peak RSS growth {sizes[0]:,} -> {sizes[1]:,} pages",
-                f"{(peaks[sizes[1]] / peaks[sizes[0]] - 1) * 100:+.1f}%",
-            )
-        )
-    return rows, full_rate
+    if small != n:
+        growth = (runs[n, 1][1] / runs[small, 1][1] - 1) * 100
+        rows.append(("generated", f"peak RSS growth {small:,} -> {n:,} pages", f"{growth:+.1f}%"))
+    rows.append(
+        ("generated", f"peak RSS, ingest of {n:,} pages, 2 workers (writer process)", f"{runs[n, 2][1]:,.0f} MB")
+    )
+    return rows, {1: one, 2: two}
 
 
 def crawl_rows(pages: list[bytes], work: Path) -> list[tuple[str, str, str]]:
@@ -193,16 +223,13 @@ def crawl_rows(pages: list[bytes], work: Path) -> list[tuple[str, str, str]]:
             }
         )
         crawl_rate, crawl_secs = rate(len(pages), lambda: run_crawl(cfg, work / "crawl-work"))
-    folder = work / "crawl-site" / "p"
-    os.environ["CLAIMWATCH_WORKERS"] = "1"
-    proc_rate, proc_secs = rate(
-        len(pages), lambda: ingest_paths([str(folder)], work / "crawl-e2e.duckdb", "bench", work / "alerts.jsonl")
-    )
-    os.environ.pop("CLAIMWATCH_WORKERS", None)
+    workers = os.cpu_count() or 1
+    proc_secs, _ = ingest_subprocess(site / "p", work / "crawl-e2e.duckdb", workers)
+    proc_rate = len(pages) / proc_secs
     share = crawl_secs / (crawl_secs + proc_secs)
     return [
         ("crawl", f"Scrapy crawl of {len(pages):,} loopback pages (child process)", f"{crawl_rate:,.1f} pages/s"),
-        ("crawl", "processing the same pages (1 worker)", f"{proc_rate:,.1f} pages/s"),
+        ("crawl", f"processing the same pages (claimwatch ingest, {workers} workers)", f"{proc_rate:,.1f} pages/s"),
         ("crawl", "Scrapy's share of crawl + processing time", f"{share:.0%}"),
     ]
 
@@ -226,27 +253,31 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--generated", type=int, default=10_000)
     ap.add_argument("--crawl-pages", type=int, default=5_000)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved floor / end-to-end rounds on the real pages")
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.md")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    rows: list[tuple[str, str, str]] = []
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="claimwatch-bench-") as tmp:
         work = Path(tmp)
         if SHARED_PAGES.is_dir():
             real = [gzip.decompress(f.read_bytes()) for f in sorted(SHARED_PAGES.glob("*.html.gz"))]
-            rows += corpus_rows("real (181 pages)", real, work)
+            rows += real_rows(real, work, args.rounds)
         else:
             print(f"{SHARED_PAGES} not found: real-page figures skipped")
+        print(f"real pages done at {time.perf_counter() - t0:.0f} s", flush=True)
         gen = generated_pages(args.generated)
-        mem, full_rate = memory_rows(gen, work)
-        rows += corpus_rows(f"generated ({len(gen):,} pages)", gen, work, one_worker_rate=full_rate)
-        rows += mem
+        gen_rows, _ = generated_rows(gen, work)
+        rows += gen_rows
+        print(f"generated pages done at {time.perf_counter() - t0:.0f} s", flush=True)
         rows += crawl_rows(gen[: args.crawl_pages], work)
     table = ["| corpus | measure | figure |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     text = (
         f"# Benchmark results\n\nMachine: {machine()}.\nCommand: `make bench` "
         f"(`python benchmarks/pipeline_throughput.py --generated {args.generated} --crawl-pages "
-        f"{args.crawl_pages}`), {time.perf_counter() - t0:.0f} s in all.\n\n" + "\n".join(table) + "\n"
+        f"{args.crawl_pages} --rounds {args.rounds}`), {time.perf_counter() - t0:.0f} s in all.\n\n"
+        + "\n".join(table)
+        + "\n"
     )
     args.out.write_text(text, encoding="utf-8")
     print(text)

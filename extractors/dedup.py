@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -60,6 +61,13 @@ def signature_from_bytes(b: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(b, dtype=np.uint64), scheme=MINHASH_SCHEME)
 
 
+@lru_cache(maxsize=1)
+def lsh_bands() -> tuple[int, int]:
+    """(bands, rows) datasketch picks for our threshold: a numerical optimisation, so computed once per process."""
+    lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
 class SignatureIndex:
     """Stored signatures in an LSH index that lives for one run: loaded once, then only added to.
 
@@ -70,7 +78,7 @@ class SignatureIndex:
 
     def __init__(self, stored: dict[str, MinHash] | None = None) -> None:
         self.signatures: dict[str, MinHash] = {}
-        self.lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM)
+        self.lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM, params=lsh_bands())
         self._row: dict[str, int] = {}
         self._matrix = np.empty((max(16, len(stored or ())), NUM_PERM), dtype=np.uint64)
         for key, m in (stored or {}).items():

@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.delivery import deliver_pending
-from pipelines.parallel import clean_pages_parallel, extract_mentions_parallel
+from pipelines.parallel import cleaned_batches, extract_mentions_parallel
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.settings import orchestration_settings
 from pipelines.stages import extractor_version, gazetteer_firm_names
@@ -75,8 +75,8 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0}
     with warehouse.get_connection() as con:
         index = load.signature_index(con)  # loaded once per run, extended batch by batch
-        while pages := load.unjudged_pages(con, limit=CLEAN_BATCH):
-            verdicts, rows = clean_pages_parallel(pages)
+        todo = load.unjudged_page_rowids(con)
+        for verdicts, rows in cleaned_batches(lambda ids: load.pages_at_rowids(con, ids), todo, CLEAN_BATCH):
             counts = load.load_articles(con, verdicts, rows, index)
             totals["pages_judged"] += len(verdicts)
             totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])

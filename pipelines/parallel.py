@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from pipelines.stages import clean_pages, extract_mentions, seeded_extractor
+from pipelines.stages import clean_and_sign, extract_mentions, seeded_extractor
+
+Rows = list[dict[str, Any]]
 
 MIN_ITEMS_PER_WORKER = 8  # below this a pool costs more than it saves
+PAGES_PER_TASK = 16  # pages sent to a worker at a time
+MIN_BATCH = 50  # pages per load transaction, at least
 
 
 def worker_count() -> int:
@@ -30,24 +35,52 @@ def _chunks(items: Sequence[Any], n: int) -> list[list[Any]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def _small_chunks(items: Sequence[Any], workers: int) -> list[list[Any]]:
+    """Chunks small enough that one slow page (real pages vary 10x in cleaning cost) cannot idle a worker."""
+    return _chunks(items, max(workers * 4, -(-len(items) // PAGES_PER_TASK)))
+
+
 def _pool(n: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"))
 
 
-def clean_pages_parallel(
-    pages: Sequence[dict[str, Any]], workers: int | None = None
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """:func:`clean_pages` over ``workers`` processes; same output, same order."""
+def cleaned_batches(
+    fetch: Callable[[list[Any]], Rows], page_ids: Sequence[Any], batch_size: int, workers: int | None = None
+) -> Iterator[tuple[Rows, Rows]]:
+    """Yield (verdicts, signed article rows) per batch of ``page_ids`` (any keys ``fetch`` reads pages by).
+
+    Pages are cleaned by :func:`clean_and_sign`.
+
+    ``fetch`` reads a batch's pages (called in this process, between yields). With a pool, the next batch is
+    already being cleaned while the caller loads the one just yielded, so the single writer's work overlaps
+    the workers' instead of leaving them idle.
+    """
     n = workers or worker_count()
-    if n <= 1 or len(pages) < n * MIN_ITEMS_PER_WORKER:
-        return clean_pages(pages)
-    verdicts: list[dict[str, Any]] = []
-    articles: list[dict[str, Any]] = []
-    with _pool(n) as pool:
-        for v, a in pool.map(clean_pages, _chunks(pages, n * 4)):
+    if n > 1:  # several batches even for a small run, so loading one overlaps cleaning the next
+        batch_size = min(batch_size, max(MIN_BATCH, -(-len(page_ids) // 4)))
+    batches = [list(page_ids[i : i + batch_size]) for i in range(0, len(page_ids), batch_size)]
+    if n <= 1 or len(page_ids) < n * MIN_ITEMS_PER_WORKER:
+        for ids in batches:
+            yield clean_and_sign(fetch(ids))
+        return
+
+    def collect(futures: list[Future]) -> tuple[Rows, Rows]:
+        verdicts: Rows = []
+        articles: Rows = []
+        for f in futures:
+            v, a = f.result()
             verdicts += v
             articles += a
-    return verdicts, articles
+        return verdicts, articles
+
+    in_flight: deque[list[Future]] = deque()
+    with _pool(n) as pool:
+        for ids in batches:
+            in_flight.append([pool.submit(clean_and_sign, c) for c in _small_chunks(fetch(ids), n)])
+            if len(in_flight) > 1:
+                yield collect(in_flight.popleft())
+        while in_flight:
+            yield collect(in_flight.popleft())
 
 
 def _extract_chunk(
@@ -66,12 +99,13 @@ def extract_mentions_parallel(
     in the warehouse for the next run).
     """
     n = workers or worker_count()
+    extractor = seeded_extractor(discovered)  # built before the fork, so workers inherit it ready
     if n <= 1 or len(articles) < n * MIN_ITEMS_PER_WORKER:
-        return extract_mentions(articles, seeded_extractor(discovered))
+        return extract_mentions(articles, extractor)
     mentions: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
     with _pool(n) as pool:
-        for m, e in pool.map(_extract_chunk, [(c, discovered) for c in _chunks(articles, n * 4)]):
+        for m, e in pool.map(_extract_chunk, [(c, discovered) for c in _small_chunks(articles, n)]):
             mentions += m
             errors.update(e)
     return mentions, errors

@@ -10,6 +10,7 @@ from typing import Any
 
 from extractors.claims import ClaimExtractor, default_extractor
 from extractors.cleaning import clean_html, content_hash
+from extractors.dedup import signature, signature_bytes
 from extractors.discovery import Discovered
 from extractors.vocab import load_data
 from spiders.urls import canonicalize_url
@@ -97,6 +98,17 @@ def clean_pages(pages: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
                 "page_id": p["page_id"],
             }
         )
+    return verdicts, articles
+
+
+def clean_and_sign(pages: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """:func:`clean_pages`, plus each article's MinHash signature (``minhash`` bytes) for deduplication.
+
+    Signing here, next to cleaning, lets worker processes do it; the single writer only compares.
+    """
+    verdicts, articles = clean_pages(pages)
+    for a in articles:
+        a["minhash"] = signature_bytes(signature(a["text"] or ""))
     return verdicts, articles
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pipelines.cli import SAMPLE_SITE
-from pipelines.parallel import clean_pages_parallel, extract_mentions_parallel, worker_count
-from pipelines.stages import clean_pages, extract_mentions, seeded_extractor
+from pipelines.parallel import cleaned_batches, extract_mentions_parallel, worker_count
+from pipelines.stages import clean_and_sign, extract_mentions, seeded_extractor
 
 
 def _pages():
@@ -34,10 +34,21 @@ def _strip(rows, drop):
 def test_parallel_cleaning_and_extraction_match_one_process(monkeypatch):
     pages = _pages()
     assert len(pages) >= 2 * 8  # enough for the pool to be used
-    v1, a1 = clean_pages(pages)
-    v2, a2 = clean_pages_parallel(pages, workers=2)
+    by_id = {p["page_id"]: p for p in pages}
+    fetched: list[list[str]] = []
+
+    def fetch(ids):
+        fetched.append(ids)
+        return [by_id[i] for i in ids]
+
+    ids = list(by_id)
+    v1, a1 = clean_and_sign(pages)
+    batches = list(cleaned_batches(fetch, ids, batch_size=20, workers=2))
+    assert len(batches) == -(-len(ids) // 20) and [i for b in fetched for i in b] == ids
+    v2 = [v for b in batches for v in b[0]]
+    a2 = [a for b in batches for a in b[1]]
     assert _strip(v1, {"judged_at"}) == _strip(v2, {"judged_at"})
-    assert a1 == a2 and len(a1) >= 20
+    assert a1 == a2 and len(a1) >= 20 and all(len(a["minhash"]) == 128 * 8 for a in a2)
     arts = [{"article_id": a["article_id"], "text": a["text"]} for a in a1]
     m1, e1 = extract_mentions(arts, seeded_extractor([]))
     m2, e2 = extract_mentions_parallel(arts, [], workers=2)

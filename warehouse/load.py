@@ -196,18 +196,40 @@ def load_crawl(
     }
 
 
-def unjudged_pages(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict[str, Any]]:
-    """Landed 200 responses not yet cleaned and judged."""
-    sql = (
-        "SELECT page_id, url, final_url, source, content_type, fetched_at, body FROM raw_pages r "
-        "WHERE status = 200 AND NOT EXISTS (SELECT 1 FROM page_verdicts v WHERE v.page_id = r.page_id) "
-        "ORDER BY fetched_at, url"
-    )
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    cur = con.execute(sql)
+UNJUDGED_WHERE = "status = 200 AND NOT EXISTS (SELECT 1 FROM page_verdicts v WHERE v.page_id = r.page_id)"
+PAGE_COLUMNS = "page_id, url, final_url, source, content_type, fetched_at, body"
+
+
+def _page_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def unjudged_pages(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict[str, Any]]:
+    """Landed 200 responses not yet cleaned and judged."""
+    sql = f"SELECT {PAGE_COLUMNS} FROM raw_pages r WHERE {UNJUDGED_WHERE} ORDER BY fetched_at, url"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return _page_rows(con.execute(sql))
+
+
+def unjudged_page_rowids(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """DuckDB row ids of the landed 200 responses not yet judged, in landing order.
+
+    Bodies are then read batch by batch with :func:`pages_at_rowids`. Row ids, not page ids: DuckDB 2.0 stores
+    bodies ZSTD-compressed, and a scan filtered on ``page_id`` decompresses far more than it returns (50 pages
+    in 0.8 s against 0.05 s by row id). Row ids stay valid while no raw_pages row is deleted, which nothing
+    does during a run (the articles asset is the single writer).
+    """
+    sql = f"SELECT rowid FROM raw_pages r WHERE {UNJUDGED_WHERE} ORDER BY fetched_at, url"
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def pages_at_rowids(con: duckdb.DuckDBPyConnection, rowids: Sequence[int]) -> list[dict[str, Any]]:
+    """Landed pages (with bodies) at ``rowids``, in the order given."""
+    cur = con.execute(f"SELECT rowid AS _rowid, {PAGE_COLUMNS} FROM raw_pages WHERE rowid = ANY(?)", [list(rowids)])
+    rows = {r.pop("_rowid"): r for r in _page_rows(cur)}
+    return [rows[i] for i in rowids if i in rows]
 
 
 # -- articles ----------------------------------------------------------------------------------------
@@ -284,7 +306,10 @@ def load_articles(
         new = list({a["article_id"]: a for a in new}.values())
         if not new:
             return {"articles_new": 0, "duplicates_new": 0}
-        sigs = {a["article_id"]: signature(a["text"] or "") for a in new}
+        sigs = {
+            a["article_id"]: signature_from_bytes(a["minhash"]) if a.get("minhash") else signature(a["text"] or "")
+            for a in new
+        }
         if index is None:
             index = signature_index(con)
         stored = index.signatures
