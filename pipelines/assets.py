@@ -9,11 +9,12 @@ from typing import Any
 import dagster as dg
 
 from pipelines.delivery import deliver_pending
-from pipelines.parallel import cleaned_batches, extract_mentions_parallel
+from pipelines.parallel import cleaned_batches, extract_mentions_parallel, worker_count
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.settings import orchestration_settings
 from pipelines.stages import extractor_version, gazetteer_firm_names
 from warehouse import load
+from warehouse.db import duckdb_threads
 from warehouse.queries import quiet_sources
 
 GROUP = "claimwatch"
@@ -36,6 +37,7 @@ def raw_pages(
         load.start_run(con, context.run.run_id, crawler.sources_file)
         skip = load.known_urls(con)
         state = load.feed_state(con)
+    warehouse.release_connection()  # the crawl can take a long time: let readers in meanwhile
     result = crawler.crawl(skip, state)
     fetches = list(result.fetches)
     if result.exit_code != 0:
@@ -76,12 +78,14 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         index = load.signature_index(con)  # loaded once per run, extended batch by batch
         todo = load.unjudged_page_rowids(con)
-        for verdicts, rows in cleaned_batches(lambda ids: load.pages_at_rowids(con, ids), todo, CLEAN_BATCH):
-            counts = load.load_articles(con, verdicts, rows, index)
-            totals["pages_judged"] += len(verdicts)
-            totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
-            totals["articles_new"] += counts["articles_new"]
-            totals["duplicates_new"] += counts["duplicates_new"]
+        batches = cleaned_batches(lambda ids: load.pages_at_rowids(con, ids), todo, CLEAN_BATCH)
+        with duckdb_threads(con, 1 if worker_count() > 1 else None):  # the pool has the cores
+            for verdicts, rows in batches:
+                counts = load.load_articles(con, verdicts, rows, index)
+                totals["pages_judged"] += len(verdicts)
+                totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
+                totals["articles_new"] += counts["articles_new"]
+                totals["duplicates_new"] += counts["duplicates_new"]
         totals["articles_total"] = load.count(con, "articles")
     return dg.MaterializeResult(metadata=totals)
 

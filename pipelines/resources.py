@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from pipelines.delivery import AlertSettings, Channel, make_channel
 from spiders.crawl import CrawlResult, run_crawl
@@ -13,14 +14,47 @@ from warehouse.db import connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file. Writers migrate it on open; readers open it read-only."""
+    """The DuckDB warehouse file. Writers migrate it on open; readers open it read-only.
+
+    Within one run in one process (the in-process executor, `claimwatch run`/`ingest`), the first writer's
+    connection is kept and shared by every later step, reader or writer, and closed when the run ends: opening
+    a DuckDB file costs ~30 ms, and a run has a dozen steps and checks. Outside a run (sensors, the CLI) and
+    for readers before any writer, each block gets its own short-lived connection, as before.
+    """
 
     db_path: str = "warehouse/claimwatch.duckdb"
     lock_wait_seconds: float = 120.0
+    share_connection_in_run: bool = True
+    _in_run: bool = PrivateAttr(default=False)
+    _shared: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Start of a run (or of one step's process): no connection is opened until a step asks."""
+        self._in_run = self.share_connection_in_run
+        self._shared = None
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """End of the run: close the shared connection, releasing the file's lock."""
+        self.release_connection()
+        self._in_run = False
+
+    def release_connection(self) -> None:
+        """Close the run's shared connection (reopened on the next request).
+
+        Called before a long crawl, so that readers can open the file meanwhile.
+        """
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
 
     @contextmanager
     def get_connection(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the warehouse for the duration of a block."""
+        """A connection to the warehouse for the duration of a block (the run's shared one when there is one)."""
+        if self._in_run and (self._shared is not None or not read_only):
+            if self._shared is None:
+                self._shared = connect(self.db_path, read_only=False, wait_seconds=self.lock_wait_seconds)
+            yield self._shared
+            return
         con = connect(self.db_path, read_only=read_only, wait_seconds=self.lock_wait_seconds)
         try:
             yield con

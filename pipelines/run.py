@@ -196,12 +196,14 @@ def ingest_paths(
                 load_crawl(con, run_id, pages, fetches)
                 pages, fetches = [], []
         load_crawl(con, run_id, pages, fetches)
+        downstream = [a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages")]
+        # Kept open through the run: the run's connections then join this DuckDB instance (no second open of
+        # the file, no checkpoint of the freshly landed bodies in between). Closed before the summary reads.
+        result = _materialize(
+            downstream, "ingest", "(ingest)", db_path, alerts_file, echo_alerts, alert_urls, instance, quiet
+        )
     finally:
         con.close()
-    downstream = [a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages")]
-    result = _materialize(
-        downstream, "ingest", "(ingest)", db_path, alerts_file, echo_alerts, alert_urls, instance, quiet
-    )
     summary = summarize(str(db_path), run_id, result.success)
     summary.run_id = f"{run_id} (dagster run {result.run_id})"
     summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}

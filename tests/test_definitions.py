@@ -89,12 +89,16 @@ def _seed_alert(db):
 def test_sensor_requests_one_delivery_run_per_batch(tmp_path):
     db = tmp_path / "w.duckdb"
     wh = WarehouseResource(db_path=str(db))
-    ctx = dg.build_sensor_context(resources={"warehouse": wh})
-    assert isinstance(pending_alerts_sensor(ctx), dg.SkipReason)  # no warehouse yet
+    # the warehouse resource has a run lifecycle (setup/teardown), so contexts are opened with `with`
+    with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
+        assert isinstance(pending_alerts_sensor(ctx), dg.SkipReason)  # no warehouse yet
+    assert not db.exists()  # a sensor only reads: it never creates the file
     _seed_alert(db)
-    result = pending_alerts_sensor(dg.build_sensor_context(resources={"warehouse": wh}))
+    with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
+        result = pending_alerts_sensor(ctx)
     assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
-    again = pending_alerts_sensor(dg.build_sensor_context(cursor=result.cursor, resources={"warehouse": wh}))
+    with dg.build_sensor_context(cursor=result.cursor, resources={"warehouse": wh}) as ctx:
+        again = pending_alerts_sensor(ctx)
     assert isinstance(again, dg.SkipReason)
 
 
@@ -252,8 +256,10 @@ def test_sensor_waits_like_delivery_does(tmp_path):
     con = connect(db)
     con.execute("UPDATE alerts SET status = 'failed', attempts = 1, next_attempt_at = now() + INTERVAL 1 HOUR")
     con.close()
-    assert isinstance(pending_alerts_sensor(dg.build_sensor_context(resources={"warehouse": wh})), dg.SkipReason)
+    with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
+        assert isinstance(pending_alerts_sensor(ctx), dg.SkipReason)
     con = connect(db)
     con.execute("UPDATE alerts SET next_attempt_at = now() - INTERVAL 1 MINUTE, attempts = 5")
     con.close()  # attempt 6 of max_attempts 6 is still due
-    assert isinstance(pending_alerts_sensor(dg.build_sensor_context(resources={"warehouse": wh})), dg.SensorResult)
+    with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
+        assert isinstance(pending_alerts_sensor(ctx), dg.SensorResult)

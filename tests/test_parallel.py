@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pipelines.cli import SAMPLE_SITE
-from pipelines.parallel import cleaned_batches, extract_mentions_parallel, worker_count
+from pipelines.parallel import (
+    MIN_ARTICLES_FOR_EXTRACT_POOL,
+    cleaned_batches,
+    extract_mentions_parallel,
+    worker_count,
+)
 from pipelines.stages import clean_and_sign, extract_mentions, seeded_extractor
 
 
@@ -49,7 +54,8 @@ def test_parallel_cleaning_and_extraction_match_one_process(monkeypatch):
     a2 = [a for b in batches for a in b[1]]
     assert _strip(v1, {"judged_at"}) == _strip(v2, {"judged_at"})
     assert a1 == a2 and len(a1) >= 20 and all(len(a["minhash"]) == 128 * 8 for a in a2)
-    arts = [{"article_id": a["article_id"], "text": a["text"]} for a in a1]
+    copies = -(-MIN_ARTICLES_FOR_EXTRACT_POOL // len(a1))  # enough articles for the extraction pool
+    arts = [{"article_id": f"{a['article_id']}-{k}", "text": a["text"]} for k in range(copies) for a in a1]
     m1, e1 = extract_mentions(arts, seeded_extractor([]))
     m2, e2 = extract_mentions_parallel(arts, [], workers=2)
     assert _strip(m1, {"extracted_at"}) == _strip(m2, {"extracted_at"}) and m1 and not e1 and not e2

@@ -375,3 +375,15 @@ def test_mark_alerts_backs_off_by_each_alerts_own_attempts(tmp_path):
     ).fetchall()
     assert delivered == [("delivered", None, None, "d1")]
     con.close()
+
+
+def test_duckdb_threads_is_restored_even_when_the_block_fails(tmp_path):
+    from warehouse.db import duckdb_threads
+
+    con = connect(tmp_path / "w.duckdb")
+    con.execute("SET threads = 2")
+    with pytest.raises(RuntimeError), duckdb_threads(con, 1):
+        assert load.scalar(con, "SELECT current_setting('threads')") == 1
+        raise RuntimeError("boom")
+    assert load.scalar(con, "SELECT current_setting('threads')") == 2
+    con.close()

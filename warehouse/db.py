@@ -104,3 +104,20 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
     else:
         con.execute("COMMIT")
+
+
+@contextmanager
+def duckdb_threads(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block with DuckDB limited to ``threads`` threads (None: unchanged), then restore the setting.
+
+    While a worker pool keeps every core busy, the single writer's DuckDB threads would only compete with it.
+    """
+    if threads is None:
+        yield con
+        return
+    before = scalar(con, "SELECT current_setting('threads')")
+    con.execute(f"SET threads = {int(threads)}")
+    try:
+        yield con
+    finally:
+        con.execute(f"SET threads = {int(before)}")
