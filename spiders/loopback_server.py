@@ -10,6 +10,7 @@ import hashlib
 import http.server
 import socketserver
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from types import TracebackType
@@ -30,8 +31,9 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class LoopbackSite:
     """A threaded HTTP server on loopback serving ``root``; use as a context manager."""
 
-    def __init__(self, root: str | Path, port: int = 0) -> None:
+    def __init__(self, root: str | Path, port: int = 0, page_delay: float = 0.0) -> None:
         self.root = Path(root).resolve()
+        self.page_delay = page_delay  # seconds before answering an .html page (a slow site, for crawl tests)
         self.hits: Counter[str] = Counter()
         self.statuses: Counter[tuple[str, int]] = Counter()
         self.requests: list[str] = []  # full request targets, query strings included
@@ -59,6 +61,8 @@ class LoopbackSite:
                     body = target.read_bytes().replace(b"BASE_URL", site.base_url.encode())
                     ctype = CONTENT_TYPES.get(target.suffix, "application/octet-stream")
                     code = 200
+                    if site.page_delay and target.suffix == ".html":
+                        time.sleep(site.page_delay)
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                 if code == 200 and self.headers.get("If-None-Match") == etag:
                     code, body = 304, b""

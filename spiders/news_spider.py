@@ -225,9 +225,10 @@ class NewsSpider(scrapy.Spider):
         self.pages_requested[source] += 1
         # dont_filter: the spider dedupes pages itself, so a redirect back to the same URL is followed
         # until REDIRECT_MAX_TIMES and recorded as redirect_loop instead of vanishing in the dupefilter.
+        # With a shared frontier the (Redis) dupefilter is what keeps two crawlers off the same page.
         return scrapy.Request(
             canonical,
-            dont_filter=True,
+            dont_filter=not self.settings.getbool("CLAIMWATCH_SHARED_FRONTIER"),
             callback=self.parse_page,
             errback=self.on_error,
             meta={

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from spiders.frontier import frontier_settings
 from spiders.sources import SourcesConfig
 
 
 def crawler_settings(config: SourcesConfig, landing_file: str, log_file: str | None = None) -> dict[str, Any]:
     """Polite, bounded Scrapy settings: robots.txt, AutoThrottle, timeouts, size limits, retries."""
     c = config.crawl
-    return {
+    settings = {
         "BOT_NAME": "claimwatch",
         "USER_AGENT": c["user_agent"],
         "ROBOTSTXT_OBEY": True,
@@ -45,3 +46,5 @@ def crawler_settings(config: SourcesConfig, landing_file: str, log_file: str | N
         "CLAIMWATCH_ALLOW_NETWORKS": list(c["allow_networks"]),
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }
+    settings.update(frontier_settings(c))
+    return settings

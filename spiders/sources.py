@@ -36,6 +36,11 @@ DEFAULT_CRAWL_SETTINGS: dict[str, Any] = {
     "redirect_max_times": 5,
     "max_pages_per_source": 500,
     "sitemap_max_age_days": 30,  # sitemap entries older than this (lastmod / news date) are skipped; 0: no limit
+    # Shared crawl frontier (scrapy-redis, the `scale` extra): crawlers on several hosts given the same Redis URL
+    # and key pop page requests from one queue and fetch each page URL once between them. "" = no sharing.
+    "frontier_redis_url": "",
+    "frontier_key": "claimwatch:frontier:{hour}",  # {hour}: crawlers started in the same UTC hour share one
+    "frontier_ttl_seconds": 86400,  # the frontier's Redis keys expire this long after a crawler closes
 }
 
 
@@ -91,6 +96,9 @@ def parse_sources(data: Any, origin: str = "<sources>") -> SourcesConfig:
     if bad:
         raise SourcesError(f"{origin}: unknown crawl settings: {', '.join(sorted(bad))}")
     crawl.update(overrides)
+    frontier = crawl["frontier_redis_url"]
+    if frontier and not str(frontier).startswith(("redis://", "rediss://", "unix://")):
+        raise SourcesError(f"{origin}: crawl.frontier_redis_url must be a redis://, rediss:// or unix:// URL")
     entries = data.get("sources")
     if not isinstance(entries, list) or not entries:
         raise SourcesError(f"{origin}: 'sources' must be a non-empty list")
