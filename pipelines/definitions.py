@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, ALL_CHECKS, BACKFILL_ASSETS
-from pipelines.jobs import crawl_job, deliver_alerts_job, hourly_crawl_schedule, pending_alerts_sensor
+from pipelines.assets import ALL_ASSETS, ALL_CHECKS, BACKFILL_ASSETS, BY_SOURCE_ASSETS
+from pipelines.jobs import (
+    crawl_job,
+    deliver_alerts_job,
+    hourly_crawl_schedule,
+    pending_alerts_sensor,
+    sources_partitions_sensor,
+)
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 
 
@@ -32,10 +38,10 @@ def build_resources(
 
 
 defs = dg.Definitions(
-    assets=[*ALL_ASSETS, *BACKFILL_ASSETS],
+    assets=[*ALL_ASSETS, *BACKFILL_ASSETS, *BY_SOURCE_ASSETS],
     asset_checks=ALL_CHECKS,
     jobs=[crawl_job, deliver_alerts_job],
     schedules=[hourly_crawl_schedule],
-    sensors=[pending_alerts_sensor],
+    sensors=[pending_alerts_sensor, sources_partitions_sensor],
     resources=build_resources(),
 )

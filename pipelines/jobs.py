@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, alerts
+from pipelines.assets import ALL_ASSETS, SOURCES, alerts
 from pipelines.delivery import AlertSettings
-from pipelines.resources import WarehouseResource
+from pipelines.resources import CrawlerResource, WarehouseResource
 from pipelines.settings import orchestration_settings
 from warehouse.db import WarehouseBusyError
 from warehouse.load import DUE_ALERTS_WHERE
@@ -60,3 +60,25 @@ def pending_alerts_sensor(
     if cursor == context.cursor:
         return dg.SkipReason("already requested a delivery run for these alerts")
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=cursor)], cursor=cursor)
+
+
+@dg.sensor(
+    minimum_interval_seconds=300,
+    description="Keeps the 'sources' partitions of raw_pages_by_source in step with the sources file: adds a "
+    "partition for each new source and removes those of sources no longer configured.",
+)
+def sources_partitions_sensor(
+    context: dg.SensorEvaluationContext, crawler: CrawlerResource
+) -> dg.SensorResult | dg.SkipReason:
+    """Add and remove partition keys so they match the configured source names."""
+    wanted = set(crawler.source_names())
+    have = set(context.instance.get_dynamic_partitions(SOURCES.name))
+    add, drop = sorted(wanted - have), sorted(have - wanted)
+    if not add and not drop:
+        return dg.SkipReason(f"{len(have)} source partitions, in step with the sources file")
+    requests: list = []
+    if add:
+        requests.append(SOURCES.build_add_request(add))
+    if drop:
+        requests.append(SOURCES.build_delete_request(drop))
+    return dg.SensorResult(dynamic_partitions_requests=requests)

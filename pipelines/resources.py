@@ -69,10 +69,24 @@ class CrawlerResource(dg.ConfigurableResource):
     workdir: str | None = None
     timeout_seconds: float = 3600.0
 
-    def crawl(self, skip_urls: list[str], feed_state: dict[str, dict[str, str | None]] | None = None) -> CrawlResult:
-        """Crawl every source; ``skip_urls`` are not fetched again; feeds are conditional on ``feed_state``."""
+    def crawl(
+        self,
+        skip_urls: list[str],
+        feed_state: dict[str, dict[str, str | None]] | None = None,
+        only_sources: list[str] | None = None,
+    ) -> CrawlResult:
+        """Crawl every source (or ``only_sources``); ``skip_urls`` are not fetched again; feeds are conditional."""
         config = load_sources(self.sources_file)
+        if only_sources is not None:
+            unknown = set(only_sources) - {s.name for s in config.sources}
+            if unknown:
+                raise ValueError(f"{self.sources_file} has no source named {', '.join(sorted(unknown))}")
+            config.sources = [s for s in config.sources if s.name in only_sources]
         return run_crawl(config, self.workdir, skip_urls, timeout=self.timeout_seconds, feed_state=feed_state)
+
+    def source_names(self) -> list[str]:
+        """Names of the configured sources (the keys of the by-source crawl partitions)."""
+        return [s.name for s in load_sources(self.sources_file).sources]
 
 
 class NotifierResource(dg.ConfigurableResource):

@@ -16,8 +16,19 @@ from warehouse.db import connect
 def test_definitions_load_with_graph_schedule_and_sensor():
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
-    assert keys == {"raw_pages", "articles", "claim_mentions", "claims", "alerts", "claims_by_day"}
+    assert keys == {
+        "raw_pages",
+        "articles",
+        "claim_mentions",
+        "claims",
+        "alerts",
+        "claims_by_day",
+        "raw_pages_by_source",
+    }
     assert repo.asset_graph.get(dg.AssetKey("claims_by_day")).partitions_def is not None
+    by_source = repo.asset_graph.get(dg.AssetKey("raw_pages_by_source")).partitions_def
+    assert isinstance(by_source, dg.DynamicPartitionsDefinition) and by_source.name == "sources"
+    assert defs.get_sensor_def("sources_partitions_sensor")
     schedule = defs.get_schedule_def("hourly_crawl")
     assert schedule.cron_schedule == "0 * * * *"
     assert defs.get_sensor_def("pending_alerts_sensor")
