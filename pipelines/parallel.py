@@ -85,13 +85,6 @@ def cleaned_batches(
             yield collect(in_flight.popleft())
 
 
-def _extract_chunk(
-    args: tuple[list[dict[str, Any]], list[tuple[str, str, str | None]]],
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    articles, discovered = args
-    return extract_mentions(articles, seeded_extractor(discovered))
-
-
 def extract_mentions_parallel(
     articles: Sequence[dict[str, Any]], discovered: list[tuple[str, str, str | None]], workers: int | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -101,13 +94,15 @@ def extract_mentions_parallel(
     in the warehouse for the next run).
     """
     n = workers or worker_count()
-    extractor = seeded_extractor(discovered)  # built before the fork, so workers inherit it ready
+    # The process-wide extractor, seeded before the fork: workers inherit it ready (and seeded) and use it
+    # through extract_mentions' default.
+    extractor = seeded_extractor(discovered)
     if n <= 1 or len(articles) < max(MIN_ARTICLES_FOR_EXTRACT_POOL, n * MIN_ITEMS_PER_WORKER):
         return extract_mentions(articles, extractor)
     mentions: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
     with _pool(n) as pool:
-        for m, e in pool.map(_extract_chunk, [(c, discovered) for c in _small_chunks(articles, n)]):
+        for m, e in pool.map(extract_mentions, _small_chunks(articles, n)):
             mentions += m
             errors.update(e)
     return mentions, errors

@@ -200,7 +200,8 @@ UNJUDGED_WHERE = "status = 200 AND NOT EXISTS (SELECT 1 FROM page_verdicts v WHE
 PAGE_COLUMNS = "page_id, url, final_url, source, content_type, fetched_at, body"
 
 
-def _page_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def dict_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every row of an executed query as a dict keyed by column name."""
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
@@ -210,7 +211,7 @@ def unjudged_pages(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> 
     sql = f"SELECT {PAGE_COLUMNS} FROM raw_pages r WHERE {UNJUDGED_WHERE} ORDER BY fetched_at, url"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return _page_rows(con.execute(sql))
+    return dict_rows(con.execute(sql))
 
 
 def unjudged_page_rowids(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -228,7 +229,7 @@ def unjudged_page_rowids(con: duckdb.DuckDBPyConnection) -> list[int]:
 def pages_at_rowids(con: duckdb.DuckDBPyConnection, rowids: Sequence[int]) -> list[dict[str, Any]]:
     """Landed pages (with bodies) at ``rowids``, in the order given."""
     cur = con.execute(f"SELECT rowid AS _rowid, {PAGE_COLUMNS} FROM raw_pages WHERE rowid = ANY(?)", [list(rowids)])
-    rows = {r.pop("_rowid"): r for r in _page_rows(cur)}
+    rows = {r.pop("_rowid"): r for r in dict_rows(cur)}
     return [rows[i] for i in rowids if i in rows]
 
 
@@ -327,8 +328,7 @@ def load_articles(
             """,
             [[a["canonical_url"] for a in new], [a["content_hash"] for a in new], sorted(near)],
         )
-        cols = [d[0] for d in cur.description]
-        old = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        old = dict_rows(cur)
         for a in old:
             if a["article_id"] in stored:
                 sigs.setdefault(a["article_id"], stored[a["article_id"]])
@@ -405,8 +405,7 @@ def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) 
         "ORDER BY a.article_id",
         [extractor_version],
     )
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return dict_rows(cur)
 
 
 def articles_published_on(con: duckdb.DuckDBPyConnection, day: str) -> list[dict[str, Any]]:
@@ -416,8 +415,7 @@ def articles_published_on(con: duckdb.DuckDBPyConnection, day: str) -> list[dict
         "AND CAST(timezone('UTC', coalesce(published_at, fetched_at)) AS DATE) = CAST(? AS DATE) ORDER BY article_id",
         [day],
     )
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return dict_rows(cur)
 
 
 def load_mentions(
@@ -627,8 +625,7 @@ LEFT JOIN LATERAL (
 def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: Sequence[Any] = ()) -> list[dict]:
     """Alerts joined with their claim, first source and evidence sentence."""
     cur = con.execute(ALERT_DETAIL_SQL + f" WHERE {where} ORDER BY c.first_seen_at, al.alert_id", list(params))
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return dict_rows(cur)
 
 
 def mark_alerts(
