@@ -238,11 +238,8 @@ class ClaimExtractor:
         self.discovered.update(new)
         found = self._found = {**self.discovered}
         todo = [text[sentences[i][0] : sentences[i][1]] for i in candidates]
-        for sent, doc in zip(
-            [t for t in todo if t not in self._doc_cache],
-            self.nlp.pipe(t for t in todo if t not in self._doc_cache),
-            strict=True,
-        ):
+        unparsed = list(dict.fromkeys(t for t in todo if t not in self._doc_cache))  # a repeated sentence once
+        for sent, doc in zip(unparsed, self.nlp.pipe(unparsed), strict=True):
             self._doc_cache[sent] = doc
         docs = {i: add_discovered(self._doc_cache[t], found) for i, t in zip(candidates, todo, strict=True)}
         claims: list[Claim] = []
@@ -256,6 +253,22 @@ class ClaimExtractor:
                     seen.add(dedup)
                     claims.append(claim)
         return drop_subsumed(claims)
+
+    def extract_alone(self, article_id: str, text: str) -> tuple[list[Claim], dict[str, Discovered]]:
+        """Claims in one article seeing only the names already in :attr:`discovered`, which stays unchanged.
+
+        Returns the claims and the names the article introduced. Unlike :meth:`extract`, the result does not
+        depend on which articles this extractor read before, so articles can be read in any order (or in other
+        processes) and put in order afterwards (see ``pipelines.stages.confirm_in_order``).
+        """
+        known = self.discovered
+        self.discovered = dict(known)
+        try:
+            claims = self.extract(article_id, text)
+            introduced = {k: v for k, v in self.discovered.items() if k not in known}
+        finally:
+            self.discovered = known
+        return claims, introduced
 
     # -- helpers ---------------------------------------------------------------------------------
     def _parse(self, sentence: str) -> Doc:

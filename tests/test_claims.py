@@ -84,3 +84,10 @@ def test_offsets_stay_exact_when_lowercasing_changes_length(extractor):
     assert len(text.lower()) != len(text)
     [claim] = extractor.extract("i", text)
     assert text[claim.start_char : claim.end_char] == "Qwen3 beats Llama 4 on math."
+
+
+def test_a_sentence_repeated_in_one_article_is_parsed_once(extractor):
+    # pull quotes and "in brief" boxes repeat a sentence verbatim; the article used to fail with a zip() error
+    sentence = "Qwen3 beats Llama 4 on math."
+    claims = extractor.extract("r", f"{sentence} Analysts agreed. {sentence}")
+    assert [c.start_char for c in claims] == [0, 46] and all(c.sentence == sentence for c in claims)
