@@ -9,10 +9,17 @@ from typing import Any
 import dagster as dg
 
 from pipelines.delivery import deliver_pending
-from pipelines.parallel import cleaned_batches, extract_mentions_parallel, worker_count
+from pipelines.parallel import cleaned_batches, extract_alone_parallel, worker_count
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.settings import orchestration_settings
-from pipelines.stages import extractor_version, gazetteer_firm_names
+from pipelines.stages import (
+    clean_sign_extract,
+    confirm_in_order,
+    extractor_version,
+    gazetteer_firm_names,
+    seed_key,
+    seeded_extractor,
+)
 from warehouse import load
 from warehouse.db import duckdb_threads
 from warehouse.queries import quiet_sources
@@ -100,18 +107,25 @@ def raw_pages_by_source(
     deps=[raw_pages],
     owners=OWNERS,
     description="Cleaned news articles (trafilatura), one row per "
-    "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of.",
+    "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of. The cleaning workers "
+    "also run the claim rules on each article and stage the results for claim_mentions.",
 )
 def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Clean every landed page not judged yet; load articles with duplicate detection."""
-    totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0}
+    """Clean every landed page not judged yet; load articles with duplicate detection; stage claim rules' results."""
+    totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0, "extractions_staged": 0}
+    version = extractor_version()
     with warehouse.get_connection() as con:
+        seed = load.discovered_entities(con)
+        seeded_extractor(seed)  # before the pool forks: the workers inherit the seeded rules
         index = load.signature_index(con)  # loaded once per run, extended batch by batch
         todo = load.unjudged_page_rowids(con)
-        batches = cleaned_batches(lambda ids: load.pages_at_rowids(con, ids), todo, CLEAN_BATCH)
+        batches = cleaned_batches(
+            lambda ids: load.pages_at_rowids(con, ids), todo, CLEAN_BATCH, work=clean_sign_extract
+        )
         with duckdb_threads(con, 1 if worker_count() > 1 else None):  # the pool has the cores
-            for verdicts, rows in batches:
+            for verdicts, rows, extractions in batches:
                 counts = load.load_articles(con, verdicts, rows, index)
+                totals["extractions_staged"] += load.stage_extractions(con, extractions, version, seed_key(seed))
                 totals["pages_judged"] += len(verdicts)
                 totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
                 totals["articles_new"] += counts["articles_new"]
@@ -123,11 +137,22 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def _extract_and_load(
     context: dg.AssetExecutionContext, con: Any, todo: list[dict[str, Any]], version: str
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Run the claim rules on ``todo`` (worker pool), replace their mentions, record articles the rules failed on."""
-    mentions, errors = extract_mentions_parallel(todo, load.discovered_entities(con))
+    """Claim rules on ``todo``, in its order; replace the articles' mentions and record failures.
+
+    Results the cleaning workers staged are used where their rules version and seed match; the rest are
+    computed in the worker pool; :func:`confirm_in_order` makes them what one extractor reading ``todo`` in
+    order would find. Used and stale staged rows are dropped.
+    """
+    seed = load.discovered_entities(con)
+    extractor = seeded_extractor(seed)
+    ids = [a["article_id"] for a in todo]
+    results = load.staged_extractions(con, ids, version, seed_key(seed))
+    staged = len(results)
+    results.update(extract_alone_parallel([a for a in todo if a["article_id"] not in results]))
+    mentions, errors, redone = confirm_in_order(todo, results, extractor)
     for article_id, err in errors.items():
         context.log.warning(f"claim rules failed on article {article_id}: {err}")
-    ok_ids = [a["article_id"] for a in todo if a["article_id"] not in errors]
+    ok_ids = [a for a in ids if a not in errors]
     counts = load.load_mentions(con, ok_ids, mentions, version)
     if errors:
         load.insert_rows(
@@ -146,6 +171,10 @@ def _extract_and_load(
             ["article_id", "extractor_version", "mention_count", "error", "extracted_at"],
             or_ignore=True,
         )
+    load.drop_staged(con, ids, version)
+    counts.update(
+        {"results_from_cleaning_workers": staged, "extracted_here": len(todo) - staged, "re_extracted_in_order": redone}
+    )
     return counts, errors
 
 

@@ -1,7 +1,7 @@
 """Clean and extract in a process pool (CLAIMWATCH_WORKERS, default: the number of cores); one writer.
 
 Workers only run the pure stage functions; the asset process alone writes to DuckDB. Workers are forked, so
-they start with trafilatura and the spaCy pipeline already imported.
+they start with trafilatura and the spaCy pipeline already imported, and the claim rules already seeded.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from pipelines.stages import clean_and_sign, extract_mentions, seeded_extractor
+from pipelines.stages import clean_and_sign, extract_alone
 
 Rows = list[dict[str, Any]]
 
@@ -47,14 +47,20 @@ def _pool(n: int) -> ProcessPoolExecutor:
 
 
 def cleaned_batches(
-    fetch: Callable[[list[Any]], Rows], page_ids: Sequence[Any], batch_size: int, workers: int | None = None
-) -> Iterator[tuple[Rows, Rows]]:
-    """Yield (verdicts, signed article rows) per batch of ``page_ids`` (any keys ``fetch`` reads pages by).
+    fetch: Callable[[list[Any]], Rows],
+    page_ids: Sequence[Any],
+    batch_size: int,
+    workers: int | None = None,
+    work: Callable[[Rows], tuple[Rows, ...]] = clean_and_sign,
+) -> Iterator[tuple[Rows, ...]]:
+    """Yield ``work(pages)`` per batch of ``page_ids`` (any keys ``fetch`` reads pages by).
 
-    Pages are cleaned by :func:`clean_and_sign`.
+    ``work`` is :func:`clean_and_sign` (verdicts, signed articles) or ``clean_sign_extract`` (also the claim
+    rules' results); it must be a module-level function returning a tuple of lists, computed per small chunk
+    of pages and concatenated per batch.
 
     ``fetch`` reads a batch's pages (called in this process, between yields). With a pool, the next batch is
-    already being cleaned while the caller loads the one just yielded, so the single writer's work overlaps
+    already being worked on while the caller loads the one just yielded, so the single writer's work overlaps
     the workers' instead of leaving them idle.
     """
     n = workers or worker_count()
@@ -63,46 +69,32 @@ def cleaned_batches(
     batches = [list(page_ids[i : i + batch_size]) for i in range(0, len(page_ids), batch_size)]
     if n <= 1 or len(page_ids) < n * MIN_ITEMS_PER_WORKER:
         for ids in batches:
-            yield clean_and_sign(fetch(ids))
+            yield work(fetch(ids))
         return
 
-    def collect(futures: list[Future]) -> tuple[Rows, Rows]:
-        verdicts: Rows = []
-        articles: Rows = []
-        for f in futures:
-            v, a = f.result()
-            verdicts += v
-            articles += a
-        return verdicts, articles
+    def collect(futures: list[Future]) -> tuple[Rows, ...]:
+        parts = [f.result() for f in futures]
+        return tuple([row for part in parts for row in part[k]] for k in range(len(parts[0])))
 
     in_flight: deque[list[Future]] = deque()
     with _pool(n) as pool:
         for ids in batches:
-            in_flight.append([pool.submit(clean_and_sign, c) for c in _small_chunks(fetch(ids), n)])
+            in_flight.append([pool.submit(work, c) for c in _small_chunks(fetch(ids), n)])
             if len(in_flight) > 1:
                 yield collect(in_flight.popleft())
         while in_flight:
             yield collect(in_flight.popleft())
 
 
-def extract_mentions_parallel(
-    articles: Sequence[dict[str, Any]], discovered: list[tuple[str, str, str | None]], workers: int | None = None
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """:func:`extract_mentions` over ``workers`` processes, each seeded with the discovered entities.
+def extract_alone_parallel(articles: Sequence[dict[str, Any]], workers: int | None = None) -> dict[str, dict[str, Any]]:
+    """:func:`extract_alone` over ``workers`` processes: {article_id: result}.
 
-    Names discovered inside one worker's chunk are not seen by the other workers in the same run (they are
-    in the warehouse for the next run).
+    Seed the process-wide extractor first (``seeded_extractor``): the workers inherit it at the fork.
     """
     n = workers or worker_count()
-    # The process-wide extractor, seeded before the fork: workers inherit it ready (and seeded) and use it
-    # through extract_mentions' default.
-    extractor = seeded_extractor(discovered)
     if n <= 1 or len(articles) < max(MIN_ARTICLES_FOR_EXTRACT_POOL, n * MIN_ITEMS_PER_WORKER):
-        return extract_mentions(articles, extractor)
-    mentions: list[dict[str, Any]] = []
-    errors: dict[str, str] = {}
-    with _pool(n) as pool:
-        for m, e in pool.map(extract_mentions, _small_chunks(articles, n)):
-            mentions += m
-            errors.update(e)
-    return mentions, errors
+        results = extract_alone(articles)
+    else:
+        with _pool(n) as pool:
+            results = [r for part in pool.map(extract_alone, _small_chunks(articles, n)) for r in part]
+    return {r["article_id"]: r for r in results}

@@ -8,10 +8,17 @@ from pipelines.cli import SAMPLE_SITE
 from pipelines.parallel import (
     MIN_ARTICLES_FOR_EXTRACT_POOL,
     cleaned_batches,
-    extract_mentions_parallel,
+    extract_alone_parallel,
     worker_count,
 )
-from pipelines.stages import clean_and_sign, extract_mentions, seeded_extractor
+from pipelines.stages import (
+    clean_and_sign,
+    clean_sign_extract,
+    confirm_in_order,
+    extract_alone,
+    extract_mentions,
+    seeded_extractor,
+)
 
 
 def _pages():
@@ -57,7 +64,59 @@ def test_parallel_cleaning_and_extraction_match_one_process(monkeypatch):
     copies = -(-MIN_ARTICLES_FOR_EXTRACT_POOL // len(a1))  # enough articles for the extraction pool
     arts = [{"article_id": f"{a['article_id']}-{k}", "text": a["text"]} for k in range(copies) for a in a1]
     m1, e1 = extract_mentions(arts, seeded_extractor([]))
-    m2, e2 = extract_mentions_parallel(arts, [], workers=2)
+    results = extract_alone_parallel(arts, workers=2)
+    m2, e2, redone = confirm_in_order(arts, results, seeded_extractor([]))
     assert _strip(m1, {"extracted_at"}) == _strip(m2, {"extracted_at"}) and m1 and not e1 and not e2
+    assert redone == 0  # the sample's articles introduce no name another one uses
     monkeypatch.setenv("CLAIMWATCH_WORKERS", "3")
     assert worker_count() == 3
+
+
+def test_cleaning_workers_also_run_the_claim_rules():
+    pages = _pages()
+    ids = [p["page_id"] for p in pages]
+    by_id = {p["page_id"]: p for p in pages}
+    seeded_extractor([])
+    one = clean_sign_extract(pages)
+    batches = list(cleaned_batches(lambda b: [by_id[i] for i in b], ids, 20, workers=2, work=clean_sign_extract))
+    pooled = tuple([row for b in batches for row in b[k]] for k in range(3))
+    assert _strip(one[0], {"judged_at"}) == _strip(pooled[0], {"judged_at"})
+    assert one[1] == pooled[1] and one[2] == pooled[2]
+    assert [r["article_id"] for r in pooled[2]] == [a["article_id"] for a in pooled[1]]
+    assert sum(len(r["mentions"]) for r in pooled[2]) > 0
+
+
+# A introduces a model; B names it (and nothing else would tell the rules it is a model); C is unrelated.
+INTRODUCES = "Orion Robotics launched a new coding model called Starling on Monday. Starling beats GPT-4.1 on coding."
+USES = "Starling matches Claude Opus 4 on coding, according to testers at Semgrep."
+UNRELATED = "Llama 4 trails GPT-4.1 on math, the benchmark shows."
+
+
+def _claims(rows):
+    return [(r["article_id"], r["subject_org"], r["subject_model"], r["relation"], r["object_model"]) for r in rows]
+
+
+def test_results_made_alone_become_what_one_reader_in_order_finds():
+    arts = [
+        {"article_id": "a", "text": INTRODUCES},
+        {"article_id": "b", "text": USES},
+        {"article_id": "c", "text": UNRELATED},
+    ]
+    alone = {r["article_id"]: r for r in extract_alone(arts)}
+    assert alone["b"]["mentions"] == []  # on its own, B does not know Starling
+    assert ["Starling", "MODEL", "Orion Robotics"] in alone["a"]["introduced"]
+    for order in (arts, arts[::-1]):  # B after A: B's claim is found; B before A: it is not, as in one reader
+        expected, _ = extract_mentions(order, seeded_extractor([]))
+        got, errors, redone = confirm_in_order(order, alone, seeded_extractor([]))
+        assert got == expected and not errors
+        assert redone == (1 if order is arts else 0)
+    in_order, _, _ = confirm_in_order(arts, alone, seeded_extractor([]))
+    assert ("b", "Orion Robotics", "Starling", "parity", "Claude Opus 4") in _claims(in_order)
+    assert seeded_extractor([]).discovered == {}  # confirming leaves the process-wide extractor as seeded
+
+
+def test_seed_from_earlier_runs_is_known_to_every_article():
+    x = seeded_extractor([("model", "Starling", "Orion Robotics")])
+    [r] = extract_alone([{"article_id": "b", "text": USES}])
+    assert _claims(r["mentions"]) == [("b", "Orion Robotics", "Starling", "parity", "Claude Opus 4")]
+    assert r["introduced"] == [] and list(x.discovered) == ["Starling"]

@@ -396,6 +396,68 @@ MENTION_COLUMNS = [
 ]
 
 
+def stage_extractions(
+    con: duckdb.DuckDBPyConnection, results: Sequence[dict[str, Any]], extractor_version: str, seed_key: str
+) -> int:
+    """Keep the cleaning workers' extraction results for the claim_mentions asset (replacing older ones)."""
+    if not results:
+        return 0
+    now = utcnow()
+    rows = [
+        {
+            "article_id": r["article_id"],
+            "extractor_version": extractor_version,
+            "seed_key": seed_key,
+            "mentions": json.dumps(r["mentions"]),
+            "introduced": json.dumps(r["introduced"]),
+            "error": r["error"],
+            "staged_at": now,
+        }
+        for r in {r["article_id"]: r for r in results}.values()
+    ]
+    with transaction(con):
+        con.execute(
+            "DELETE FROM staged_extractions WHERE article_id IN (SELECT unnest(?))", [[r["article_id"] for r in rows]]
+        )
+        return insert_rows(
+            con,
+            "staged_extractions",
+            rows,
+            ["article_id", "extractor_version", "seed_key", "mentions", "introduced", "error", "staged_at"],
+        )
+
+
+def staged_extractions(
+    con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], extractor_version: str, seed_key: str
+) -> dict[str, dict[str, Any]]:
+    """Staged results of ``article_ids`` made with this rules version and seed: {article_id: result}."""
+    if not article_ids:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, mentions, introduced, error FROM staged_extractions "
+        "WHERE article_id IN (SELECT unnest(?)) AND extractor_version = ? AND seed_key = ?",
+        [list(article_ids), extractor_version, seed_key],
+    ).fetchall()
+    return {
+        a: {"article_id": a, "mentions": json.loads(m), "introduced": json.loads(i), "error": e} for a, m, i, e in rows
+    }
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], extractor_version: str) -> None:
+    """Delete the staged results of ``article_ids`` (just loaded) and every stale one.
+
+    Stale: made by another rules version, or for an article that is a copy, gone, or already extracted with
+    this version.
+    """
+    con.execute(
+        "DELETE FROM staged_extractions s WHERE s.article_id IN (SELECT unnest(?)) OR s.extractor_version <> ? "
+        "OR NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = s.article_id AND a.duplicate_of IS NULL) "
+        "OR EXISTS (SELECT 1 FROM article_extractions e WHERE e.article_id = s.article_id "
+        "           AND e.extractor_version = ?)",
+        [list(article_ids), extractor_version, extractor_version],
+    )
+
+
 def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[dict[str, Any]]:
     """Kept articles never run through this version of the claim rules."""
     cur = con.execute(

@@ -1,0 +1,127 @@
+"""The cleaning workers run the claim rules and stage the results; claim_mentions confirms them in order."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import dagster as dg
+import pytest
+
+from pipelines.assets import articles, claim_mentions
+from pipelines.definitions import build_resources
+from pipelines.stages import extract_mentions, extractor_version, seeded_extractor
+from warehouse import load
+from warehouse.db import connect
+
+NOW = "2026-09-01T10:00:00+00:00"
+STORIES = {
+    # the first story introduces Starling; the second only names it (copied twice: one copy is a duplicate)
+    "a-intro": "<p>Orion Robotics launched a new coding model called Starling on Monday in a crowded market for "
+    "developer tools. Starling beats GPT-4.1 on coding, the company said in a statement to reporters.</p>",
+    "b-uses": "<p>Starling matches Claude Opus 4 on coding, according to testers at Semgrep who ran the model "
+    "against a suite of hundreds of pull requests drawn from open-source projects this month.</p>",
+    "c-other": "<p>Llama 4 trails GPT-4.1 on math, the benchmark shows, after a month of tests across public "
+    "datasets run by an independent lab that publishes every prompt and every answer it scored.</p>",
+}
+
+
+def _page(name: str, text: str) -> dict:
+    url = f"https://news.example/2026/09/{name}.html"
+    body = (
+        f"<html><head><title>{name}</title></head><body><article><h1>Story {name}</h1>"
+        f"{text}{text.replace('<p>', '<p>In other words, ')}</article></body></html>"
+    )
+    return {
+        "url": url,
+        "final_url": url,
+        "source": "news",
+        "status": 200,
+        "headers": {},
+        "content_type": "text/html",
+        "fetched_at": NOW,
+        "body": body.encode(),
+    }
+
+
+@pytest.fixture()
+def landed(tmp_path):
+    """A warehouse with three stories and a verbatim copy of one landed, and the graph's resources."""
+    db = str(tmp_path / "w.duckdb")
+    pages = [_page(n, t) for n, t in STORIES.items()]
+    copy = dict(_page("b-uses", STORIES["b-uses"]), url="https://wire.example/b-uses.html")
+    copy["final_url"] = copy["url"]
+    pages.append(copy)
+    fetches = [{"url": p["url"], "source": "news", "role": "page", "status": 200, "fetched_at": NOW} for p in pages]
+    con = connect(db)
+    load.start_run(con, "land", "test")
+    load.load_crawl(con, "land", pages, fetches)
+    con.close()
+    resources = build_resources(
+        db_path=db, sources_file="(none)", alerts_file=str(tmp_path / "a.jsonl"), echo_alerts=False, alert_urls=""
+    )
+    return db, resources
+
+
+def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
+    [m] = result.asset_materializations_for_node(asset)
+    return {k: v.value for k, v in m.metadata.items()}
+
+
+def _q(db: str, sql: str) -> list:
+    con = connect(db, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_staged_results_become_the_in_order_mentions(landed, monkeypatch, workers):
+    monkeypatch.setenv("CLAIMWATCH_WORKERS", workers)
+    db, resources = landed
+    first = dg.materialize([articles], resources=resources)
+    assert first.success and _metadata(first, "articles")["extractions_staged"] == 4
+    staged = _q(db, "SELECT article_id, extractor_version, mentions FROM staged_extractions")
+    assert len(staged) == 4 and {v for _, v, _ in staged} == {extractor_version()}
+    assert sum(len(json.loads(m)) for _, _, m in staged) >= 2
+
+    second = dg.materialize([claim_mentions], resources=resources)
+    md = _metadata(second, "claim_mentions")
+    assert (md["results_from_cleaning_workers"], md["extracted_here"]) == (3, 0)  # the copy's result is not used
+    assert md["re_extracted_in_order"] == 1  # "b-uses" names Starling, introduced by "a-intro" before it
+    assert _q(db, "SELECT count(*) FROM staged_extractions") == [(0,)]
+
+    con = connect(db, read_only=True)
+    try:
+        kept = load.articles_to_extract(con, "none-yet")  # every kept article, in the order claim_mentions used
+    finally:
+        con.close()
+    expected, _ = extract_mentions(kept, seeded_extractor([]))
+    got = _q(db, "SELECT article_id, subject_org, subject_model, relation, object_model FROM claim_mentions")
+    assert sorted(got) == sorted(
+        (m["article_id"], m["subject_org"], m["subject_model"], m["relation"], m["object_model"]) for m in expected
+    )
+    assert ("Orion Robotics", "Starling", "parity", "Claude Opus 4") in {g[1:] for g in got}
+
+
+def test_results_staged_with_another_seed_or_version_are_not_used(landed):
+    db, resources = landed
+    assert dg.materialize([articles], resources=resources).success
+    con = connect(db)
+    con.execute(
+        "UPDATE staged_extractions SET extractor_version = 'old' WHERE article_id IN "
+        "(SELECT min(article_id) FROM staged_extractions)"
+    )
+    con.execute(
+        "INSERT INTO entities VALUES ('model:Starling', 'model', 'Starling', 'Orion Robotics', false, ?, NULL, 1, ?)",
+        [datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 1, tzinfo=UTC)],
+    )
+    con.close()
+    result = dg.materialize([claim_mentions], resources=resources)
+    md = _metadata(result, "claim_mentions")
+    # the seed changed (an analyst's curated entity): every kept article is extracted again with it
+    assert (md["results_from_cleaning_workers"], md["extracted_here"]) == (0, 3)
+    assert _q(db, "SELECT count(*) FROM staged_extractions") == [(0,)]
+    got = _q(db, "SELECT subject_org, subject_model, relation FROM claim_mentions WHERE subject_model = 'Starling'")
+    assert set(got) == {("Orion Robotics", "Starling", "parity"), ("Orion Robotics", "Starling", "surpass")}
