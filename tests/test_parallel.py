@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pipelines.cli import SAMPLE_SITE
 from pipelines.parallel import (
     MIN_ARTICLES_FOR_EXTRACT_POOL,
+    MIN_BATCH,
+    batch_sizes,
     cleaned_batches,
     extract_alone_parallel,
     worker_count,
@@ -120,3 +122,12 @@ def test_seed_from_earlier_runs_is_known_to_every_article():
     [r] = extract_alone([{"article_id": "b", "text": USES}])
     assert _claims(r["mentions"]) == [("b", "Orion Robotics", "Starling", "parity", "Claude Opus 4")]
     assert r["introduced"] == [] and list(x.discovered) == ["Starling"]
+
+
+def test_batch_plan_overlaps_loading_and_ends_small():
+    for total in (60, 181, 2000, 10_001):
+        sizes = batch_sizes(total, 500)
+        assert sum(sizes) == total and max(sizes) <= 500
+        assert sizes[-1] <= MIN_BATCH  # the one load nothing overlaps is short
+    assert len(batch_sizes(181, 500)) == 4  # a small run still overlaps loading with cleaning
+    assert batch_sizes(2000, 500) == [500, 500, 500, 250, 125, 63, 50, 12]
