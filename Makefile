@@ -38,4 +38,4 @@ dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sens
 	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipelines.definitions
 
 bench: install  ## throughput, parallel speed-up, memory and crawl benchmarks -> benchmarks/results.md
-	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000
+	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000 --rounds 5 --generated-rounds 3
