@@ -10,7 +10,7 @@ pages; "ours" is the end-to-end ingest (clean, extract, dedup, load, claims, ale
 Real pages: after a warm-up ingest of a few pages, ``--rounds`` rounds of floor, 1-worker and 2-worker
 ingests (each into a fresh warehouse), medians reported; the machine's noise shows as the min-max spread.
 Generated pages: the stages once, `claimwatch ingest` child processes (start-up included) at 1,000 and N pages
-with one worker (their peak RSS is the memory figure), and ``--generated-rounds`` interleaved in-process rounds
+with two workers (their peak RSS is the memory figure), and ``--generated-rounds`` interleaved in-process rounds
 of 1 and 2 workers on the first 2,000 pages.
 """
 
@@ -186,6 +186,7 @@ def real_rows(pages: list[bytes], work: Path, rounds: int) -> list[Row]:
 
 
 SPEEDUP_PAGES = 2_000  # generated pages per in-process round of the 1- vs 2-worker comparison
+CHILD_WORKERS = 2  # the child-process ingests (memory figures) run as deployed here: a worker per core
 
 
 def generated_rows(pages: list[bytes], work: Path, rounds: int) -> tuple[list[Row], float]:
@@ -202,12 +203,14 @@ def generated_rows(pages: list[bytes], work: Path, rounds: int) -> tuple[list[Ro
     runs: dict[int, tuple[float, float]] = {}
     for size in sorted({small, n}):
         folder = write_pages(pages[:size], work / f"gen-{size}")
-        runs[size] = ingest_subprocess(folder, work / f"gen-{size}.duckdb", 1)
-    one = n / runs[n][0]
-    rows += [
-        (name, "end to end: claimwatch ingest, 1 worker, child process (start-up included)", f"{one:,.1f} pages/s"),
-        (name, "ours / floor (1 worker, child process)", f"{one / floor:.2f}"),
-    ]
+        runs[size] = ingest_subprocess(folder, work / f"gen-{size}.duckdb", CHILD_WORKERS)
+    rows.append(
+        (
+            name,
+            f"end to end: claimwatch ingest, {CHILD_WORKERS} workers, child process (start-up included)",
+            f"{n / runs[n][0]:,.1f} pages/s",
+        )
+    )
     m = min(SPEEDUP_PAGES, n)
     folder = write_pages(pages[:m], work / f"gen-speedup-{m}")
     ingest_in_process(write_pages(pages[:50], work / "gen-warmup"), work / "gen-warmup.duckdb", 1)
@@ -220,13 +223,14 @@ def generated_rows(pages: list[bytes], work: Path, rounds: int) -> tuple[list[Ro
         (name, f"end to end, first {m:,} pages, 1 worker, in process, {rounds} rounds", spread(ones, "pages/s")),
         (name, f"end to end, first {m:,} pages, 2 workers, in process", spread(twos, "pages/s")),
         (name, "speed-up, 2 workers vs 1 (median of per-round ratios)", spread(speedups, digits=2)),
+        (name, f"ours / floor, 1 worker (first {m:,} pages, in process)", f"{statistics.median(ones) / floor:.2f}"),
     ]
     for size in sorted({small, n}):
         secs, peak = runs[size]
         rows.append(
             (
                 "generated",
-                f"peak RSS, ingest of {size:,} pages, 1 worker",
+                f"peak RSS, ingest of {size:,} pages, {CHILD_WORKERS} workers (largest process)",
                 f"{peak:,.0f} MB ({size / secs:,.1f} pages/s)",
             )
         )
