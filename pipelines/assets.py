@@ -183,10 +183,11 @@ def _extract_and_load(
     deps=[articles],
     owners=OWNERS,
     description="Claim evidence: one row per claim found in a kept "
-    "article, with sentence, offsets, claimant and hedging.",
+    "article, with sentence, offsets, claimant and hedging. Uses the claim rules' results the cleaning workers "
+    "staged, in article order; extracts whatever has none (a rules or seed change, an interrupted run).",
 )
 def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Run the claim rules on kept articles not yet extracted with the current rules version."""
+    """Claim mentions of kept articles not yet extracted with the current rules version."""
     version = extractor_version()
     with warehouse.get_connection() as con:
         todo = load.articles_to_extract(con, version)

@@ -183,7 +183,10 @@ def clean_sign_extract(
     which keeps those of kept articles and puts them in order with :func:`confirm_in_order`.
     """
     verdicts, articles = clean_and_sign(pages)
-    return verdicts, articles, extract_alone(articles)
+    results = extract_alone(articles)
+    for a, r in zip(articles, results, strict=True):
+        r["content_hash"] = a["content_hash"]  # the text read; a re-landed URL may keep its older stored text
+    return verdicts, articles, results
 
 
 def confirm_in_order(

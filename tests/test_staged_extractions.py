@@ -125,3 +125,19 @@ def test_results_staged_with_another_seed_or_version_are_not_used(landed):
     assert _q(db, "SELECT count(*) FROM staged_extractions") == [(0,)]
     got = _q(db, "SELECT subject_org, subject_model, relation FROM claim_mentions WHERE subject_model = 'Starling'")
     assert set(got) == {("Orion Robotics", "Starling", "parity"), ("Orion Robotics", "Starling", "surpass")}
+
+
+def test_a_result_from_newer_text_than_the_stored_article_is_not_used(landed):
+    db, resources = landed
+    assert dg.materialize([articles], resources=resources).success
+    # the same URL lands again with other text: the article keeps its stored text, the workers read the new one
+    changed = _page("c-other", STORIES["c-other"].replace("Llama 4 trails GPT-4.1", "Qwen3 beats Gemini 2.5"))
+    con = connect(db)
+    load.load_crawl(con, "land", [changed], [{**changed, "role": "page", "status": 200}])
+    con.close()
+    again = dg.materialize([articles], resources=resources)
+    assert _metadata(again, "articles")["extractions_staged"] == 1
+    md = _metadata(dg.materialize([claim_mentions], resources=resources), "claim_mentions")
+    assert (md["results_from_cleaning_workers"], md["extracted_here"]) == (2, 1)
+    models = {m for (m,) in _q(db, "SELECT subject_model FROM claim_mentions")}
+    assert "Llama 4" in models and "Qwen3" not in models  # mentions match the stored text and its offsets

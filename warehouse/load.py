@@ -408,6 +408,7 @@ def stage_extractions(
             "article_id": r["article_id"],
             "extractor_version": extractor_version,
             "seed_key": seed_key,
+            "content_hash": r["content_hash"],
             "mentions": json.dumps(r["mentions"]),
             "introduced": json.dumps(r["introduced"]),
             "error": r["error"],
@@ -423,19 +424,32 @@ def stage_extractions(
             con,
             "staged_extractions",
             rows,
-            ["article_id", "extractor_version", "seed_key", "mentions", "introduced", "error", "staged_at"],
+            [
+                "article_id",
+                "extractor_version",
+                "seed_key",
+                "content_hash",
+                "mentions",
+                "introduced",
+                "error",
+                "staged_at",
+            ],
         )
 
 
 def staged_extractions(
     con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], extractor_version: str, seed_key: str
 ) -> dict[str, dict[str, Any]]:
-    """Staged results of ``article_ids`` made with this rules version and seed: {article_id: result}."""
+    """Usable staged results of ``article_ids``: {article_id: result}.
+
+    Usable: made with this rules version and seed, from the text the article has now.
+    """
     if not article_ids:
         return {}
     rows = con.execute(
-        "SELECT article_id, mentions, introduced, error FROM staged_extractions "
-        "WHERE article_id IN (SELECT unnest(?)) AND extractor_version = ? AND seed_key = ?",
+        "SELECT s.article_id, s.mentions, s.introduced, s.error FROM staged_extractions s "
+        "JOIN articles a ON a.article_id = s.article_id AND a.content_hash = s.content_hash "
+        "WHERE s.article_id IN (SELECT unnest(?)) AND s.extractor_version = ? AND s.seed_key = ?",
         [list(article_ids), extractor_version, seed_key],
     ).fetchall()
     return {

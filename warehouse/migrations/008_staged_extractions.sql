@@ -7,6 +7,7 @@ CREATE TABLE staged_extractions (
     article_id        VARCHAR PRIMARY KEY,
     extractor_version VARCHAR NOT NULL,
     seed_key          VARCHAR NOT NULL,   -- fingerprint of the discovered names the rules were seeded with
+    content_hash      VARCHAR NOT NULL,   -- of the text the rules read: used only while the article still has it
     mentions          JSON NOT NULL,      -- mention rows, as claim_mentions columns
     introduced        JSON NOT NULL,      -- [[name, label, firm], ...] names the article introduced
     error             VARCHAR,            -- the rules raised on this article
