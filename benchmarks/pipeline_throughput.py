@@ -60,6 +60,27 @@ def spread(values: list[float], unit: str = "", digits: int = 1) -> str:
     return f"{statistics.median(values):{f}}{unit} (min {min(values):{f}}, max {max(values):{f}})"
 
 
+calibrations: list[float] = []  # seconds of the same CPU-bound loop before each round: the machine's own noise
+
+
+def calibration_seconds() -> float:
+    """Seconds for a fixed pure-Python loop (~0.2 s on a quiet core): shows how steady the machine is."""
+    t0 = time.perf_counter()
+    x = 0
+    for i in range(2_000_000):
+        x += i
+    return time.perf_counter() - t0
+
+
+def in_alternating_order(k: int, first: Callable[[], float], second: Callable[[], float]) -> tuple[float, float]:
+    """(first(), second()), run in that order on even rounds and reversed on odd ones, so drift cancels."""
+    if k % 2:
+        b = second()
+        return first(), b
+    a = first()
+    return a, second()
+
+
 def write_pages(pages: list[bytes], folder: Path) -> Path:
     """Save pages as NNNNN.html files (what `claimwatch ingest DIR` reads)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -132,10 +153,16 @@ def stage_rows(name: str, pages: list[bytes], work: Path) -> list[Row]:
 
 
 def pool_speedup(pages: list[bytes], rounds: int) -> list[float]:
-    """Per round: seconds of :func:`cleaned_batches` with 1 worker / with 2, pages read from memory."""
+    """Per round: seconds of :func:`cleaned_batches` (clean, sign, claim rules) with 1 worker / with 2.
+
+    Pages are read from memory and nothing is loaded: the pool's own speed-up, without the writer.
+    """
     from datetime import UTC, datetime
 
     from pipelines.parallel import cleaned_batches
+    from pipelines.stages import clean_sign_extract, seeded_extractor
+
+    seeded_extractor([])
 
     rows = {
         i: {
@@ -151,9 +178,12 @@ def pool_speedup(pages: list[bytes], rounds: int) -> list[float]:
     }
 
     def secs(workers: int) -> float:
-        return rate(1, lambda: list(cleaned_batches(lambda ids: [rows[i] for i in ids], list(rows), 500, workers)))[1]
+        batches = cleaned_batches(lambda ids: [rows[i] for i in ids], list(rows), 500, workers, clean_sign_extract)
+        return rate(1, lambda: list(batches))[1]
 
-    return [secs(1) / secs(2) for _ in range(rounds)]
+    return [
+        one / two for one, two in (in_alternating_order(k, lambda: secs(1), lambda: secs(2)) for k in range(rounds))
+    ]
 
 
 WARM_UP_PAGES = 40
@@ -168,9 +198,15 @@ def real_rows(pages: list[bytes], work: Path, rounds: int) -> list[Row]:
     ingest_in_process(warm, work / "real-warm-up.duckdb", 2)  # imports, rules, Dagster's first run, the pool
     floors, ones, twos = [], [], []
     for k in range(rounds):
+        calibrations.append(calibration_seconds())
         floors.append(rate(n, lambda: [trafilatura.extract(p, with_metadata=True) for p in pages])[0])
-        ones.append(n / ingest_in_process(folder, work / f"real-1w-{k}.duckdb", 1))
-        twos.append(n / ingest_in_process(folder, work / f"real-2w-{k}.duckdb", 2))
+        one, two = in_alternating_order(
+            k,
+            lambda k=k: ingest_in_process(folder, work / f"real-1w-{k}.duckdb", 1),
+            lambda k=k: ingest_in_process(folder, work / f"real-2w-{k}.duckdb", 2),
+        )
+        ones.append(n / one)
+        twos.append(n / two)
     ratios = [o / f for o, f in zip(ones, floors, strict=True)]
     speedups = [t / o for o, t in zip(ones, twos, strict=True)]
     pool = pool_speedup(pages, min(rounds, 2))
@@ -180,7 +216,7 @@ def real_rows(pages: list[bytes], work: Path, rounds: int) -> list[Row]:
         (name, "end to end: claimwatch ingest, 2 workers, in process", spread(twos, "pages/s")),
         (name, "ours / floor, 1 worker (median of per-round ratios)", spread(ratios, digits=2)),
         (name, "speed-up, 2 workers vs 1 (median of per-round ratios)", spread(speedups, digits=2)),
-        (name, "speed-up of the worker pool alone (clean + sign, 2 workers vs 1)", spread(pool, digits=2)),
+        (name, "speed-up of the worker pool alone (clean, sign, claim rules; 2 workers vs 1)", spread(pool, digits=2)),
     ]
     return rows + stage_rows(name, pages, work)
 
@@ -216,8 +252,14 @@ def generated_rows(pages: list[bytes], work: Path, rounds: int) -> tuple[list[Ro
     ingest_in_process(write_pages(pages[:50], work / "gen-warmup"), work / "gen-warmup.duckdb", 1)
     ones, twos = [], []
     for k in range(rounds):
-        ones.append(m / ingest_in_process(folder, work / f"gen-1w-{k}.duckdb", 1))
-        twos.append(m / ingest_in_process(folder, work / f"gen-2w-{k}.duckdb", 2))
+        calibrations.append(calibration_seconds())
+        one, two = in_alternating_order(
+            k,
+            lambda k=k: ingest_in_process(folder, work / f"gen-1w-{k}.duckdb", 1),
+            lambda k=k: ingest_in_process(folder, work / f"gen-2w-{k}.duckdb", 2),
+        )
+        ones.append(m / one)
+        twos.append(m / two)
     speedups = [b / a for a, b in zip(ones, twos, strict=True)]
     rows += [
         (name, f"end to end, first {m:,} pages, 1 worker, in process, {rounds} rounds", spread(ones, "pages/s")),
@@ -324,6 +366,14 @@ def main() -> None:
         rows += gen_rows
         print(f"generated pages done at {time.perf_counter() - t0:.0f} s", flush=True)
         rows += crawl_rows(gen[: args.crawl_pages], work, two_worker_rate)
+        if calibrations:
+            rows.append(
+                (
+                    "machine",
+                    f"one fixed CPU-bound loop, timed before each of the {len(calibrations)} rounds (noise)",
+                    spread(calibrations, "s", digits=2),
+                )
+            )
     table = ["| corpus | measure | figure |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     text = (
         f"# Benchmark results\n\nMachine: {machine()}.\nCommand: `make bench` "
