@@ -131,6 +131,21 @@ def ingest_in_process(folder: Path, db: Path, workers: int) -> float:
         os.environ.pop("CLAIMWATCH_WORKERS", None)
 
 
+def worker_round(k: int, folder: Path, n: int, prefix: Path) -> tuple[float, float]:
+    """Round ``k`` of the 1- vs 2-worker comparison; returns the two rates in pages/s.
+
+    The machine's ceiling first, then in-process ingests of ``folder`` (``n`` pages) with 1 and 2 workers in
+    alternating order, each into a fresh warehouse named after ``prefix``.
+    """
+    calibrations.append(calibrate(k))
+    one, two = in_alternating_order(
+        k,
+        lambda: ingest_in_process(folder, prefix.with_name(f"{prefix.name}-1w-{k}.duckdb"), 1),
+        lambda: ingest_in_process(folder, prefix.with_name(f"{prefix.name}-2w-{k}.duckdb"), 2),
+    )
+    return n / one, n / two
+
+
 def stage_rows(name: str, pages: list[bytes], work: Path) -> list[Row]:
     """Clean, extract, dedup and load, each timed on its own over ``pages``."""
     n = len(pages)
@@ -213,15 +228,10 @@ def real_rows(pages: list[bytes], work: Path, rounds: int) -> list[Row]:
     ingest_in_process(warm, work / "real-warm-up.duckdb", 2)  # imports, rules, Dagster's first run, the pool
     floors, ones, twos = [], [], []
     for k in range(rounds):
-        calibrations.append(calibrate(k))
         floors.append(rate(n, lambda: [trafilatura.extract(p, with_metadata=True) for p in pages])[0])
-        one, two = in_alternating_order(
-            k,
-            lambda k=k: ingest_in_process(folder, work / f"real-1w-{k}.duckdb", 1),
-            lambda k=k: ingest_in_process(folder, work / f"real-2w-{k}.duckdb", 2),
-        )
-        ones.append(n / one)
-        twos.append(n / two)
+        one, two = worker_round(k, folder, n, work / "real")
+        ones.append(one)
+        twos.append(two)
     ratios = [o / f for o, f in zip(ones, floors, strict=True)]
     speedups = [t / o for o, t in zip(ones, twos, strict=True)]
     pool = pool_speedup(pages, min(rounds, 2))
@@ -267,14 +277,9 @@ def generated_rows(pages: list[bytes], work: Path, rounds: int) -> tuple[list[Ro
     ingest_in_process(write_pages(pages[:50], work / "gen-warmup"), work / "gen-warmup.duckdb", 1)
     ones, twos = [], []
     for k in range(rounds):
-        calibrations.append(calibrate(k))
-        one, two = in_alternating_order(
-            k,
-            lambda k=k: ingest_in_process(folder, work / f"gen-1w-{k}.duckdb", 1),
-            lambda k=k: ingest_in_process(folder, work / f"gen-2w-{k}.duckdb", 2),
-        )
-        ones.append(m / one)
-        twos.append(m / two)
+        one, two = worker_round(k, folder, m, work / "gen")
+        ones.append(one)
+        twos.append(two)
     speedups = [b / a for a, b in zip(ones, twos, strict=True)]
     rows += [
         (name, f"end to end, first {m:,} pages, 1 worker, in process, {rounds} rounds", spread(ones, "pages/s")),

@@ -117,6 +117,7 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         seed = load.discovered_entities(con)
         seeded_extractor(seed)  # before the pool forks: the workers inherit the seeded rules
+        key = seed_key(seed)
         index = load.signature_index(con)  # loaded once per run, extended batch by batch
         todo = load.unjudged_page_rowids(con)
         batches = cleaned_batches(
@@ -125,7 +126,7 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with duckdb_threads(con, 1 if worker_count() > 1 else None):  # the pool has the cores
             for verdicts, rows, extractions in batches:
                 counts = load.load_articles(con, verdicts, rows, index)
-                totals["extractions_staged"] += load.stage_extractions(con, extractions, version, seed_key(seed))
+                totals["extractions_staged"] += load.stage_extractions(con, extractions, version, key)
                 totals["pages_judged"] += len(verdicts)
                 totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
                 totals["articles_new"] += counts["articles_new"]

@@ -206,12 +206,9 @@ def dict_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def unjudged_pages(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict[str, Any]]:
-    """Landed 200 responses not yet cleaned and judged."""
-    sql = f"SELECT {PAGE_COLUMNS} FROM raw_pages r WHERE {UNJUDGED_WHERE} ORDER BY fetched_at, url"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    return dict_rows(con.execute(sql))
+def unjudged_pages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Landed 200 responses not yet cleaned and judged, with bodies, in landing order (all at once)."""
+    return pages_at_rowids(con, unjudged_page_rowids(con))
 
 
 def unjudged_page_rowids(con: duckdb.DuckDBPyConnection) -> list[int]:
