@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -63,22 +64,53 @@ def eval_claims(shared: Path, work: Path) -> dict[str, float]:
     return scores
 
 
-def eval_extraction(shared: Path, work: Path) -> dict[str, float]:
-    """Clean every benchmark page and score the text with shared/tools/score_extraction.py."""
+def _score_extraction(shared: Path, pred: Path) -> dict[str, float]:
     bench = shared / "extraction-benchmark"
-    pred = work / "extraction.jsonl"
-    with pred.open("w", encoding="utf-8") as out:
-        for f in sorted((bench / "html").glob("*.html.gz")):
-            page = clean_html(gzip.decompress(f.read_bytes()))
-            out.write(json.dumps({"path": f.name, "text": page.text}) + "\n")
     proc = subprocess.run(
         [sys.executable, str(shared / "tools" / "score_extraction.py"), str(bench / "ground-truth.json"), str(pred)],
         capture_output=True,
         text=True,
         check=True,
     )
-    print(proc.stdout.rstrip())
     return _scores(proc.stdout.strip().splitlines()[-1])
+
+
+def eval_extraction(shared: Path, work: Path) -> dict[str, float]:
+    """Clean every benchmark page and score the text with shared/tools/score_extraction.py, twice.
+
+    ``f1`` scores the text of every page whatever its verdict (text quality); ``pipeline_f1`` scores it as
+    the pipeline uses it: a page judged not to be an article contributes no text. ``kept_share`` is the
+    share of these pages (all real articles) judged articles; the rejected ones are listed with the signal
+    that decided them.
+    """
+    bench = shared / "extraction-benchmark"
+    all_text, pipeline_view = work / "extraction.jsonl", work / "extraction_pipeline.jsonl"
+    kept = total = 0
+    signals: Counter[str] = Counter()
+    with all_text.open("w", encoding="utf-8") as out, pipeline_view.open("w", encoding="utf-8") as out_p:
+        for f in sorted((bench / "html").glob("*.html.gz")):
+            page = clean_html(gzip.decompress(f.read_bytes()))
+            total += 1
+            kept += page.is_article
+            signals[page.signal.split(":")[0] if page.is_article else f"rejected {page.reason}"] += 1
+            if not page.is_article:
+                print(f"  rejected {f.name}: {page.reason} ({page.signal})")
+            out.write(json.dumps({"path": f.name, "text": page.text}) + "\n")
+            out_p.write(json.dumps({"path": f.name, "text": page.text if page.is_article else ""}) + "\n")
+    scores = _score_extraction(shared, all_text)
+    pipeline = _score_extraction(shared, pipeline_view)
+    scores.update({f"pipeline_{k}": v for k, v in pipeline.items()})
+    scores["kept_share"] = kept / total if total else 0.0
+    print("  verdicts by deciding signal: " + ", ".join(f"{k} {n}" for k, n in signals.most_common()))
+    print(
+        f"text of every page: precision={scores['precision']:.3f} recall={scores['recall']:.3f} f1={scores['f1']:.3f}"
+    )
+    print(
+        f"as the pipeline sees it (non-articles give no text): precision={pipeline['precision']:.3f} "
+        f"recall={pipeline['recall']:.3f} f1={pipeline['f1']:.3f}"
+    )
+    print(f"kept as articles: {kept}/{total} ({scores['kept_share']:.3f})")
+    return scores
 
 
 def main() -> int:

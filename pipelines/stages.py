@@ -63,6 +63,7 @@ def clean_pages(pages: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
                     "source": p["source"],
                     "is_article": False,
                     "reason": f"cleaning_error:{type(exc).__name__}",
+                    "signal": str(exc)[:200],
                     "judged_at": now,
                 }
             )
@@ -74,6 +75,7 @@ def clean_pages(pages: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
                 "source": p["source"],
                 "is_article": page.is_article,
                 "reason": page.reason,
+                "signal": page.signal,
                 "judged_at": now,
             }
         )

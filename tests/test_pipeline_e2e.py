@@ -18,6 +18,7 @@ ORIGINALS = {
     "daily-ledger/2026/09/moonshot-ai-claims-kimi-k2-rivals-gpt-4-1-on-agent-tasks.html",
 }
 KIMI = "moonshot-ai-claims-kimi-k2-rivals-gpt-4-1-on-agent-tasks.html"
+KIMI_ORIGINAL = f"daily-ledger/2026/09/{KIMI}"
 QWEN = "benchmark-lab-finds-qwen3-outperforms-llama-4-on-math.html"
 COPIES = {
     f"daily-ledger/amp/{KIMI}": f"daily-ledger/2026/09/{KIMI}",
@@ -59,6 +60,11 @@ def test_non_articles_and_robots_disallowed_page(sample_run):
     verdicts = dict(_rows(sample_run["db"], "SELECT url, reason FROM page_verdicts WHERE NOT is_article"))
     assert verdicts[f"{base}/orbit-tech/tag/ai.html"] == "index_page"
     assert verdicts[f"{base}/orbit-tech/missing-story.html"] == "soft_404"
+    # every verdict keeps the evidence that decided it; the sample articles declare NewsArticle in JSON-LD
+    signals = dict(_rows(sample_run["db"], "SELECT url, signal FROM page_verdicts"))
+    assert signals[f"{base}/orbit-tech/tag/ai.html"].startswith(("title:", "link_share="))
+    assert signals[f"{base}/orbit-tech/missing-story.html"].startswith("title:")
+    assert signals[f"{base}/{KIMI_ORIGINAL}"] == "jsonld:NewsArticle"
     # robots.txt disallows /private/: never requested, and the refusal is in fetch_log
     assert not any(p.startswith("/private/") for p in sample_run["hits_first"])
     reasons = dict(_rows(sample_run["db"], "SELECT url, error FROM fetch_log WHERE error IS NOT NULL"))

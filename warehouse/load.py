@@ -285,7 +285,7 @@ def load_articles(
             con,
             "page_verdicts",
             verdicts,
-            ["page_id", "url", "source", "is_article", "reason", "judged_at"],
+            ["page_id", "url", "source", "is_article", "reason", "signal", "judged_at"],
             or_ignore=True,
         )
         existing_ids = (
