@@ -8,7 +8,6 @@ from email.utils import parsedate_to_datetime
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
@@ -113,36 +112,3 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 await asyncio.sleep(self._backoff(retried))
                 return retried
         return None
-
-
-class _DisallowAll:
-    """Robots parser stand-in for a host whose robots.txt answered 5xx."""
-
-    def __init__(self, status: int) -> None:
-        self.status = status
-
-    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
-        return False
-
-
-class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """robots.txt as Scrapy obeys it, except that a 5xx answer disallows the whole host for this run.
-
-    (Scrapy would parse the error page as a robots file and allow everything.)
-    """
-
-    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        if response.status >= 500:
-            rp_dfd = self._parsers[netloc]
-            self._parsers[netloc] = _DisallowAll(response.status)
-            rp_dfd.callback(self._parsers[netloc])
-            return
-        await super()._parse_robots(response, netloc, request)
-
-    def process_request_2(self, rp: object, request: Request) -> None:
-        """Refuse every request to a host whose robots.txt was unavailable."""
-        if isinstance(rp, _DisallowAll):
-            raise RefusedRequest(
-                "robots_unavailable", f"robots.txt answered HTTP {rp.status}: host treated as disallowed for this run"
-            )
-        super().process_request_2(rp, request)

@@ -35,7 +35,7 @@ def crawler_settings(config: SourcesConfig, landing_file: str, log_file: str | N
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.NetworkGuardMiddleware": 50,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-            "spiders.middlewares.StrictRobotsTxtMiddleware": 100,
+            "spiders.robots_middleware.RobotsPolicyMiddleware": 100,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "spiders.middlewares.BackoffRetryMiddleware": 550,
         },
