@@ -26,12 +26,15 @@ SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", 
 
 @contextmanager
 def _read_only(db_path: str) -> Iterator[Any]:
-    """The warehouse opened read-only for one command; a clear error when it does not exist yet."""
-    from warehouse.db import connect
+    """The warehouse opened read-only and sandboxed (no file, network or extension access) for one command.
+
+    A clear error when it does not exist yet or another process holds its lock.
+    """
+    from warehouse.db import WarehouseBusyError, connect
 
     try:
-        con = connect(db_path, read_only=True)
-    except FileNotFoundError as exc:
+        con = connect(db_path, read_only=True, sandboxed=True)
+    except (FileNotFoundError, WarehouseBusyError) as exc:
         raise click.ClickException(str(exc)) from exc
     try:
         yield con
@@ -266,12 +269,20 @@ def sources(db_path: str, fmt: str) -> None:
 @click.argument("out_dir", type=click.Path(file_okay=False))
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
-def export(out_dir: str, db_path: str, fmt: str) -> None:
-    """Write every warehouse table as Parquet files into OUT_DIR, for other engines."""
+@click.option("--overwrite", is_flag=True, help="Write into OUT_DIR even if it already holds files.")
+def export(out_dir: str, db_path: str, fmt: str, overwrite: bool) -> None:
+    """Write the analyst tables as Parquet files into OUT_DIR (empty or new), for other engines.
+
+    Example: claimwatch export --db warehouse/claimwatch.duckdb exports/2026-12-01
+    """
     from warehouse.queries import export_tables
 
     with _read_only(db_path) as con:
-        for table, path, rows in export_tables(con, Path(out_dir)):
+        try:
+            exported = export_tables(con, Path(out_dir), overwrite=overwrite)
+        except (FileExistsError, OSError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        for table, path, rows in exported:
             click.echo(f"{table}: {rows} rows -> {path}")
 
 
@@ -280,7 +291,13 @@ def export(out_dir: str, db_path: str, fmt: str) -> None:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def query(sql: str, db_path: str, fmt: str) -> None:
-    """Run one read-only SQL query against the warehouse."""
+    """Run one read-only SQL query against the warehouse.
+
+    The connection reads the warehouse and nothing else: COPY TO, read_csv/read_text, ATTACH, URLs and
+    INSTALL/LOAD are refused (use `claimwatch export` to write files).
+
+    Example: claimwatch query "SELECT source, error, count(*) FROM fetch_log GROUP BY ALL"
+    """
     import duckdb
 
     with _read_only(db_path) as con:

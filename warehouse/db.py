@@ -56,12 +56,29 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
-def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+# A connection that serves SQL typed by a user (``claimwatch query``) may only read the warehouse: no file or
+# network access (COPY TO, read_csv, read_text, glob, ATTACH, URLs), no extension install or load, and the
+# configuration locked so a query cannot switch any of it back on.
+SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def connect(
+    path: str | Path, read_only: bool = False, wait_seconds: float = 60.0, sandboxed: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse at ``path``; a writer also brings the schema up to date.
 
     When another process holds the file's lock, wait up to ``wait_seconds`` and then raise
     :class:`WarehouseBusyError` with a message naming the file, instead of DuckDB's lock error.
+    ``sandboxed`` (read-only only) opens it with :data:`SANDBOX_CONFIG`: it reads the warehouse and nothing else.
     """
+    if sandboxed and not read_only:
+        raise ValueError("a sandboxed connection is read-only")
     path = Path(path)
     if read_only and not path.exists():
         raise FileNotFoundError(f"warehouse {path} does not exist yet: run `claimwatch run` first")
@@ -71,7 +88,7 @@ def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.
     delay = 0.1
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config=dict(SANDBOX_CONFIG) if sandboxed else {})
             break
         except duckdb.IOException as exc:
             if not _is_lock_error(exc) or time.monotonic() >= deadline:

@@ -77,13 +77,28 @@ EXPORTED_TABLES = (
 )
 
 
-def export_tables(con: Any, out_dir: Path) -> list[tuple[str, Path, int]]:
-    """COPY each analyst table to ``out_dir/<table>.parquet`` (zstd); return (table, path, rows)."""
+def export_tables(con: Any, out_dir: Path, overwrite: bool = False) -> list[tuple[str, Path, int]]:
+    """Write each analyst table to ``out_dir/<table>.parquet`` (zstd); return (table, path, rows).
+
+    The rows are streamed as Arrow record batches and written by pyarrow, so no path ever goes into SQL (a
+    directory name with a quote is just a name) and the connection can be the sandboxed one. A folder that
+    already holds files is refused unless ``overwrite``.
+    """
+    import pyarrow.parquet as pq
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FileExistsError(f"{out_dir} exists and is not a folder")
+    if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
+        raise FileExistsError(f"{out_dir} is not empty: choose an empty folder or pass --overwrite")
     out_dir.mkdir(parents=True, exist_ok=True)
     done = []
     for table in EXPORTED_TABLES:
         path = out_dir / f"{table}.parquet"
-        con.execute(f"COPY (SELECT * FROM {table}) TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
-        rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        done.append((table, path, int(rows)))
+        reader = con.execute(f"SELECT * FROM {table}").to_arrow_reader(65536)  # names from EXPORTED_TABLES
+        rows = 0
+        with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+                rows += batch.num_rows
+        done.append((table, path, rows))
     return done
