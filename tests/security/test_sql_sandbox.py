@@ -77,7 +77,8 @@ def test_export_to_a_folder_with_quotes_writes_only_there(warehouse: Path, tmp_p
     assert r.exit_code == 0, r.output
     assert (crafted / "runs.parquet").exists()
     assert not Path("/tmp/pwned.csv").exists()
-    assert duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(crafted / "runs.parquet")]).fetchall() == [(1,)]
+    rows = duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(crafted / "runs.parquet")])
+    assert rows.fetchall() == [(1,)]
 
 
 def test_export_refuses_a_non_empty_folder_unless_overwrite(warehouse: Path, tmp_path: Path) -> None:
