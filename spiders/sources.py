@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from spiders.yaml_loading import YamlFileError, load_yaml_file
 
 SOURCE_KINDS = ("feed", "sitemap", "urls", "gdelt")
 GDELT_ENDPOINT = "https://api.gdeltproject.org/api/v2/doc/doc"
@@ -20,28 +25,79 @@ GDELT_DEFAULTS: dict[str, Any] = {
     "terms_per_query": 8,  # terms OR-ed into one query (GDELT rejects very long queries)
 }
 
-# Polite defaults for real outlets; a sources file may override them under `crawl:`.
-DEFAULT_CRAWL_SETTINGS: dict[str, Any] = {
-    "user_agent": "claimwatch/0.1 (+https://github.com/claimwatch/claimwatch; news research crawler)",
-    "download_timeout": 15,
-    "download_maxsize": 32 * 1024 * 1024,
-    "autothrottle_start_delay": 1.0,
-    "autothrottle_target_concurrency": 2.0,
-    "download_delay": 0.25,
-    "concurrent_requests_per_domain": 4,
-    "retry_times": 2,
-    "retry_backoff_base": 0.5,
-    "max_retry_after": 120,
-    "allow_networks": [],  # CIDRs reachable even when private networks are refused (e.g. an internal mirror)
-    "redirect_max_times": 5,
-    "max_pages_per_source": 500,
-    "sitemap_max_age_days": 30,  # sitemap entries older than this (lastmod / news date) are skipped; 0: no limit
+class CrawlSettings(BaseModel):
+    """Polite defaults for real outlets; a sources file may override any of them under ``crawl:``.
+
+    Every value is type-checked (strictly: "abc" is not a timeout, "lots" is not a page count) before a crawl
+    starts, so a bad value is reported with its key instead of crashing the crawler child.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    user_agent: str = Field(
+        "claimwatch/0.1 (+https://github.com/claimwatch/claimwatch; news research crawler)", min_length=1
+    )
+    download_timeout: int = Field(15, ge=1, le=600)
+    download_maxsize: int = Field(32 * 1024 * 1024, ge=1024)
+    autothrottle_start_delay: float = Field(1.0, ge=0)
+    autothrottle_target_concurrency: float = Field(2.0, gt=0)
+    download_delay: float = Field(0.25, ge=0)
+    concurrent_requests_per_domain: int = Field(4, ge=1, le=64)
+    retry_times: int = Field(2, ge=0, le=20)
+    retry_backoff_base: float = Field(0.5, ge=0)
+    max_retry_after: float = Field(120, ge=0)
+    # CIDRs reachable even when private networks are refused (e.g. an internal mirror)
+    allow_networks: tuple[str, ...] = Field((), max_length=256)
+    redirect_max_times: int = Field(5, ge=0, le=50)
+    max_pages_per_source: int = Field(500, ge=1)
+    # sitemap entries older than this (lastmod / news date) are skipped; 0: no limit
+    sitemap_max_age_days: float = Field(30, ge=0)
     # Shared crawl frontier (scrapy-redis, the `scale` extra): crawlers on several hosts given the same Redis URL
     # and key pop page requests from one queue and fetch each page URL once between them. "" = no sharing.
-    "frontier_redis_url": "",
-    "frontier_key": "claimwatch:frontier:{hour}",  # {hour}: crawlers started in the same UTC hour share one
-    "frontier_ttl_seconds": 86400,  # the frontier's Redis keys expire this long after a crawler closes
-}
+    frontier_redis_url: str = ""
+    frontier_key: str = Field("claimwatch:frontier:{hour}", min_length=1)  # {hour}: same UTC hour, one frontier
+    frontier_ttl_seconds: int = Field(86400, ge=1)  # the frontier's Redis keys expire this long after a crawl
+
+    @field_validator("allow_networks", mode="before")
+    @classmethod
+    def _cidrs(cls, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError("must be a list of CIDR strings such as 10.20.0.0/16")
+        for v in value:
+            ipaddress.ip_network(v, strict=False)  # ValueError names the bad one
+        return tuple(value)
+
+    @field_validator("frontier_redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+
+DEFAULT_CRAWL_SETTINGS: dict[str, Any] = CrawlSettings().model_dump(mode="json")
+
+
+def _did_you_mean(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown_keys(keys: Iterable[str], known: Iterable[str]) -> str:
+    return ", ".join(f"{k!r}{_did_you_mean(k, known)}" for k in sorted(keys))
+
+
+def _crawl_settings(overrides: dict[str, Any], origin: str) -> dict[str, Any]:
+    bad = set(overrides) - set(CrawlSettings.model_fields)
+    if bad:
+        raise SourcesError(f"{origin}: unknown crawl settings: {_unknown_keys(bad, CrawlSettings.model_fields)}")
+    try:
+        return CrawlSettings(**overrides).model_dump(mode="json")
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"crawl.{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors()
+        )
+        raise SourcesError(f"{origin}: {problems}") from None
 
 
 class SourcesError(ValueError):
@@ -82,23 +138,17 @@ def parse_sources(data: Any, origin: str = "<sources>") -> SourcesConfig:
     """Validate the parsed YAML of a sources file and return a :class:`SourcesConfig`."""
     if not isinstance(data, dict):
         raise SourcesError(f"{origin}: expected a mapping with a 'sources:' list")
-    unknown = set(data) - {"allow_private_networks", "sources", "crawl"}
+    top = ("allow_private_networks", "sources", "crawl")
+    unknown = set(data) - set(top)
     if unknown:
-        raise SourcesError(f"{origin}: unknown top-level keys: {', '.join(sorted(unknown))}")
+        raise SourcesError(f"{origin}: unknown top-level keys: {_unknown_keys(unknown, top)}")
     allow = data.get("allow_private_networks", False)
     if not isinstance(allow, bool):
         raise SourcesError(f"{origin}: allow_private_networks must be true or false")
-    crawl = dict(DEFAULT_CRAWL_SETTINGS)
     overrides = data.get("crawl") or {}
     if not isinstance(overrides, dict):
         raise SourcesError(f"{origin}: crawl must be a mapping")
-    bad = set(overrides) - set(DEFAULT_CRAWL_SETTINGS)
-    if bad:
-        raise SourcesError(f"{origin}: unknown crawl settings: {', '.join(sorted(bad))}")
-    crawl.update(overrides)
-    frontier = crawl["frontier_redis_url"]
-    if frontier and not str(frontier).startswith(("redis://", "rediss://", "unix://")):
-        raise SourcesError(f"{origin}: crawl.frontier_redis_url must be a redis://, rediss:// or unix:// URL")
+    crawl = _crawl_settings(overrides, origin)
     entries = data.get("sources")
     if not isinstance(entries, list) or not entries:
         raise SourcesError(f"{origin}: 'sources' must be a non-empty list")
@@ -112,6 +162,9 @@ def parse_sources(data: Any, origin: str = "<sources>") -> SourcesConfig:
         if name in seen:
             raise SourcesError(f"{where}: duplicate source name {name!r}")
         seen.add(name)
+        extra = set(entry) - {"name", *SOURCE_KINDS}
+        if extra:
+            raise SourcesError(f"{where} ({name}): unknown keys: {_unknown_keys(extra, SOURCE_KINDS)}")
         kinds = [k for k in SOURCE_KINDS if k in entry]
         if len(kinds) != 1:
             raise SourcesError(f"{where} ({name}): give exactly one of feed, sitemap, urls, gdelt")
@@ -149,20 +202,20 @@ def _gdelt_source(where: str, name: str, value: Any, extra: set[str]) -> Source:
         raise SourcesError(f"{where} ({name}): gdelt phrases must be a list of strings")
     if not options["phrases"] and not options["gazetteer_terms"]:
         raise SourcesError(f"{where} ({name}): gdelt needs phrases or gazetteer_terms: true")
-    if not 1 <= int(options["max_records"]) <= 250:
+    for key in ("max_records", "terms_per_query"):
+        if not isinstance(options[key], int) or isinstance(options[key], bool) or options[key] < 1:
+            raise SourcesError(f"{where} ({name}): gdelt {key} must be a positive whole number, got {options[key]!r}")
+    if options["max_records"] > 250:
         raise SourcesError(f"{where} ({name}): gdelt max_records must be 1..250")
+    if not isinstance(options["timespan"], str) or not isinstance(options["gazetteer_terms"], bool):
+        raise SourcesError(f"{where} ({name}): gdelt timespan must be text (e.g. 1d) and gazetteer_terms true/false")
     return Source(name=name, kind="gdelt", urls=(options["endpoint"],), options=options)
 
 
 def load_sources(path: str | Path) -> SourcesConfig:
-    """Read and validate a sources YAML file."""
-    p = Path(path)
+    """Read and validate a sources YAML file (aliases bounded, errors with file and line)."""
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SourcesError(f"cannot read sources file {p}: {exc.strerror or exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SourcesError(f"{p}: not valid YAML: {exc}") from exc
-    return parse_sources(data, str(p))
+        data = load_yaml_file(path)
+    except YamlFileError as exc:
+        raise SourcesError(str(exc)) from exc
+    return parse_sources(data, str(path))
