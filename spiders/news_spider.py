@@ -21,7 +21,7 @@ from spiders.gdelt import parse_artlist, query_urls
 from spiders.items import FetchedPage, FetchRecord
 from spiders.middlewares import RefusedRequest
 from spiders.sources import SourcesConfig, parse_sources
-from spiders.urls import canonicalize_url
+from spiders.urls import InvalidUrl, canonicalize_url, is_http_url
 
 MAX_SITEMAP_DEPTH = 3
 
@@ -79,6 +79,29 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
     return f"network_error:{name}", None, text[:500]
 
 
+def _join(response: Response, href: str) -> str:
+    """``href`` resolved against the response URL; left as it is when it cannot be (then _bad_url says why)."""
+    try:
+        return response.urljoin(href)
+    except ValueError:
+        return href
+
+
+def _bad_url(url: str) -> str | None:
+    """Why ``url`` cannot be requested (not http(s), unparsable, rejected by Scrapy), or None when it can."""
+    try:
+        canonical = canonicalize_url(url)
+    except InvalidUrl as exc:
+        return str(exc)
+    if not is_http_url(canonical):
+        return f"not an http(s) URL: {url[:300]!r}"
+    try:
+        scrapy.Request(canonical)
+    except ValueError as exc:
+        return f"{exc}"[:300]
+    return None
+
+
 class NewsSpider(scrapy.Spider):
     """Crawl every configured source once: discover article links, fetch them, record every outcome."""
 
@@ -95,6 +118,7 @@ class NewsSpider(scrapy.Spider):
                 self.skip = {line.strip() for line in fh if line.strip()}
         self.pages_requested: Counter[str] = Counter()
         self.requested: set[str] = set()
+        self.xml_requested: set[str] = set()
         self.max_pages = int(self.config.crawl["max_pages_per_source"])
         self.max_age_days = float(self.config.crawl["sitemap_max_age_days"])
         self.state: dict[str, dict[str, str | None]] = {}
@@ -131,17 +155,30 @@ class NewsSpider(scrapy.Spider):
                 )
                 continue
             callback = self.parse_feed if src.kind == "feed" else self.parse_sitemap
-            yield self._xml_request(src.urls[0], callback, src.name, src.kind, 0)
+            if (out := self._xml_request(src.urls[0], callback, src.name, src.kind, 0)) is not None:
+                yield out
 
     # -- discovery -------------------------------------------------------------------------------
-    def _xml_request(self, url: str, callback: Any, source: str, role: str, depth: int) -> scrapy.Request:
-        """A feed/sitemap request, conditional on the ETag / Last-Modified of the last fetch."""
+    def _xml_request(
+        self, url: str, callback: Any, source: str, role: str, depth: int
+    ) -> scrapy.Request | FetchRecord | None:
+        """A feed/sitemap request, conditional on the ETag / Last-Modified of the last fetch.
+
+        A sitemap URL already requested in this run is not requested again (an index listing itself, or two
+        indexes listing each other, cost one fetch per URL); an unusable URL becomes a ``bad_url`` record.
+        """
+        if url in self.xml_requested:
+            return None
+        if (bad := _bad_url(url)) is not None:
+            return FetchRecord(url[:2000], source, role, None, "bad_url", bad, now_iso())
+        self.xml_requested.add(url)
         headers = {}
         state = self.state.get(url) or {}
         if state.get("etag"):
             headers["If-None-Match"] = state["etag"]
         if state.get("last_modified"):
             headers["If-Modified-Since"] = state["last_modified"]
+        # dont_filter: feeds are deduplicated above (per run) and must be re-fetched in the next run
         return scrapy.Request(
             url,
             callback=callback,
@@ -209,9 +246,12 @@ class NewsSpider(scrapy.Spider):
             {"sitemaps": len(sitemaps)},
         )
         for url in sitemaps:
-            yield self._xml_request(response.urljoin(url), self.parse_sitemap, source, "sitemap", 0)
+            if (out := self._xml_request(_join(response, url), self.parse_sitemap, source, "sitemap", 0)) is not None:
+                yield out
 
     def _page_request(self, url: str, source: str, via: str, link: Any) -> scrapy.Request | FetchRecord | None:
+        if (bad := _bad_url(url)) is not None:
+            return FetchRecord(url[:2000], source, "page", None, "bad_url", bad, now_iso())
         canonical = canonicalize_url(url)
         if canonical in self.skip:
             return FetchRecord(
@@ -268,7 +308,7 @@ class NewsSpider(scrapy.Spider):
             {"links": len(parsed.links), "recovered_errors": parsed.recovered_errors, **self._validators(response)},
         )
         for link in parsed.links:
-            out = self._page_request(response.urljoin(link.url), source, "feed", link)
+            out = self._page_request(_join(response, link.url), source, "feed", link)
             if out is not None:
                 yield out
 
@@ -298,9 +338,11 @@ class NewsSpider(scrapy.Spider):
             if depth + 1 > MAX_SITEMAP_DEPTH:
                 yield FetchRecord(child, source, "sitemap", None, "sitemap_too_deep", f"depth {depth + 1}", now_iso())
                 continue
-            yield self._xml_request(response.urljoin(child), self.parse_sitemap, source, "sitemap", depth + 1)
+            out = self._xml_request(_join(response, child), self.parse_sitemap, source, "sitemap", depth + 1)
+            if out is not None:
+                yield out
         for link in fresh:
-            out = self._page_request(response.urljoin(link.url), source, "sitemap", link)
+            out = self._page_request(_join(response, link.url), source, "sitemap", link)
             if out is not None:
                 yield out
 

@@ -17,6 +17,12 @@ def _tracking_params() -> tuple[frozenset[str], tuple[str, ...]]:
     return exact, prefixes
 
 
+def is_http_url(url: str) -> bool:
+    """True for an http(s) URL with a host: the only kind the crawler requests."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def is_tracking_param(name: str) -> bool:
     """True when a query parameter only tracks a campaign or click."""
     exact, prefixes = _tracking_params()
@@ -24,12 +30,24 @@ def is_tracking_param(name: str) -> bool:
     return n in exact or n.startswith(prefixes)
 
 
+class InvalidUrl(ValueError):
+    """A URL that cannot be parsed: unbalanced IPv6 brackets, a port that is not 0-65535, ..."""
+
+
 def canonicalize_url(url: str) -> str:
-    """Lower-case scheme and host, drop default ports, fragments and tracking parameters, sort the query."""
-    parts = urlsplit(url.strip())
+    """Lower-case scheme and host, drop default ports, fragments and tracking parameters, sort the query.
+
+    Raises :class:`InvalidUrl` for a URL that does not parse; IPv6 hosts keep their brackets.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidUrl(f"{exc}: {url[:300]!r}") from None
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    if ":" in host:
+        host = f"[{host}]"
     netloc = host
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         netloc = f"{host}:{port}"
