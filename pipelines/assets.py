@@ -57,8 +57,10 @@ def _crawl_and_land(
     warehouse.release_connection()  # the crawl can take a long time: let readers (and other crawls) in meanwhile
     result = crawler.crawl(skip, state, only_sources)
     fetches = list(result.fetches)
+    crash = None
     if result.exit_code != 0:
-        context.log.error(f"crawler exited with {result.exit_code}: {result.stderr_tail[-1000:]}")
+        last_line = (result.stderr_tail.strip().splitlines() or ["no output"])[-1]
+        crash = f"crawler crashed (exit {result.exit_code}): {last_line[:300]}"
         fetches.append(
             {
                 "url": crawler.sources_file,
@@ -77,8 +79,14 @@ def _crawl_and_land(
         "responses_304": int(result.stats.get("downloader/response_status_count/304", 0)),
     }
     with warehouse.get_connection() as con:
+        # what the crawler landed before it died is kept: the next run cleans it
         counts = load.load_crawl(con, context.run.run_id, result.pages, fetches)
         load.finish_crawl(con, context.run.run_id, crawl_stats)
+        if crash:
+            load.record_run_outcome(con, context.run.run_id, crash)
+    if crash:
+        # a crash is not transient: no Dagster retry of a whole crawl; the run fails and says why
+        raise dg.Failure(description=crash, metadata={**counts, **crawl_stats}, allow_retries=False)
     return dg.MaterializeResult(metadata={**counts, **crawl_stats, "skipped_known_urls": len(skip)})
 
 

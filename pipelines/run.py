@@ -16,7 +16,9 @@ from pipelines.definitions import build_resources
 from warehouse.db import connect, scalar
 from warehouse.load import alert_details
 
-QUIET_LOGGING = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# Quiet runs print nothing of Dagster's own: a failure is summed up in the summary's first line (and kept in
+# the runs table); `--verbose` shows Dagster's log with tracebacks.
+QUIET_LOGGING = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -25,6 +27,7 @@ class RunSummary:
 
     run_id: str
     success: bool
+    error: str | None = None  # the first failure of a failed run (also in runs.error)
     pages_fetched: int = 0
     fetch_failures: int = 0
     failures_by_reason: dict[str, int] = field(default_factory=dict)
@@ -43,7 +46,7 @@ class RunSummary:
         """Readable summary lines."""
         reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.failures_by_reason.items())) or "none"
         return [
-            f"run {self.run_id}: {'ok' if self.success else 'FAILED'}",
+            f"run {self.run_id}: " + ("ok" if self.success else f"FAILED: {self.error or 'see --verbose'}"),
             f"  pages fetched:        {self.pages_fetched}",
             f"  already stored:       {self.pages_skipped_known} (not fetched again)",
             f"  feeds unchanged:      {self.feeds_not_modified} (HTTP 304)",
@@ -64,9 +67,35 @@ class RunSummary:
         ]
 
 
-def summarize(db_path: str, run_id: str, success: bool) -> RunSummary:
+def run_failure(result: dg.ExecuteInProcessResult) -> str | None:
+    """The first failed step of a run and its message, in one line; None for a successful run."""
+    if result.success:
+        return None
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data is not None:
+            data = event.step_failure_data
+            if data.user_failure_data is not None and data.user_failure_data.description:
+                message = data.user_failure_data.description
+            else:
+                message = data.error.message if data.error else (event.message or "failed")
+            return f"{event.step_key}: {message.strip().splitlines()[-1][:500]}"
+    return "the Dagster run failed"
+
+
+def record_outcome(db_path: str, run_id: str, error: str | None) -> None:
+    """Store the run's outcome in the warehouse's runs table (the run row exists once raw_pages started)."""
+    from warehouse.load import record_run_outcome
+
+    con = connect(db_path)
+    try:
+        record_run_outcome(con, run_id, error)
+    finally:
+        con.close()
+
+
+def summarize(db_path: str, run_id: str, success: bool, error: str | None = None) -> RunSummary:
     """Read the counts of one run from the warehouse."""
-    s = RunSummary(run_id=run_id, success=success)
+    s = RunSummary(run_id=run_id, success=success, error=error)
     con = connect(db_path, read_only=True)
     try:
         q = lambda sql: scalar(con, sql, [run_id])  # noqa: E731
@@ -126,7 +155,9 @@ def run_pipeline(
     result = _materialize(
         ALL_ASSETS, "cli", str(sources_file), db_path, alerts_file, echo_alerts, alert_urls, instance, quiet
     )
-    summary = summarize(str(db_path), result.run_id, result.success)
+    error = run_failure(result)
+    record_outcome(str(db_path), result.run_id, error)
+    summary = summarize(str(db_path), result.run_id, result.success, error)
     summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     return summary
 
@@ -204,7 +235,9 @@ def ingest_paths(
         )
     finally:
         con.close()
-    summary = summarize(str(db_path), run_id, result.success)
+    error = run_failure(result)
+    record_outcome(str(db_path), run_id, error)
+    summary = summarize(str(db_path), run_id, result.success, error)
     summary.run_id = f"{run_id} (dagster run {result.run_id})"
     summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     return summary

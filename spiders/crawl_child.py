@@ -43,11 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, config_json=config_json, skip_file=args.skip_file, state_file=args.state_file)
     process.start()
+    stats = {k: v for k, v in (crawler.stats.get_stats() or {}).items() if isinstance(v, int | float | str)}
     if args.stats_file:
-        stats = {k: v for k, v in (crawler.stats.get_stats() or {}).items() if isinstance(v, int | float | str)}
         stats["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with open(args.stats_file, "w", encoding="utf-8") as fh:
             json.dump(stats, fh, default=str)
+    reason = str(stats.get("finish_reason", "not_started"))
+    if reason != "finished" and not reason.startswith("closespider_"):
+        # e.g. start_error: the spider stopped before every source was crawled; the run must not pass as ok
+        print(f"crawl ended early: finish_reason={reason}", file=sys.stderr)
+        return 3
     return 0
 
 

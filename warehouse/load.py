@@ -80,6 +80,15 @@ def finish_crawl(con: duckdb.DuckDBPyConnection, run_id: str, stats: dict[str, A
     con.execute("UPDATE runs SET finished_at = now(), summary = ? WHERE run_id = ?", [json.dumps(stats), run_id])
 
 
+def record_run_outcome(con: duckdb.DuckDBPyConnection, run_id: str, error: str | None) -> None:
+    """Mark a run 'ok' or 'failed' (keeping the first error recorded for it) and its finish time."""
+    con.execute(
+        "UPDATE runs SET status = CASE WHEN ? IS NULL AND coalesce(status, 'ok') = 'ok' THEN 'ok' ELSE 'failed' END, "
+        "error = coalesce(error, ?), finished_at = coalesce(finished_at, now()) WHERE run_id = ?",
+        [error, error, run_id],
+    )
+
+
 # -- crawl landing ----------------------------------------------------------------------------------
 def known_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
     """URLs already stored (landed pages and the canonical URLs of articles): not fetched again."""
