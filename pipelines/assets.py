@@ -4,6 +4,8 @@ Each asset is thin: it reads from the warehouse, calls a pure function, writes i
 returns row counts as metadata.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
@@ -245,9 +247,16 @@ def claims(
 def alerts(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
 ) -> dg.MaterializeResult:
-    """Deliver every due alert."""
+    """Deliver every due alert, holding the warehouse only to claim alerts and to record each outcome."""
+
+    @contextmanager
+    def briefly() -> Iterator[Any]:
+        with warehouse.get_connection() as con:
+            yield con
+        warehouse.release_connection()  # no lock held while a channel is on the network
+
+    counts = deliver_pending(briefly, notifier.channel(), notifier.settings())
     with warehouse.get_connection() as con:
-        counts = deliver_pending(con, notifier.channel(), notifier.settings())
         waiting = int(load.scalar(con, "SELECT count(*) FROM alerts WHERE status <> 'delivered'"))
         total = load.count(con, "alerts")
     if counts["failed"]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,7 +23,8 @@ import duckdb
 import yaml
 
 from pipelines.alerting import alert_payload, format_alert
-from warehouse.load import DUE_ALERTS_WHERE, alert_details, mark_alerts
+from warehouse.db import transaction
+from warehouse.load import alert_details, assign_digest, claim_due_alerts, mark_alerts
 
 SETTINGS_FILE = Path(__file__).with_name("alerts.yaml")
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
@@ -42,6 +45,8 @@ class AlertSettings:
     retry_backoff_seconds: float = 1.0
     next_run_backoff_seconds: float = 60.0
     timeout_seconds: float = 10.0
+    attempt_timeout_seconds: float = 30.0
+    lease_seconds: float = 600.0
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AlertSettings:
@@ -120,6 +125,34 @@ def make_channel(alert_urls: str, alerts_file: str | Path, echo: bool, timeout_s
     return AppriseChannel(urls, timeout_seconds) if urls else LogChannel(alerts_file, echo)
 
 
+class DeliveryTimeout(DeliveryError):
+    """A channel did not answer within the attempt's bound; the receiver may still get the message."""
+
+
+def _send_bounded(channel: Channel, timeout: float, title: str, body: str, payload: dict[str, Any], key: str) -> None:
+    """``channel.send`` with a wall-clock bound.
+
+    Apprise's connect/read timeouts bound each socket operation, not a receiver that trickles its answer; the
+    send runs in a daemon thread that is abandoned after ``timeout`` seconds (threads cannot be killed).
+    """
+    outcome: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            channel.send(title, body, payload, key)
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, name=f"alert-send-{key}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise DeliveryTimeout(f"{channel.name}: no answer within {timeout:g}s")
+    if outcome[0] is not None:
+        raise outcome[0]
+
+
 def _with_retries(
     channel: Channel,
     settings: AlertSettings,
@@ -129,14 +162,20 @@ def _with_retries(
     payload: dict[str, Any],
     key: str,
 ) -> str | None:
-    """Send, retrying in this run with backoff; return None on success or the last error."""
+    """Send, retrying in this run with backoff; return None on success or the last error.
+
+    A timed-out attempt is not retried in this run: the receiver may have it already, and every retry of a
+    stalled receiver is one more copy (the next delivery run retries, under the same idempotency key).
+    """
     error = None
     for attempt in range(settings.retries_in_run + 1):
         if attempt:
             sleep(settings.retry_backoff_seconds * 2 ** (attempt - 1))
         try:
-            channel.send(title, body, payload, key)
+            _send_bounded(channel, settings.attempt_timeout_seconds, title, body, payload, key)
             return None
+        except DeliveryTimeout as exc:
+            return str(exc)
         except DeliveryError as exc:
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - any channel failure is recorded on the alert
@@ -151,42 +190,101 @@ def _title(d: dict[str, Any]) -> str:
     return f"{flag}claimwatch: {p['subject']} {p['relation']} {p['object']}{change}"
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One message to send: a single alert, or a digest of several under one stable id."""
+
+    key: str  # idempotency key: the alert id, or the digest id
+    alert_ids: tuple[str, ...]
+    title: str
+    body: str
+    payload: dict[str, Any]
+
+    @property
+    def is_digest(self) -> bool:
+        """A digest carries several alerts."""
+        return self.key.startswith("digest-")
+
+
+def _digest(key: str, alerts: list[dict[str, Any]]) -> Delivery:
+    ids = sorted(d["alert_id"] for d in alerts)
+    priority = sum(1 for d in alerts if d.get("priority"))
+    title = f"claimwatch: {len(alerts)} new claims" + (f" ({priority} priority)" if priority else "")
+    payload = {
+        "digest_id": key,
+        "idempotency_key": key,
+        "alert_ids": ids,
+        "alerts": [alert_payload(d) for d in alerts],
+    }
+    return Delivery(key, tuple(ids), title, "\n\n".join(format_alert(d) for d in alerts), payload)
+
+
+def plan_deliveries(con: duckdb.DuckDBPyConnection, settings: AlertSettings) -> list[Delivery]:
+    """Claim the due alerts and group them into messages (writes: the claim, and new digests' ids).
+
+    Alerts that already went out in a digest that failed are resent as that same digest (same id, same
+    members); more than ``storm_threshold`` other alerts become a new digest; the rest go one by one,
+    watchlist priority first.
+    """
+    ids = claim_due_alerts(con, settings.max_attempts, settings.lease_seconds)
+    if not ids:
+        return []
+    due = alert_details(con, "al.alert_id IN (SELECT unnest(?))", [ids])
+    due.sort(key=lambda d: (not d.get("priority"), d["created_at"]))
+    earlier: dict[str, list[dict[str, Any]]] = {}
+    single = []
+    for d in due:
+        if d.get("digest_id"):
+            earlier.setdefault(d["digest_id"], []).append(d)
+        else:
+            single.append(d)
+    plan = [_digest(key, members) for key, members in earlier.items()]
+    if len(single) > settings.storm_threshold:
+        key = "digest-" + hashlib.sha1(",".join(sorted(d["alert_id"] for d in single)).encode()).hexdigest()[:16]
+        with transaction(con):
+            assign_digest(con, [d["alert_id"] for d in single], key)
+        return [*plan, _digest(key, single)]
+    for d in single:
+        payload = alert_payload(d)
+        payload.update({"priority": bool(d.get("priority")), "kind": d.get("kind")})
+        plan.append(Delivery(d["alert_id"], (d["alert_id"],), _title(d), format_alert(d), payload))
+    return plan
+
+
+ConnectionFactory = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+
 def deliver_pending(
-    con: duckdb.DuckDBPyConnection,
+    connection: ConnectionFactory,
     channel: Channel,
     settings: AlertSettings,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, int]:
-    """Send every alert that is due (pending, or failed and past its wait, under max attempts)."""
-    due = alert_details(con, DUE_ALERTS_WHERE, [settings.max_attempts])
-    due.sort(key=lambda d: (not d.get("priority"), d["created_at"]))
-    if not due:
-        return {"delivered": 0, "failed": 0, "digests": 0}
+    """Send every alert that is due (pending, or failed and past its wait, under max attempts).
 
-    if len(due) > settings.storm_threshold:
-        ids = sorted(d["alert_id"] for d in due)
-        digest_id = "digest-" + hashlib.sha1(",".join(ids).encode()).hexdigest()[:16]
-        payloads = [alert_payload(d) for d in due]
-        priority = sum(1 for d in due if d.get("priority"))
-        title = f"claimwatch: {len(due)} new claims" + (f" ({priority} priority)" if priority else "")
-        body = "\n\n".join(format_alert(d) for d in due)
-        payload = {"digest_id": digest_id, "idempotency_key": digest_id, "alert_ids": ids, "alerts": payloads}
-        error = _with_retries(channel, settings, sleep, title, body, payload, digest_id)
-        mark_alerts(
-            con,
-            ids,
-            error is None,
-            "digest:" + channel.name,
-            error,
-            settings.next_run_backoff_seconds,
-            digest_id if error is None else None,
+    ``connection()`` opens the warehouse for a short block; it is called once to claim and plan, and once
+    per outcome to record it, so no connection (and no write lock) is held while a channel is on the
+    network. Delivery stays at least once: a crash between sending and recording resends after the lease,
+    under the same idempotency key.
+    """
+    with connection() as con:
+        plan = plan_deliveries(con, settings)
+    sent = failed = digests = 0
+    for delivery in plan:
+        error = _with_retries(
+            channel, settings, sleep, delivery.title, delivery.body, delivery.payload, delivery.key
         )
-        return {"delivered": 0 if error else len(due), "failed": len(due) if error else 0, "digests": 1}
-    sent = failed = 0
-    for d in due:
-        payload = alert_payload(d)
-        payload.update({"priority": bool(d.get("priority")), "kind": d.get("kind")})
-        error = _with_retries(channel, settings, sleep, _title(d), format_alert(d), payload, d["alert_id"])
-        mark_alerts(con, [d["alert_id"]], error is None, channel.name, error, settings.next_run_backoff_seconds)
-        sent, failed = (sent + 1, failed) if error is None else (sent, failed + 1)
-    return {"delivered": sent, "failed": failed, "digests": 0}
+        with connection() as con:
+            mark_alerts(
+                con,
+                list(delivery.alert_ids),
+                error is None,
+                ("digest:" if delivery.is_digest else "") + channel.name,
+                error,
+                settings.next_run_backoff_seconds,
+                delivery.key if delivery.is_digest else None,
+            )
+        n = len(delivery.alert_ids)
+        digests += delivery.is_digest
+        sent, failed = (sent + n, failed) if error is None else (sent, failed + n)
+    return {"delivered": sent, "failed": failed, "digests": digests}

@@ -31,6 +31,10 @@ hourly_crawl_schedule = dg.ScheduleDefinition(
 )
 
 
+# a sensor evaluation must finish within Dagster's 60 s limit: wait briefly for a writer, then skip this tick
+SENSOR_LOCK_WAIT_SECONDS = 5.0
+
+
 @dg.sensor(
     job=deliver_alerts_job,
     minimum_interval_seconds=60,
@@ -42,7 +46,7 @@ def pending_alerts_sensor(
 ) -> dg.SensorResult | dg.SkipReason:
     """Request one delivery run per new batch of waiting alerts."""
     try:
-        with warehouse.get_connection(read_only=True) as con:
+        with warehouse.get_connection(read_only=True, wait_seconds=SENSOR_LOCK_WAIT_SECONDS) as con:
             # the same "due" rule and attempt limit as the delivery itself
             row = con.execute(
                 f"SELECT count(*), max(al.created_at)::VARCHAR, sum(al.attempts) FROM alerts al "

@@ -48,14 +48,21 @@ class WarehouseResource(dg.ConfigurableResource):
             self._shared = None
 
     @contextmanager
-    def get_connection(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection to the warehouse for the duration of a block (the run's shared one when there is one)."""
+    def get_connection(
+        self, read_only: bool = False, wait_seconds: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the warehouse for the duration of a block (the run's shared one when there is one).
+
+        ``wait_seconds`` overrides how long to wait for another process's lock (sensors must answer within
+        Dagster's 60 s evaluation limit, so they wait briefly and skip).
+        """
+        wait = self.lock_wait_seconds if wait_seconds is None else wait_seconds
         if self._in_run and (self._shared is not None or not read_only):
             if self._shared is None:
-                self._shared = connect(self.db_path, read_only=False, wait_seconds=self.lock_wait_seconds)
+                self._shared = connect(self.db_path, read_only=False, wait_seconds=wait)
             yield self._shared
             return
-        con = connect(self.db_path, read_only=read_only, wait_seconds=self.lock_wait_seconds)
+        con = connect(self.db_path, read_only=read_only, wait_seconds=wait)
         try:
             yield con
         finally:

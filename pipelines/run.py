@@ -93,8 +93,10 @@ def record_outcome(db_path: str, run_id: str, error: str | None) -> None:
         con.close()
 
 
-def summarize(db_path: str, run_id: str, success: bool, error: str | None = None) -> RunSummary:
-    """Read the counts of one run from the warehouse."""
+def summarize(
+    db_path: str, run_id: str, success: bool, error: str | None = None, dagster_run_id: str | None = None
+) -> RunSummary:
+    """Read the counts of one run from the warehouse (alerts: those created by ``dagster_run_id`` or ``run_id``)."""
     s = RunSummary(run_id=run_id, success=success, error=error)
     con = connect(db_path, read_only=True)
     try:
@@ -128,11 +130,9 @@ def summarize(db_path: str, run_id: str, success: bool, error: str | None = None
             "JOIN raw_pages r USING (page_id) WHERE r.run_id = ?"
         )
         s.claims_total = scalar(con, "SELECT count(*) FROM claims")
-        started = scalar(con, "SELECT started_at FROM runs WHERE run_id = ?", [run_id])
         stats = scalar(con, "SELECT summary FROM runs WHERE run_id = ?", [run_id])
         s.crawl_stats = json.loads(stats) if stats else {}
-        if started is not None:
-            s.alerts_new = alert_details(con, "al.created_at >= ?", [started])
+        s.alerts_new = alert_details(con, "al.run_id = ?", [dagster_run_id or run_id])
     finally:
         con.close()
     return s
@@ -237,7 +237,7 @@ def ingest_paths(
         con.close()
     error = run_failure(result)
     record_outcome(str(db_path), run_id, error)
-    summary = summarize(str(db_path), run_id, result.success, error)
+    summary = summarize(str(db_path), run_id, result.success, error, dagster_run_id=result.run_id)
     summary.run_id = f"{run_id} (dagster run {result.run_id})"
     summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     return summary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -98,11 +99,7 @@ def statuses(db):
 
 
 def deliver(db, channel, settings=FAST):
-    con = connect(db)
-    try:
-        return deliver_pending(con, channel, settings, sleep=lambda s: None)
-    finally:
-        con.close()
+    return deliver_pending(lambda: closing(connect(db)), channel, settings, sleep=lambda s: None)
 
 
 CLAIMS = [

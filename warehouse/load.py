@@ -25,8 +25,10 @@ from extractors.dedup import (
 from warehouse.db import scalar, transaction
 
 # An alert is due for delivery: pending, or failed and past its wait, with attempts left (parameter: max attempts).
+# Due for delivery: waiting or failed with attempts left and past its wait, or claimed by a delivery whose lease
+# ran out (the sender died between claiming and recording; the alert is sent again under the same key).
 DUE_ALERTS_WHERE = (
-    "al.status IN ('pending', 'failed') AND al.attempts < ? "
+    "al.status IN ('pending', 'failed', 'sending') AND al.attempts < ? "
     "AND (al.next_attempt_at IS NULL OR al.next_attempt_at <= now())"
 )
 
@@ -640,7 +642,7 @@ def discovered_entities(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, 
 
 
 CREATE_ALERTS_SQL = """
-INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts, priority, kind)
+INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts, priority, kind, run_id)
 SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
        list_has_any([lower(c.subject_org), lower(c.subject_model), lower(c.object_org), lower(c.object_model)],
                     ?::VARCHAR[]),
@@ -648,7 +650,8 @@ SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relati
            SELECT 1 FROM claims o WHERE o.claim_id <> c.claim_id AND o.relation <> c.relation AND NOT o.negated
              AND o.subject_org IS NOT DISTINCT FROM c.subject_org AND o.object_org IS NOT DISTINCT FROM c.object_org
              AND o.first_seen_at <= c.first_seen_at)
-            THEN 'relation_change' ELSE 'new' END
+            THEN 'relation_change' ELSE 'new' END,
+       ?
 FROM claims c
 WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated
   AND (c.subject_org IS NOT NULL OR c.object_org IS NOT NULL)
@@ -656,20 +659,22 @@ WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated
 """
 
 
-def _create_alerts(con: duckdb.DuckDBPyConnection, watchlist: Sequence[str]) -> int:
+def _create_alerts(con: duckdb.DuckDBPyConnection, watchlist: Sequence[str], run_id: str | None) -> int:
     before = count(con, "alerts")
-    con.execute(CREATE_ALERTS_SQL, [[w.lower() for w in watchlist]])
+    con.execute(CREATE_ALERTS_SQL, [[w.lower() for w in watchlist], run_id])
     return count(con, "alerts") - before
 
 
-def create_alerts(con: duckdb.DuckDBPyConnection, watchlist: Sequence[str] = ()) -> dict[str, int]:
+def create_alerts(
+    con: duckdb.DuckDBPyConnection, watchlist: Sequence[str] = (), run_id: str | None = None
+) -> dict[str, int]:
     """One pending alert per new non-negated parity/surpass claim naming at least one firm; never twice.
 
     A claim touching a watched firm or model is marked priority; a claim whose firms were already claimed
     with another relation (parity, now surpass) is kind ``relation_change``.
     """
     with transaction(con):
-        new = _create_alerts(con, watchlist)
+        new = _create_alerts(con, watchlist, run_id)
         total = count(con, "alerts")
     return {"alerts_new": new, "alerts": total}
 
@@ -682,12 +687,13 @@ def refresh_claims_and_outbox(
         before = count(con, "claims")
         _refresh_claims(con, run_id)
         after = count(con, "claims")
-        new_alerts = _create_alerts(con, watchlist)
+        new_alerts = _create_alerts(con, watchlist, run_id)
     return {"claims": after, "claims_delta": after - before, "alerts_new": new_alerts}
 
 
 ALERT_DETAIL_SQL = """
-SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.kind, al.attempts, c.claim_id,
+SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.kind, al.attempts, al.digest_id,
+       c.claim_id,
        c.subject_org, c.subject_model,
        c.subject_group, c.relation, c.object_org, c.object_model, c.object_group, c.domain, c.first_seen_at,
        c.mention_count, c.source_count, a.url AS first_url, a.source AS first_source, a.title AS first_title,
@@ -708,6 +714,34 @@ def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: S
     """Alerts joined with their claim, first source and evidence sentence."""
     cur = con.execute(ALERT_DETAIL_SQL + f" WHERE {where} ORDER BY c.first_seen_at, al.alert_id", list(params))
     return dict_rows(cur)
+
+
+def claim_due_alerts(con: duckdb.DuckDBPyConnection, max_attempts: int, lease_seconds: float) -> list[str]:
+    """Take every due alert for one delivery, in one transaction: status 'sending' for ``lease_seconds``.
+
+    A concurrent delivery (another run, the sensor's run) finds them not due and sends nothing twice; if this
+    one dies before recording the outcome, the lease runs out and they are due again.
+    """
+    with transaction(con):
+        ids = [
+            r[0]
+            for r in con.execute(f"SELECT alert_id FROM alerts al WHERE {DUE_ALERTS_WHERE}", [max_attempts]).fetchall()
+        ]
+        if ids:
+            con.execute(
+                "UPDATE alerts SET status = 'sending', next_attempt_at = now() + to_seconds(?) "
+                "WHERE alert_id IN (SELECT unnest(?))",
+                [float(lease_seconds), ids],
+            )
+    return ids
+
+
+def assign_digest(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], digest_id: str) -> None:
+    """Record that these alerts go out together as ``digest_id``, before the first attempt.
+
+    A retry then resends the same digest, with the same members, under the same id.
+    """
+    con.execute("UPDATE alerts SET digest_id = ? WHERE alert_id IN (SELECT unnest(?))", [digest_id, list(alert_ids)])
 
 
 def mark_alerts(
