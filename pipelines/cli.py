@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 import shutil
 import sys
@@ -152,7 +151,10 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
     Folders are searched recursively. Pages run through the same clean, extract and load path as a crawl.
     """
     from pipelines.run import ingest_paths
+    from spiders.archives import archive_files
 
+    if not any(True for _ in archive_files(list(paths))):
+        raise click.ClickException("no .html, .html.gz, .warc or .warc.gz file found under the given paths")
     summary = ingest_paths(list(paths), db_path, source, alerts_file)
     _echo_summary(summary)
     if not summary.success:
@@ -206,14 +208,21 @@ def clean(files: tuple[str, ...]) -> None:
     Each line has path, is_article, reason, title, author, date, sitename, language and text.
     """
     from extractors.cleaning import clean_html
+    from spiders.archives import ArchiveRefused, read_bounded
 
+    failed = 0
     for f in files:
-        body = Path(f).read_bytes()
-        if body[:2] == b"\x1f\x8b":  # saved pages are often gzipped (.html.gz)
-            body = gzip.decompress(body)
+        try:
+            body = read_bounded(Path(f))  # gzip inflated, bounded like a crawled page; regular files only
+        except ArchiveRefused as exc:
+            click.echo(json.dumps({"path": f, "error": exc.reason, "detail": exc.detail}), err=True)
+            failed += 1
+            continue
         page = clean_html(body, None)
         row = {"path": f, **{k: v for k, v in page.to_dict().items()}}
         click.echo(json.dumps(row, ensure_ascii=False))
+    if failed:
+        raise click.ClickException(f"{failed} of {len(files)} file(s) not read (see the lines above)")
 
 
 def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:

@@ -7,6 +7,8 @@ clean -> extract -> load path as a crawl. Archives are streamed record by record
 from __future__ import annotations
 
 import gzip
+import os
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,19 +16,71 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from spiders.sources import DEFAULT_CRAWL_SETTINGS
+
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+# the crawler's bound on one page (download_maxsize), applied to a saved page after decompression too
+MAX_PAGE_BYTES = int(DEFAULT_CRAWL_SETTINGS["download_maxsize"])
 
 
-def archive_files(paths: list[str | Path]) -> Iterator[Path]:
-    """Every HTML or WARC file under ``paths`` (files as given, folders searched recursively), sorted."""
+class ArchiveRefused(ValueError):
+    """A file that is not read: ``reason`` is the fetch-log code (not_regular_file, symlink_outside_tree, too_large)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def archive_files(paths: list[str | Path]) -> Iterator[tuple[Path, ArchiveRefused | None]]:
+    """(file, None) for every HTML or WARC file under ``paths``, or (file, why it is refused).
+
+    Files given by name are taken as given; folders are walked without following symlinked folders, and a
+    symlinked file inside a folder is read only when it points inside that folder (``/etc/passwd`` reached
+    through a link is not a saved page).
+    """
     for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(
-                f for f in p.rglob("*") if f.is_file() and f.name.lower().endswith(HTML_SUFFIXES + WARC_SUFFIXES)
-            )
+        if not p.is_dir():
+            yield p, None
+            continue
+        root = p.resolve()
+        found: list[tuple[Path, ArchiveRefused | None]] = []
+        for folder, _dirs, names in os.walk(p, followlinks=False):
+            for name in names:
+                if not name.lower().endswith(HTML_SUFFIXES + WARC_SUFFIXES):
+                    continue
+                f = Path(folder) / name
+                problem = None
+                if f.is_symlink() and not f.resolve().is_relative_to(root):
+                    problem = ArchiveRefused("symlink_outside_tree", f"{f} -> {f.resolve()} is outside {root}")
+                found.append((f, problem))
+        yield from sorted(found, key=lambda pair: pair[0])
+
+
+def read_bounded(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """The bytes of a regular file (gzip inflated), refusing FIFOs, devices and more than ``limit`` bytes.
+
+    The file is opened non-blocking and checked with ``fstat`` on the open descriptor, so a FIFO named
+    ``.html`` cannot hang the read and a file swapped after a check is still the file checked.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise ArchiveRefused("unreadable_archive", f"{path}: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ArchiveRefused("not_regular_file", f"{path} is not a regular file")
+        head = fh.read(2)
+        fh.seek(0)
+        if head == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=fh) as gz:
+                data = gz.read(limit + 1)
         else:
-            yield p
+            data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ArchiveRefused("too_large", f"{path} is over {limit} bytes (after decompression)")
+    return data
 
 
 def _fetch(
@@ -45,9 +99,7 @@ def _fetch(
 
 def read_html_file(path: Path, source: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """One saved page (``.html`` or gzipped) as a landed page plus its fetch record."""
-    body = path.read_bytes()
-    if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
+    body = read_bounded(path)
     url = path.resolve().as_uri()
     when = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
     page = {
@@ -66,7 +118,11 @@ def read_html_file(path: Path, source: str) -> tuple[dict[str, Any], dict[str, A
 def read_warc(path: Path, source: str) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any]]]:
     """(page or None, fetch record) for every HTTP response record; only 200 HTML responses become pages."""
     records = 0
-    with path.open("rb") as fh:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ArchiveRefused("not_regular_file", f"{path} is not a regular file")
+    with os.fdopen(fd, "rb") as fh:
         for record in ArchiveIterator(fh):
             url = record.rec_headers.get_header("WARC-Target-URI") or record.rec_headers.get_header("uri") or ""
             if not (record.format.startswith("warc") or url.startswith(("http://", "https://"))):
@@ -84,7 +140,10 @@ def read_warc(path: Path, source: str) -> Iterator[tuple[dict[str, Any] | None, 
             if "html" not in ctype.lower():
                 yield None, _fetch(url, source, status, "not_html", f"Content-Type {ctype}", when)
                 continue
-            body = record.content_stream().read()
+            body = record.content_stream().read(MAX_PAGE_BYTES + 1)
+            if len(body) > MAX_PAGE_BYTES:
+                yield None, _fetch(url, source, status, "too_large", f"over {MAX_PAGE_BYTES} bytes", when)
+                continue
             headers = dict(record.http_headers.headers)
             yield (
                 {
@@ -105,22 +164,26 @@ def read_warc(path: Path, source: str) -> Iterator[tuple[dict[str, Any] | None, 
 
 def read_archives(paths: list[str | Path], source: str) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any]]]:
     """Everything under ``paths``; an unreadable file yields one failure record and the rest go on."""
-    for f in archive_files(paths):
+    for f, refused in archive_files(paths):
         name = f.name.lower()
         try:
+            if refused is not None:
+                raise refused
             if name.endswith(WARC_SUFFIXES):
                 yield from read_warc(f, source)
             else:
                 yield read_html_file(f, source)
         except Exception as exc:  # noqa: BLE001 - recorded, the next file still loads
+            reason = exc.reason if isinstance(exc, ArchiveRefused) else "unreadable_archive"
+            detail = exc.detail if isinstance(exc, ArchiveRefused) else f"{type(exc).__name__}: {exc}"
             yield (
                 None,
                 _fetch(
-                    f.resolve().as_uri(),
+                    f.absolute().as_uri(),
                     source,
                     None,
-                    "unreadable_archive",
-                    f"{type(exc).__name__}: {exc}"[:500],
+                    reason,
+                    detail[:500],
                     datetime.now(UTC).isoformat(),
                 ),
             )

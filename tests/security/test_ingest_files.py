@@ -1,0 +1,80 @@
+"""Issue item 6: ingest and clean read regular files only, inflate within a bound, and stay inside the tree."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from spiders.archives import MAX_PAGE_BYTES, ArchiveRefused, read_archives, read_bounded
+
+PAGE = b"<html><head><title>Saved</title></head><body><article><p>" + b"A saved story paragraph. " * 20 + b"</p>"
+
+
+def _bomb(path: Path, inflated: int) -> Path:
+    """A gzip file that inflates to ``inflated`` bytes of zeros, written in chunks (small on disk)."""
+    chunk = b"\0" * (1 << 20)
+    with gzip.open(path, "wb", compresslevel=9) as gz:
+        for _ in range(inflated // len(chunk)):
+            gz.write(chunk)
+    return path
+
+
+def test_a_gzip_bomb_is_refused_after_the_bound_not_inflated(tmp_path: Path) -> None:
+    bomb = _bomb(tmp_path / "bomb.html.gz", 64 << 20)
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(ArchiveRefused, match="too_large"):
+        read_bounded(bomb, limit=8 << 20)
+
+
+def test_a_fifo_named_html_does_not_hang_and_is_recorded(tmp_path: Path) -> None:
+    tree = tmp_path / "saved"
+    tree.mkdir()
+    (tree / "ok.html").write_bytes(PAGE)
+    os.mkfifo(tree / "pipe.html")
+    rows: list = []
+    reader = threading.Thread(target=lambda: rows.extend(read_archives([tree], "archive")), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "ingest hung on a FIFO"
+    errors = {Path(f["url"]).name: f["error"] for _, f in rows}
+    assert errors == {"ok.html": None, "pipe.html": "not_regular_file"}
+
+
+def test_a_symlink_out_of_the_tree_is_not_ingested(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.html"
+    outside.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n" * 20)
+    tree = tmp_path / "saved"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "ok.html").write_bytes(PAGE)
+    (tree / "inside-link.html").symlink_to(tree / "ok.html")
+    (tree / "passwd.html").symlink_to(outside)
+    (tree / "linked-dir").symlink_to(tmp_path, target_is_directory=True)  # not followed at all
+    rows = list(read_archives([tree], "archive"))
+    pages = sorted(Path(p["url"]).name for p, _ in rows if p is not None)
+    errors = {Path(f["url"]).name: f["error"] for _, f in rows if f["error"]}
+    assert pages == ["ok.html", "ok.html"]  # the inside link is read, under the file's own URL
+    assert errors == {"passwd.html": "symlink_outside_tree"}
+    assert not any(b"root:x" in p["body"] for p, _ in rows if p is not None)
+
+
+def test_clean_refuses_a_bomb_and_a_fifo_with_a_clear_error(tmp_path: Path) -> None:
+    bomb = _bomb(tmp_path / "bomb.html.gz", MAX_PAGE_BYTES + (8 << 20))
+    os.mkfifo(tmp_path / "pipe.html")
+    ok = tmp_path / "ok.html"
+    ok.write_bytes(PAGE)
+    r = CliRunner().invoke(main, ["clean", str(bomb), str(tmp_path / "pipe.html"), str(ok)])
+    assert r.exit_code != 0
+    assert '"error": "too_large"' in r.output and '"error": "not_regular_file"' in r.output
+    assert '"is_article": true' in r.output  # the good file is still cleaned
+
+
+def test_ingest_of_a_folder_without_pages_says_so(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("nothing to ingest")
+    r = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(tmp_path / "w.duckdb")])
+    assert r.exit_code != 0 and "no .html" in r.output
