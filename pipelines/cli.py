@@ -6,7 +6,7 @@ import csv
 import json
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -23,16 +23,31 @@ SAMPLE_SITE = REPO_ROOT / "sample" / "site"
 SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", "partner-wire"]
 
 
+def reader_db_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that reads the warehouse shares: --db and --lock-wait."""
+    command = click.option(
+        "--lock-wait",
+        "lock_wait",
+        default=60.0,
+        show_default=True,
+        type=click.FloatRange(min=0),
+        help="Seconds to wait while a run holds the warehouse, then give up with a clear message.",
+    )(command)
+    return click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")(
+        command
+    )
+
+
 @contextmanager
-def _read_only(db_path: str) -> Iterator[Any]:
+def _read_only(db_path: str, lock_wait: float = 60.0) -> Iterator[Any]:
     """The warehouse opened read-only and sandboxed (no file, network or extension access) for one command.
 
-    A clear error when it does not exist yet or another process holds its lock.
+    A clear error when it does not exist yet or another process holds its lock past ``lock_wait`` seconds.
     """
     from warehouse.db import WarehouseBusyError, connect
 
     try:
-        con = connect(db_path, read_only=True, sandboxed=True)
+        con = connect(db_path, read_only=True, sandboxed=True, wait_seconds=lock_wait)
     except (FileNotFoundError, WarehouseBusyError) as exc:
         raise click.ClickException(str(exc)) from exc
     try:
@@ -243,7 +258,7 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
 
 
 @main.command()
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@reader_db_options
 @click.option(
     "--new",
     "only_new",
@@ -254,39 +269,41 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
 @click.option("--org", help="Only claims with this firm on either side (canonical name, case-insensitive).")
 @click.option("--since", help="Only claims first seen on or after this date (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def claims(db_path: str, only_new: bool, relation: str | None, org: str | None, since: str | None, fmt: str) -> None:
+def claims(
+    db_path: str, lock_wait: float, only_new: bool, relation: str | None, org: str | None, since: str | None, fmt: str
+) -> None:
     """List deduplicated claims from the warehouse."""
     from warehouse.queries import claims_query
 
     sql, params = claims_query(only_new=only_new, relation=relation, org=org, since=since)
-    with _read_only(db_path) as con:
+    with _read_only(db_path, lock_wait) as con:
         cur = con.execute(sql, params)
         _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
 
 
 @main.command()
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@reader_db_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def sources(db_path: str, fmt: str) -> None:
+def sources(db_path: str, lock_wait: float, fmt: str) -> None:
     """Source health: pages fetched, articles kept, failure rate and reasons, undated share, last success."""
-    with _read_only(db_path) as con:
+    with _read_only(db_path, lock_wait) as con:
         cur = con.execute("SELECT * FROM source_health")
         _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
 
 
 @main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False))
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@reader_db_options
 @click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
 @click.option("--overwrite", is_flag=True, help="Write into OUT_DIR even if it already holds files.")
-def export(out_dir: str, db_path: str, fmt: str, overwrite: bool) -> None:
+def export(out_dir: str, db_path: str, lock_wait: float, fmt: str, overwrite: bool) -> None:
     """Write the analyst tables as Parquet files into OUT_DIR (empty or new), for other engines.
 
     Example: claimwatch export --db warehouse/claimwatch.duckdb exports/2026-12-01
     """
     from warehouse.queries import export_tables
 
-    with _read_only(db_path) as con:
+    with _read_only(db_path, lock_wait) as con:
         try:
             exported = export_tables(con, Path(out_dir), overwrite=overwrite)
         except (FileExistsError, OSError) as exc:
@@ -297,9 +314,9 @@ def export(out_dir: str, db_path: str, fmt: str, overwrite: bool) -> None:
 
 @main.command()
 @click.argument("sql")
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@reader_db_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def query(sql: str, db_path: str, fmt: str) -> None:
+def query(sql: str, db_path: str, lock_wait: float, fmt: str) -> None:
     """Run one read-only SQL query against the warehouse.
 
     The connection reads the warehouse and nothing else: COPY TO, read_csv/read_text, ATTACH, URLs and
@@ -309,7 +326,7 @@ def query(sql: str, db_path: str, fmt: str) -> None:
     """
     import duckdb
 
-    with _read_only(db_path) as con:
+    with _read_only(db_path, lock_wait) as con:
         try:
             cur = con.execute(sql)
             if cur.description is None:

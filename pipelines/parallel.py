@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pipelines.stages import clean_and_sign, extract_alone
+from spiders.child_process import die_with_parent
 
 Rows = list[dict[str, Any]]
 
@@ -60,7 +61,13 @@ def long_lived_heap_frozen() -> Iterator[None]:
 
 
 def _pool(n: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"))
+    # workers die with this process: a killed run leaves no worker holding its share of memory
+    return ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def batch_sizes(total: int, batch_size: int) -> list[int]:

@@ -91,6 +91,8 @@ def run_crawl(
         str(state_path),
         "--stats-file",
         str(wd / "crawl-stats.json"),
+        "--parent-pid",
+        str(os.getpid()),
     ]
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])

@@ -14,6 +14,7 @@ import sys
 
 from scrapy.crawler import CrawlerProcess
 
+from spiders.child_process import die_with_parent
 from spiders.news_spider import NewsSpider
 from spiders.settings import crawler_settings
 from spiders.sources import parse_sources
@@ -28,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--log-file", help="Scrapy log file")
     ap.add_argument("--state-file", help="JSON {url: {etag, last_modified}} for conditional feed requests")
     ap.add_argument("--stats-file", help="where to write the crawl's stats and peak memory (JSON)")
+    ap.add_argument("--parent-pid", type=int, help="exit when this process (the run that started the crawl) dies")
     args = ap.parse_args(argv)
+    if args.parent_pid:
+        die_with_parent(args.parent_pid)
     with open(args.config, encoding="utf-8") as fh:
         config_json = fh.read()
     config = parse_sources(json.loads(config_json), args.config)

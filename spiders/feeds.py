@@ -71,7 +71,17 @@ def _parse(body: bytes) -> tuple[etree._Element, int]:
         raise XmlRejected("malformed_xml", str(exc)) from exc
     if root is None:
         raise XmlRejected("malformed_xml", "no parsable XML element")
+    # The byte pre-check above reads the first 64 KB as ASCII-compatible text; a DOCTYPE further in, or in
+    # UTF-16/32, is found here from what the parser saw (with resolve_entities=False nothing was expanded).
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or _has_entity_nodes(root):
+        raise XmlRejected("xml_dtd_rejected", "document declares a DTD or entities; not expanded")
     return root, len(parser.error_log)
+
+
+def _has_entity_nodes(root: etree._Element) -> bool:
+    """Unexpanded entity references left in the tree (resolve_entities=False keeps them as nodes)."""
+    return any(isinstance(node, etree._Entity) for node in root.iter(etree.Entity))
 
 
 def _local(tag: object) -> str:

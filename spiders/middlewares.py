@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -10,7 +11,9 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.resolver import dnscache
 from scrapy.settings import BaseSettings
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
 from spiders.netguard import UrlRefused, check_url
@@ -45,12 +48,33 @@ class NetworkGuardMiddleware:
         )
 
     def process_request(self, request: Request, spider: object = None) -> None:
-        """Raise :class:`RefusedRequest` for a URL that must not be fetched."""
+        """Raise :class:`RefusedRequest` for a URL that must not be fetched; pin the address that was checked."""
         try:
-            check_url(request.url, self.allow_private_networks, self.allow_networks)
+            addresses = check_url(request.url, self.allow_private_networks, self.allow_networks)
         except UrlRefused as exc:
             raise RefusedRequest(exc.reason, exc.detail) from exc
+        pin_checked_address(urlparse_cached(request).hostname or "", addresses)
         return None
+
+
+def pin_checked_address(host: str, addresses: list[str]) -> None:
+    """Make the download connect to an address the guard checked, not to a second DNS answer.
+
+    Scrapy's default resolver (``CachingThreadedResolver``, IPv4) answers from ``scrapy.resolver.dnscache``
+    before asking DNS, so writing the checked IPv4 address there closes the window a rebinding DNS server
+    would use between the check and the connect.
+    """
+    v4 = [a for a in addresses if ":" not in a]
+    if host and v4 and not _is_ip_literal(host):
+        dnscache[host] = v4[0]
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def parse_retry_after(value: str | bytes | None, now: datetime | None = None) -> float | None:

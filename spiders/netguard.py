@@ -18,11 +18,31 @@ class UrlRefused(Exception):
         self.detail = detail
 
 
+# IPv6 forms that carry an IPv4 address a packet may end up at: NAT64's well-known prefix (RFC 6052) and the
+# deprecated IPv4-compatible ::a.b.c.d; 6to4, Teredo and IPv4-mapped are unwrapped by ipaddress itself.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address embeds (6to4, Teredo, IPv4-mapped, NAT64, IPv4-compatible)."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)
+    if ip in _NAT64 or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def is_internal_address(addr: str) -> bool:
-    """True for addresses that are not on the public internet."""
+    """True for addresses that are not on the public internet, including IPv6 forms wrapping one."""
     ip = ipaddress.ip_address(addr.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and any(is_internal_address(str(v4)) for v4 in embedded_ipv4(ip)):
+        return True
     return (
         ip.is_private
         or ip.is_loopback
@@ -44,11 +64,13 @@ def resolve(host: str) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
-def check_url(url: str, allow_private_networks: bool, allow_networks: tuple[str, ...] = ()) -> None:
-    """Raise :class:`UrlRefused` unless ``url`` may be fetched.
+def check_url(url: str, allow_private_networks: bool, allow_networks: tuple[str, ...] = ()) -> list[str]:
+    """Raise :class:`UrlRefused` unless ``url`` may be fetched; return the addresses checked.
 
     Only http(s) is fetched; unless private networks are allowed, the host must resolve only to
-    public addresses (or to networks listed in ``allow_networks``, CIDR strings).
+    public addresses (or to networks listed in ``allow_networks``, CIDR strings). The caller should
+    connect to one of the returned addresses (see ``NetworkGuardMiddleware``), not resolve the host
+    again: a second answer could point elsewhere (DNS rebinding). Empty when nothing was resolved.
     """
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
@@ -57,7 +79,7 @@ def check_url(url: str, allow_private_networks: bool, allow_networks: tuple[str,
     if not host:
         raise UrlRefused("invalid_url", f"no host in {url}")
     if allow_private_networks:
-        return
+        return []
     try:
         addresses = resolve(host)
     except (OSError, UnicodeError) as exc:
@@ -68,3 +90,4 @@ def check_url(url: str, allow_private_networks: bool, allow_networks: tuple[str,
     ]
     if internal:
         raise UrlRefused("private_address", f"{host} resolves to {', '.join(internal)}")
+    return addresses
