@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from evaluation.crash_check import check_crash_recovery
 from evaluation.faults_check import check_faults
 from evaluation.sample_site_check import check_sample_site
 from extractors.claims import default_extractor
@@ -141,6 +142,10 @@ def main() -> int:
         failures += [f"sample_site: {p}" for p in problems]
         print("\n== every /faults/ route of serve_site.py in one run ==")
         failures += [f"faults: {p}" for p in check_faults(shared, work)]
+        print("\n== crash and compare: 20 SIGKILLs of an ingest, each followed by a normal run ==")
+        crash_dir = work / "crash"
+        crash_dir.mkdir()
+        failures += [f"crash_recovery: {p}" for p in check_crash_recovery(crash_dir)]
     print()
     if failures:
         print("EVAL FAILED:\n  " + "\n  ".join(failures))
