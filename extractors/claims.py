@@ -190,6 +190,20 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _cue_phrases(rel: dict[str, Any]) -> dict[str, list[str]]:
+    """Cue phrases per relation: the listed ones plus those built from the comparative and equative word lists."""
+    out = {relation: list(phrases) for relation, phrases in rel["relations"].items()}
+    comp = rel.get("comparatives", {})
+    out["surpass"] += [f"{w} than" for w in comp.get("surpass", [])]
+    out["surpass"] += [f"more {w} than" for w in comp.get("more_surpass", [])]
+    out["trail"] += [f"{w} than" for w in comp.get("trail", [])]
+    out["trail"] += [f"more {w} than" for w in comp.get("more_trail", [])]
+    out["trail"] += [f"less {w} than" for w in comp.get("less_trail", [])]
+    listed = {p.lower() for phrases in out.values() for p in phrases}
+    out["parity"] += [f"as {w} as" for w in rel.get("equatives", []) if f"as {w} as" not in listed]
+    return out
+
+
 class ClaimExtractor:
     """Extract :class:`Claim` rows from article text. Build once; reuse for many articles."""
 
@@ -200,9 +214,12 @@ class ClaimExtractor:
         self.negation_window = int(rel["negation_window"])
         self.hedges = set(rel["hedges"])
         self.passive_aux = set(rel["passive_auxiliaries"])
+        self.negation_exceptions = set(rel.get("negation_exceptions", []))
+        self.multipliers = set(rel.get("multipliers", []))
+        self.equative_phrases = {f"as {w} as" for w in rel.get("equatives", [])}
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         phrases_all: set[str] = set()
-        for relation, phrases in rel["relations"].items():
+        for relation, phrases in _cue_phrases(rel).items():
             self.cue_matcher.add(relation, [self.nlp.make_doc(p) for p in phrases])
             phrases_all.update(p.lower() for p in phrases)
         # The cheap pre-filter: only sentences containing a whole cue phrase reach spaCy.
@@ -215,6 +232,8 @@ class ClaimExtractor:
             for name, phrases in dom["domains"].items()
         ]
         self.domain_fallback = dom["fallback"]
+        # leaderboards, benchmark makers and testing institutes say who is ahead; they are never a side
+        self.claimant_only = {f["name"] for f in load_data("firms.yaml")["firms"] if f.get("kind") == "evaluator"}
         self._found: dict[str, Discovered] = {}
         self._context_cache = {}
         self._doc_cache = {}
@@ -400,6 +419,11 @@ class ClaimExtractor:
                 break
         return group
 
+    def _after_multiplier(self, doc: Doc, at: int) -> bool:
+        """True when a multiplier ("twice", "3 times", "2x") stands right before token ``at``."""
+        before = [t.lower_ for t in doc[max(0, at - 2) : at]]
+        return any(w in self.multipliers or (w.endswith("x") and w[:-1].replace(".", "").isdigit()) for w in before)
+
     @staticmethod
     def _subject_pronoun(doc: Doc, lo: int, cue_start: int) -> int | None:
         """Token index of "it"/"they"/"the model" standing as the subject right before a cue, if any."""
@@ -499,10 +523,9 @@ class ClaimExtractor:
             next_start = cues[n + 1].start if n + 1 < len(cues) else len(doc)
             before_tok = doc[cue.start - 1].lower_ if cue.start else ""
             passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
-            left = [
-                m for m in mentions if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)
-            ]
-            right = [m for m in mentions if m.start >= cue.end and m.end <= next_start]
+            sides = [m for m in mentions if not (m.org in self.claimant_only and not m.model)]
+            left = [m for m in sides if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)]
+            right = [m for m in sides if m.start >= cue.end and m.end <= next_start]
             subjects = self._reference(doc, cue.start, mentions, context)
             pronoun_at = self._subject_pronoun(doc, left[-1].end if left else prev_end, cue.start)
             if pronoun_at is not None:
@@ -536,11 +559,16 @@ class ClaimExtractor:
             objects = self._forward_list(doc, right, 0)
             if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
                 continue
-            window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window) : cue.start]]
-            negated = any(w in self.negations for w in window)
+            window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window) : cue.start + 1]]
+            negated = any(
+                w in self.negations and (k + 1 >= len(window) or window[k + 1] not in self.negation_exceptions)
+                for k, w in enumerate(window[:-1])
+            )
             if passive:
                 subjects, objects = objects, subjects
             relation = cue.label_
+            if cue.text.lower() in self.equative_phrases and self._after_multiplier(doc, cue.start):
+                relation = "surpass"  # "twice as fast as", "3x as cheap as"
             previous_subjects, previous_objects = subjects, objects
             subj_orgs = {s.org for s in subjects}
             claimant, claimant_name = self._claimant(doc, mentions, cue, subj_orgs, context)
