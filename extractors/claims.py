@@ -64,6 +64,9 @@ POSSESSIVE_PRONOUNS = {"its", "their"}
 SUBJECT_PRONOUNS = {"it", "they"}
 CONJUNCTIONS = {"and", "or", "&", "plus", "well"}
 CONTRAST = {"but", "and", "yet", "while", "whereas", "although", "though"}
+BACKER_WORDS = {"backed", "owned", "funded", "supported", "based", "affiliated", "led"}
+ADVERBS_BEFORE_CUE = {"also", "now", "still", "reportedly", "even", "already", "clearly", "significantly", "far"}
+MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
 
 
@@ -235,6 +238,7 @@ class ClaimExtractor:
         # leaderboards, benchmark makers and testing institutes say who is ahead; they are never a side
         self.claimant_only = {f["name"] for f in load_data("firms.yaml")["firms"] if f.get("kind") == "evaluator"}
         self._found: dict[str, Discovered] = {}
+        self._topic: list[Mention] = []
         self._context_cache = {}
         self._doc_cache = {}
         # names discovered in earlier articles (this extractor's lifetime, or preloaded from the warehouse)
@@ -263,6 +267,7 @@ class ClaimExtractor:
         docs = {i: add_discovered(self._doc_cache[t], found) for i, t in zip(candidates, todo, strict=True)}
         claims: list[Claim] = []
         seen: set[tuple[Any, ...]] = set()
+        self._topic: list[Mention] = []  # the subjects of the latest claim: what "it" / "the model" refer to
         for i in candidates:
             start, end = sentences[i]
             context = LazyContext(lambda i=i: self._context_mentions(text, sentences, i))
@@ -419,6 +424,72 @@ class ClaimExtractor:
                 break
         return group
 
+    @staticmethod
+    def _backer(doc: Doc, m: Mention) -> bool:
+        """A firm named only as another's backer or owner: "Microsoft-backed OpenAI", "Alibaba-owned"."""
+        nxt = [t.lower_ for t in doc[m.end : m.end + 2]]
+        return bool(nxt) and (nxt[0] in BACKER_WORDS or (nxt[0] == "-" and len(nxt) > 1 and nxt[1] in BACKER_WORDS))
+
+    @staticmethod
+    def _clause_ends(doc: Doc, at: int) -> bool:
+        """True when token ``at`` ends the clause: punctuation, "at 72.5%", "in overall performance", or the end."""
+        if at >= len(doc):
+            return True
+        return doc[at].is_punct or doc[at].lower_ in ("at", "in", "on", "by", "with", "for", "overall", "now")
+
+    def _earlier_subjects(self, doc: Doc, sides: list[Mention], subjects: list[Mention], at: int) -> list[Mention]:
+        """For "X leads at 72.7% with Y just behind": the first named side of the sentence before the subjects."""
+        first = min((m.start for m in subjects), default=at)
+        earlier = [m for m in sides if m.end <= first and (m.org or m.model)]
+        return [earlier[0]] if earlier else []
+
+    def _relative_subject(self, doc: Doc, sides: list[Mention], cue_start: int) -> list[Mention]:
+        """The mention a relative pronoun right before the cue refers to ("Llama 3, which surpasses Gemini")."""
+        k = cue_start - 1
+        while k >= 0 and doc[k].lower_ in ADVERBS_BEFORE_CUE:
+            k -= 1
+        if k < 1 or doc[k].lower_ not in ("which", "that", "who"):
+            return []
+        j = k - 1
+        if doc[j].is_punct:
+            j -= 1
+        before = [m for m in sides if m.end == j + 1]
+        return [before[-1]] if before else []
+
+    def _resolve_pronoun(
+        self,
+        doc: Doc,
+        sides: list[Mention],
+        pronoun_at: int,
+        previous_subjects: list[Mention],
+        previous_objects: list[Mention],
+        context: LazyContext,
+    ) -> list[Mention]:
+        """What "it", "they", "the model", "both models", "our flagship model" before a cue refers to.
+
+        The subjects of the sentence's previous claim ("A did not match B, and it trailed B"), else the nearest
+        named model earlier in the sentence ("Google released Gemini 2.5 Pro, and it tops ..."), else the
+        subjects of the article's latest claim, else the latest named model (or firm) of the two sentences before.
+        """
+        earlier = [m for m in previous_subjects if m.org or m.model]
+        if earlier:
+            return earlier
+        same = [
+            m
+            for m in sides
+            if m.end <= pronoun_at and not self._in_attribution(doc, m) and m not in previous_objects
+        ]
+        plural = doc[pronoun_at].lower_ in ("they", "models", "systems") or any(
+            t.lower_ == "both" for t in doc[max(0, pronoun_at - 2) : pronoun_at]
+        )
+        models = [m for m in same if m.model]
+        if models:
+            return self._coordinated(doc, models, len(models) - 1) if plural else [models[-1]]
+        if self._topic:
+            return list(self._topic)
+        ref = [m for m in context.mentions if m.model] or [m for m in context.mentions if m.org]
+        return [ref[-1]] if ref else []
+
     def _after_multiplier(self, doc: Doc, at: int) -> bool:
         """True when a multiplier ("twice", "3 times", "2x") stands right before token ``at``."""
         before = [t.lower_ for t in doc[max(0, at - 2) : at]]
@@ -426,12 +497,14 @@ class ClaimExtractor:
 
     @staticmethod
     def _subject_pronoun(doc: Doc, lo: int, cue_start: int) -> int | None:
-        """Token index of "it"/"they"/"the model" standing as the subject right before a cue, if any."""
-        for k in range(cue_start - 1, max(lo, cue_start - 4) - 1, -1):
+        """Token index of "it"/"they"/"the model"/"both models"/"our flagship model" as the subject of a cue."""
+        for k in range(cue_start - 1, max(lo, cue_start - 5) - 1, -1):
             w = doc[k].lower_
             if w in SUBJECT_PRONOUNS:
                 return k
-            if w in MODEL_REFS and k > 0 and doc[k - 1].lower_ in ("the", "this"):
+            if w in MODEL_REFS and any(t.lower_ in MODEL_DETERMINERS for t in doc[max(lo, k - 3) : k]):
+                if any(t.lower_ in ("'s", "’s") for t in doc[max(lo, k - 4) : k]):
+                    return None  # "Zhipu AI's new model": possessed by a named side, not a reference
                 return k
         return None
 
@@ -523,26 +596,28 @@ class ClaimExtractor:
             next_start = cues[n + 1].start if n + 1 < len(cues) else len(doc)
             before_tok = doc[cue.start - 1].lower_ if cue.start else ""
             passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
-            sides = [m for m in mentions if not (m.org in self.claimant_only and not m.model)]
+            sides = [
+                m
+                for m in mentions
+                if not (m.org in self.claimant_only and not m.model) and not self._backer(doc, m)
+            ]
             left = [m for m in sides if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)]
             right = [m for m in sides if m.start >= cue.end and m.end <= next_start]
             subjects = self._reference(doc, cue.start, mentions, context)
             pronoun_at = self._subject_pronoun(doc, left[-1].end if left else prev_end, cue.start)
-            if pronoun_at is not None:
-                earlier = [s for s in previous_subjects if s.org or s.model]
-                if earlier:
-                    subjects = earlier
-                else:
-                    ref = [m for m in context.mentions if m.model] or [m for m in context.mentions if m.org]
-                    subjects = [ref[-1]] if ref else []
+            relative = self._relative_subject(doc, sides, cue.start)
+            if relative:
+                subjects, left = relative, []
+            elif pronoun_at is not None and not subjects:
+                subjects = self._resolve_pronoun(doc, sides, pronoun_at, previous_subjects, previous_objects, context)
                 left = []
             if (
                 n
                 and left
                 and all(m in previous_objects for m in left)
-                and {t.lower_ for t in doc[left[-1].end : cue.start]} & CONTRAST
+                and {t.lower_ for t in doc[left[-1].end : cue.start]} & (CONTRAST | {",", ";"})
             ):
-                # "A trails B on x but beats C on y": the second verb still has subject A
+                # "A trails B on x but beats C on y", "A: smarter than B, cheaper than C": same subject A
                 subjects, left = previous_subjects, []
             if subjects and left and left[-1].end > cue.start - 5 and left[-1].org:
                 last = left[-1]
@@ -555,8 +630,17 @@ class ClaimExtractor:
                 k = len(left) - 1
                 subjects = self._coordinated(doc, left, k)
             if not right:
-                continue
-            objects = self._forward_list(doc, right, 0)
+                # "..., but OpenAI and Anthropic remain ahead", "X leads, with Y just behind": the other side is
+                # the subject of the clause before
+                if n and previous_subjects and cue.end >= len(doc) - 3 or self._clause_ends(doc, cue.end):
+                    right = [m for m in (previous_subjects if n else []) if m not in subjects]
+                    if not right and not n:
+                        right = self._earlier_subjects(doc, sides, subjects, cue.start)
+                if not right:
+                    continue
+                objects = right
+            else:
+                objects = self._forward_list(doc, right, 0)
             if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
                 continue
             window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window) : cue.start + 1]]
@@ -570,6 +654,8 @@ class ClaimExtractor:
             if cue.text.lower() in self.equative_phrases and self._after_multiplier(doc, cue.start):
                 relation = "surpass"  # "twice as fast as", "3x as cheap as"
             previous_subjects, previous_objects = subjects, objects
+            if any(m.org or m.model for m in subjects):
+                self._topic = [m for m in subjects if m.org or m.model]
             subj_orgs = {s.org for s in subjects}
             claimant, claimant_name = self._claimant(doc, mentions, cue, subj_orgs, context)
             domain = self._domain(text)
