@@ -14,7 +14,7 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -66,6 +66,30 @@ CONJUNCTIONS = {"and", "or", "&", "plus", "well"}
 CONTRAST = {"but", "and", "yet", "while", "whereas", "although", "though"}
 BACKER_WORDS = {"backed", "owned", "funded", "supported", "based", "affiliated", "led"}
 ADVERBS_BEFORE_CUE = {"also", "now", "still", "reportedly", "even", "already", "clearly", "significantly", "far"}
+DETERMINERS = {"the", "a", "an", "this", "its", "their", "our", "his", "her"}
+MAKER_NOUNS = {
+    "company",
+    "firm",
+    "startup",
+    "start-up",
+    "team",
+    "lab",
+    "people",
+    "developer",
+    "developers",
+    "model",
+    "models",
+    "engine",
+    "technology",
+    "tech",
+    "force",
+    "minds",
+    "brains",
+    "group",
+    "maker",
+    "makers",
+}
+CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
 
@@ -81,6 +105,7 @@ class Mention:
     start: int  # token index in the sentence doc
     end: int
     in_gazetteer: bool = True
+    sentence: int = -1  # index of the sentence in the article, for mentions of earlier sentences
 
 
 @dataclass
@@ -155,13 +180,14 @@ def _refines(general: Claim, specific: Claim) -> bool:
 class LazyContext:
     """Named mentions of the sentences before a claim sentence, parsed only if a rule asks for them."""
 
-    def __init__(self, compute: Callable[[], list[Mention]]) -> None:
+    def __init__(self, compute: Callable[[], list[Mention]], index: int = 0) -> None:
         self._compute = compute
         self._mentions: list[Mention] | None = None
+        self.index = index  # the claim sentence's index in the article
 
     @property
     def mentions(self) -> list[Mention]:
-        """The mentions (computed on first use)."""
+        """The mentions (computed on first use), the nearest sentence last."""
         if self._mentions is None:
             self._mentions = self._compute()
         return self._mentions
@@ -218,6 +244,9 @@ class ClaimExtractor:
         self.hedges = set(rel["hedges"])
         self.passive_aux = set(rel["passive_auxiliaries"])
         self.negation_exceptions = set(rel.get("negation_exceptions", []))
+        self.aspirations = set(rel.get("aspirations", []))
+        self.scope_words = set(rel.get("scope_words", []))
+        self.object_max_gap = int(rel.get("object_max_gap", 8))
         self.multipliers = set(rel.get("multipliers", []))
         self.equative_phrases = {f"as {w} as" for w in rel.get("equatives", [])}
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -268,9 +297,10 @@ class ClaimExtractor:
         claims: list[Claim] = []
         seen: set[tuple[Any, ...]] = set()
         self._topic: list[Mention] = []  # the subjects of the latest claim: what "it" / "the model" refer to
+        self._topic_at = -1  # the sentence it was claimed in
         for i in candidates:
             start, end = sentences[i]
-            context = LazyContext(lambda i=i: self._context_mentions(text, sentences, i))
+            context = LazyContext(lambda i=i: self._context_mentions(text, sentences, i), i)
             for claim in self._claims_in_sentence(article_id, docs[i], start, context):
                 dedup = (claim.claim_key, claim.start_char)
                 if dedup not in seen:
@@ -322,7 +352,12 @@ class ClaimExtractor:
         out: list[Mention] = []
         for j in range(max(0, i - 2), i):
             s, e = sentences[j]
-            out.extend(m for m in self._mentions_of(text[s:e]) if m.org)
+            sent = self._parse(text[s:e])
+            out.extend(
+                replace(m, sentence=j)
+                for m in self._mentions_of(text[s:e])
+                if m.org and not self._in_attribution(sent, m) and m.org not in self.claimant_only
+            )
         return out
 
     def _mentions(self, doc: Doc) -> list[Mention]:
@@ -368,10 +403,26 @@ class ClaimExtractor:
         return bool(span.kb_id_) and span.text not in self._found
 
     def _cues(self, doc: Doc) -> list[Span]:
-        """Comparison cues, longest first; a cue word inside an entity ("top models") is not a cue."""
+        """Comparison cues, longest first, without those that compare nothing here.
+
+        Not cues: a cue word inside an entity ("top models"); a verb cue used as a noun after a determiner
+        ("the approach taken", "the top spot"); "behind" after a maker ("the company behind Kimi"); a cue after
+        an aspiration ("aims to match").
+        """
         inside = {i for e in doc.ents for i in range(e.start, e.end)}
         spans = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc) if not inside & set(range(s, e))]
-        return sorted(filter_spans(spans), key=lambda s: s.start)
+        kept = []
+        for span in filter_spans(spans):
+            before = doc[span.start - 1].lower_ if span.start else ""
+            words = span.text.lower().split()
+            if len(words) == 1 and before in DETERMINERS:
+                continue
+            if words[0] == "behind" and before in MAKER_NOUNS:
+                continue
+            if before == "to" and span.start > 1 and doc[span.start - 2].lower_ in self.aspirations:
+                continue
+            kept.append(span)
+        return sorted(kept, key=lambda s: s.start)
 
     def _reference(self, doc: Doc, before: int, mentions: list[Mention], context: LazyContext) -> list[Mention]:
         """Resolve "its/their <model>" or "the company" just before token ``before`` to earlier firms."""
@@ -385,9 +436,17 @@ class ClaimExtractor:
         earlier = [m for m in mentions if m.end <= at and m.org]
         if earlier:
             return self._coordinated(doc, earlier, len(earlier) - 1)
+        # no referent in the sentence: the subject of the sentence before, i.e. its claim's subject ("Phi-3 can
+        # beat X. Its context window is as big as Y") or else its first named side ("360 released a tool. The
+        # company said its ..."); then the latest named firm or model
+        if self._topic and self._topic_at == context.index - 1:
+            return list(self._topic)
+        previous = [m for m in context.mentions if m.sentence == context.index - 1]
+        if previous:
+            return [previous[0]]
         if context.mentions:
             return [context.mentions[-1]]
-        return []
+        return list(self._topic)
 
     def _coordinated(self, doc: Doc, mentions: list[Mention], k: int) -> list[Mention]:
         """The mention at index ``k`` plus the mentions before it that form a list with it.
@@ -429,6 +488,14 @@ class ClaimExtractor:
         """A firm named only as another's backer or owner: "Microsoft-backed OpenAI", "Alibaba-owned"."""
         nxt = [t.lower_ for t in doc[m.end : m.end + 2]]
         return bool(nxt) and (nxt[0] in BACKER_WORDS or (nxt[0] == "-" and len(nxt) > 1 and nxt[1] in BACKER_WORDS))
+
+    @staticmethod
+    def _introduces_examples(doc: Doc, m: Mention) -> bool:
+        """True when the name follows like / such as / including ("models that outweigh it like Claude 3")."""
+        before = [t.lower_ for t in doc[max(0, m.start - 2) : m.start]]
+        return bool(before) and (
+            before[-1] in ("like", "including", "notably", "especially") or before == ["such", "as"]
+        )
 
     @staticmethod
     def _clause_ends(doc: Doc, at: int) -> bool:
@@ -475,9 +542,7 @@ class ClaimExtractor:
         if earlier:
             return earlier
         same = [
-            m
-            for m in sides
-            if m.end <= pronoun_at and not self._in_attribution(doc, m) and m not in previous_objects
+            m for m in sides if m.end <= pronoun_at and not self._in_attribution(doc, m) and m not in previous_objects
         ]
         plural = doc[pronoun_at].lower_ in ("they", "models", "systems") or any(
             t.lower_ == "both" for t in doc[max(0, pronoun_at - 2) : pronoun_at]
@@ -597,12 +662,17 @@ class ClaimExtractor:
             before_tok = doc[cue.start - 1].lower_ if cue.start else ""
             passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
             sides = [
-                m
-                for m in mentions
-                if not (m.org in self.claimant_only and not m.model) and not self._backer(doc, m)
+                m for m in mentions if not (m.org in self.claimant_only and not m.model) and not self._backer(doc, m)
             ]
             left = [m for m in sides if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)]
-            right = [m for m in sides if m.start >= cue.end and m.end <= next_start]
+            stop = next((k for k in range(cue.end, next_start) if doc[k].lower_ in CLAUSE_BREAKS), next_start)
+            right = [m for m in sides if m.start >= cue.end and m.end <= stop]
+            if (
+                right
+                and right[0].start - cue.end > self.object_max_gap
+                and not self._introduces_examples(doc, right[0])
+            ):
+                right = []  # the nearest name is too far to be what the cue compares with
             subjects = self._reference(doc, cue.start, mentions, context)
             pronoun_at = self._subject_pronoun(doc, left[-1].end if left else prev_end, cue.start)
             relative = self._relative_subject(doc, sides, cue.start)
@@ -643,6 +713,9 @@ class ClaimExtractor:
                 objects = self._forward_list(doc, right, 0)
             if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
                 continue
+            reach = max(o.end for o in objects) + 5
+            if any(t.lower_ in self.scope_words for t in doc[max(0, cue.start - 3) : reach]):
+                continue  # users, downloads, revenue, valuation: not a capability comparison
             window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window) : cue.start + 1]]
             negated = any(
                 w in self.negations and (k + 1 >= len(window) or window[k + 1] not in self.negation_exceptions)
@@ -656,6 +729,7 @@ class ClaimExtractor:
             previous_subjects, previous_objects = subjects, objects
             if any(m.org or m.model for m in subjects):
                 self._topic = [m for m in subjects if m.org or m.model]
+                self._topic_at = context.index
             subj_orgs = {s.org for s in subjects}
             claimant, claimant_name = self._claimant(doc, mentions, cue, subj_orgs, context)
             domain = self._domain(text)
