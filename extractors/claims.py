@@ -64,6 +64,7 @@ POSSESSIVE_PRONOUNS = {"its", "their"}
 SUBJECT_PRONOUNS = {"it", "they"}
 CONJUNCTIONS = {"and", "or", "&", "plus", "well"}
 CONTRAST = {"but", "and", "yet", "while", "whereas", "although", "though"}
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2043": "-"})
 BACKER_WORDS = {"backed", "owned", "funded", "supported", "based", "affiliated", "led"}
 ADVERBS_BEFORE_CUE = {"also", "now", "still", "reportedly", "even", "already", "clearly", "significantly", "far"}
 DETERMINERS = {"the", "a", "an", "this", "its", "their", "our", "his", "her"}
@@ -89,6 +90,7 @@ MAKER_NOUNS = {
     "maker",
     "makers",
 }
+LEFT_OBJECT_RELATIONS = {"parity_left"}  # cues whose compared side stands before them ("GPT-4-class performance")
 CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
@@ -276,6 +278,8 @@ class ClaimExtractor:
     # -- public API ------------------------------------------------------------------------------
     def extract(self, article_id: str, text: str) -> list[Claim]:
         """All claims in one article's text."""
+        original = text
+        text = text.translate(HYPHENS)  # "GPT‑4o" with a non-breaking hyphen is GPT-4o (same length: offsets hold)
         hits = self._cue_positions(text)
         if not hits:
             return []
@@ -302,6 +306,8 @@ class ClaimExtractor:
             start, end = sentences[i]
             context = LazyContext(lambda i=i: self._context_mentions(text, sentences, i), i)
             for claim in self._claims_in_sentence(article_id, docs[i], start, context):
+                if original is not text:
+                    claim.sentence = original[claim.start_char : claim.end_char]
                 dedup = (claim.claim_key, claim.start_char)
                 if dedup not in seen:
                     seen.add(dedup)
@@ -490,6 +496,12 @@ class ClaimExtractor:
         return bool(nxt) and (nxt[0] in BACKER_WORDS or (nxt[0] == "-" and len(nxt) > 1 and nxt[1] in BACKER_WORDS))
 
     @staticmethod
+    def _modifies_other_noun(doc: Doc, m: Mention) -> bool:
+        """True for a name in the possessive before a noun that is not a model word ("DeepSeek-R1's launch")."""
+        nxt = [t.lower_ for t in doc[m.end : m.end + 2]]
+        return len(nxt) == 2 and nxt[0] in ("'s", "’s") and nxt[1] not in MODEL_REFS
+
+    @staticmethod
     def _introduces_examples(doc: Doc, m: Mention) -> bool:
         """True when the name follows like / such as / including ("models that outweigh it like Claude 3")."""
         before = [t.lower_ for t in doc[max(0, m.start - 2) : m.start]]
@@ -542,14 +554,19 @@ class ClaimExtractor:
         if earlier:
             return earlier
         same = [
-            m for m in sides if m.end <= pronoun_at and not self._in_attribution(doc, m) and m not in previous_objects
+            m
+            for m in sides
+            if m.end <= pronoun_at
+            and not self._in_attribution(doc, m)
+            and m not in previous_objects
+            and not self._modifies_other_noun(doc, m)
         ]
         plural = doc[pronoun_at].lower_ in ("they", "models", "systems") or any(
             t.lower_ == "both" for t in doc[max(0, pronoun_at - 2) : pronoun_at]
         )
-        models = [m for m in same if m.model]
-        if models:
-            return self._coordinated(doc, models, len(models) - 1) if plural else [models[-1]]
+        named = [m for m in same if m.model] or [m for m in same if m.org]
+        if named:
+            return self._coordinated(doc, named, len(named) - 1) if plural else [named[-1]]
         if self._topic:
             return list(self._topic)
         ref = [m for m in context.mentions if m.model] or [m for m in context.mentions if m.org]
@@ -561,9 +578,12 @@ class ClaimExtractor:
         return any(w in self.multipliers or (w.endswith("x") and w[:-1].replace(".", "").isdigit()) for w in before)
 
     @staticmethod
-    def _subject_pronoun(doc: Doc, lo: int, cue_start: int) -> int | None:
-        """Token index of "it"/"they"/"the model"/"both models"/"our flagship model" as the subject of a cue."""
-        for k in range(cue_start - 1, max(lo, cue_start - 5) - 1, -1):
+    def _subject_pronoun(doc: Doc, lo: int, cue_start: int, reach: int = 5) -> int | None:
+        """Token index of "it"/"they"/"the model"/"both models"/"our flagship model" as the subject of a cue.
+
+        Looked for in the ``reach`` tokens before the cue (not before ``lo``).
+        """
+        for k in range(cue_start - 1, max(lo, cue_start - reach) - 1, -1):
             w = doc[k].lower_
             if w in SUBJECT_PRONOUNS:
                 return k
@@ -673,6 +693,18 @@ class ClaimExtractor:
                 and not self._introduces_examples(doc, right[0])
             ):
                 right = []  # the nearest name is too far to be what the cue compares with
+            if right and cue.end < len(doc) and doc[cue.end].text in (",", ";", "—", "–", ":"):
+                right = []  # "follows closely behind, proving that ...": the cue ended its clause
+            if cue.end < len(doc) and (doc[cue.end].like_num or doc[cue.end].is_currency):
+                continue  # "dropping below 0.5%": compared with a number, not with a side
+            if cue.label_ in LEFT_OBJECT_RELATIONS:
+                # "delivers GPT-4-class performance": the side compared with stands right before the cue
+                adjacent = [m for m in left if cue.start - m.end <= 1]
+                if not adjacent:
+                    continue
+                right, left = adjacent[-1:], [m for m in left if m.end <= adjacent[-1].start]
+            if not right and cue.end < len(doc) and doc[cue.end].lower_ in ("it", "them") and previous_objects:
+                right = list(previous_objects)  # "close to GPT-4 Turbo, even surpassing it in maths"
             subjects = self._reference(doc, cue.start, mentions, context)
             pronoun_at = self._subject_pronoun(doc, left[-1].end if left else prev_end, cue.start)
             relative = self._relative_subject(doc, sides, cue.start)
@@ -694,6 +726,12 @@ class ClaimExtractor:
                 gap_tokens = {t.lower_ for t in doc[last.end : cue.start]}
                 if not gap_tokens & POSSESSIVE_PRONOUNS:
                     subjects = []
+            if not subjects and not left:
+                # "It is an especially capable code model, surpassing X", "The Pro model scores 86%, ranking third
+                # behind X": a reference to the article's subject further back in the clause
+                far = self._subject_pronoun(doc, prev_end, cue.start, reach=cue.start - prev_end)
+                if far is not None:
+                    subjects = self._resolve_pronoun(doc, sides, far, previous_subjects, previous_objects, context)
             if not subjects:
                 if not left:
                     continue
@@ -709,6 +747,8 @@ class ClaimExtractor:
                 if not right:
                     continue
                 objects = right
+                if before_tok in self.passive_aux:  # "... marking the first time X was outperformed": X lost
+                    subjects, objects = objects, subjects
             else:
                 objects = self._forward_list(doc, right, 0)
             if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
@@ -723,11 +763,11 @@ class ClaimExtractor:
             )
             if passive:
                 subjects, objects = objects, subjects
-            relation = cue.label_
+            relation = cue.label_.removesuffix("_left")
             if cue.text.lower() in self.equative_phrases and self._after_multiplier(doc, cue.start):
                 relation = "surpass"  # "twice as fast as", "3x as cheap as"
             previous_subjects, previous_objects = subjects, objects
-            if any(m.org or m.model for m in subjects):
+            if any(m.org or m.model for m in subjects) and any(m.org or m.model for m in objects):
                 self._topic = [m for m in subjects if m.org or m.model]
                 self._topic_at = context.index
             subj_orgs = {s.org for s in subjects}
