@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -230,6 +230,8 @@ def _cue_phrases(rel: dict[str, Any]) -> dict[str, list[str]]:
     out["trail"] += [f"{w} than" for w in comp.get("trail", [])]
     out["trail"] += [f"more {w} than" for w in comp.get("more_trail", [])]
     out["trail"] += [f"less {w} than" for w in comp.get("less_trail", [])]
+    pos = rel.get("parity_or_surpass", {})
+    out["parity"] += [f"{p} or {s}" for p in pos.get("parity", []) for s in pos.get("surpass", [])]
     listed = {p.lower() for phrases in out.values() for p in phrases}
     out["parity"] += [f"as {w} as" for w in rel.get("equatives", []) if f"as {w} as" not in listed]
     return out
@@ -252,6 +254,16 @@ class ClaimExtractor:
         self.multipliers = set(rel.get("multipliers", []))
         self.equative_phrases = {f"as {w} as" for w in rel.get("equatives", [])}
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        # "better results than", "higher performance than": a comparative, up to three words, then "than"
+        self.gapped_matcher = Matcher(self.nlp.vocab)
+        comp = rel.get("comparatives", {})
+        self.gapped_prefilter: re.Pattern[str] | None = None
+        if rel.get("gapped_comparatives"):
+            words = "|".join(map(re.escape, [*comp.get("surpass", []), *comp.get("trail", [])]))
+            self.gapped_prefilter = re.compile(rf"\b(?:{words})(?:\W+\w+){{1,3}}?\W+than\b", re.IGNORECASE)
+            for relation, words in (("surpass", comp.get("surpass", [])), ("trail", comp.get("trail", []))):
+                gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "and", "or", "but"]}, "OP": "{1,3}"}
+                self.gapped_matcher.add(relation, [[{"LOWER": {"IN": words}}, gap, {"LOWER": "than"}]])
         phrases_all: set[str] = set()
         for relation, phrases in _cue_phrases(rel).items():
             self.cue_matcher.add(relation, [self.nlp.make_doc(p) for p in phrases])
@@ -342,8 +354,12 @@ class ClaimExtractor:
         """Start offsets of comparison cues in ``text`` (the cheap pre-filter)."""
         lowered = text.lower()
         if len(lowered) == len(text):  # offsets unchanged: scan the lower-cased text, 3x faster than IGNORECASE
-            return [m.start() for m in self.prefilter_lower.finditer(lowered)]
-        return [m.start() for m in self.prefilter.finditer(text)]
+            hits = [m.start() for m in self.prefilter_lower.finditer(lowered)]
+        else:
+            hits = [m.start() for m in self.prefilter.finditer(text)]
+        if self.gapped_prefilter is not None:
+            hits += [m.start() for m in self.gapped_prefilter.finditer(text)]
+        return sorted(hits)
 
     def _mentions_of(self, sentence: str) -> tuple[Mention, ...]:
         cached = self._context_cache.get(sentence)
@@ -416,7 +432,8 @@ class ClaimExtractor:
         an aspiration ("aims to match").
         """
         inside = {i for e in doc.ents for i in range(e.start, e.end)}
-        spans = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc) if not inside & set(range(s, e))]
+        found = [*self.cue_matcher(doc), *self.gapped_matcher(doc)]
+        spans = [Span(doc, s, e, label=m) for m, s, e in found if not inside & set(range(s, e))]
         kept = []
         for span in filter_spans(spans):
             before = doc[span.start - 1].lower_ if span.start else ""

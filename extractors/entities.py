@@ -113,6 +113,7 @@ class GazetteerRuler:
                 [head, tier_star, hy, ver, tier_star],
                 [head, tier_star, hy, ver, hy, ver, tier_star],
                 [head, tier_star, hy, ver, hy, ver, hy, ver, tier_star],
+                [head, {"ORTH": "-"}, tier_plus, hy, ver, tier_star],  # "DeepSeek-Coder-V2"
             ],
         )
         self._version_re = re.compile(VERSION_RE)
