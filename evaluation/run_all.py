@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
+from evaluation.claims_check import check_claims
 from evaluation.crash_check import check_crash_recovery
 from evaluation.faults_check import check_faults
 from evaluation.sample_site_check import check_sample_site
-from extractors.claims import default_extractor
 from extractors.cleaning import clean_html
 
 HERE = Path(__file__).resolve().parent
@@ -30,39 +30,6 @@ SCORE = re.compile(r"(precision|recall|f1)=([0-9.]+)")
 
 def _scores(line: str) -> dict[str, float]:
     return {k: float(v) for k, v in SCORE.findall(line)}
-
-
-def eval_claims(shared: Path, work: Path) -> dict[str, float]:
-    """Extract claims from the dev corpus and score them with shared/tools/score_claims.py."""
-    pred = work / "claims.jsonl"
-    x = default_extractor()
-    with pred.open("w", encoding="utf-8") as out:
-        for line in (shared / "corpus" / "seed_articles.jsonl").open(encoding="utf-8"):
-            a = json.loads(line)
-            for c in x.extract(a["id"], a["text"]):
-                out.write(json.dumps(c.to_dict()) + "\n")
-    gold = shared / "gold" / "seed_claims.jsonl"
-    scorer = str(shared / "tools" / "score_claims.py")
-    proc = subprocess.run(
-        [sys.executable, scorer, str(gold), str(pred), "--verbose"], capture_output=True, text=True, check=True
-    )
-    print(proc.stdout.rstrip())
-    scores = _scores(proc.stdout.strip().splitlines()[-1])
-    # the same score restricted to parity/surpass claims (what alerts are made of)
-    strong = ("parity", "surpass")
-    for src, dst in ((gold, work / "gold_strong.jsonl"), (pred, work / "pred_strong.jsonl")):
-        rows = [line for line in src.open(encoding="utf-8") if line.strip() and json.loads(line)["relation"] in strong]
-        dst.write_text("".join(rows), encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, scorer, str(work / "gold_strong.jsonl"), str(work / "pred_strong.jsonl")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    line = proc.stdout.strip().splitlines()[-1]
-    print(f"parity/surpass only: {line}")
-    scores.update({f"strong_{k}": v for k, v in _scores(line).items()})
-    return scores
 
 
 def _score_extraction(shared: Path, pred: Path) -> dict[str, float]:
@@ -127,11 +94,8 @@ def main() -> int:
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="claimwatch-eval-") as tmp:
         work = Path(tmp)
-        print("== claim extraction on the shared dev set ==")
-        got = eval_claims(shared, work)
-        for k, floor in floors["claims_dev"].items():
-            if got.get(k, 0.0) < floor:
-                failures.append(f"claims_dev {k}={got.get(k)} < floor {floor}")
+        print("== claim extraction on the shared sets (seed, news, zh) ==")
+        failures += check_claims(shared, work, floors)
         print("\n== text cleaning on the extraction benchmark ==")
         got = eval_extraction(shared, work)
         for k, floor in floors["extraction_benchmark"].items():

@@ -1,0 +1,182 @@
+"""Claim extraction scored on every shared set: P/R/F1 overall, per relation, and misses grouped by phenomenon.
+
+Scores come from ``shared/tools/score_claims.py`` (org-level triples per article), run once overall and once
+per relation. Each miss (a gold claim not found) and each false claim is put in one phenomenon group, read off
+its sentence, so the next person sees what to work on:
+
+- ``side named outside the sentence``: the gold side's surface is not in the sentence ("it", "the model",
+  "its ...": the referent is in an earlier sentence)
+- ``entity not recognised``: the side's name is in the sentence but the gazetteer and patterns miss it
+- ``pronoun or definite subject``: the sentence starts with or leads with "it", "the model", "its ...", "our ..."
+- ``list``: the sentence compares several subjects or objects at once
+- ``headline``: the sentence is the article's title line
+- ``ranking``: places, ranks, leaderboards ("second", "third", "top", "leaderboard")
+- ``comparative or degree``: "than", "as ... as", "-class", "edge", "advantage"
+- ``negation or hedge``: not, never, neither, failed, claims, reportedly ...
+- ``scope``: users, downloads, revenue, market ... (what a capability claim is not)
+- ``wrong relation or negation``: both firms right, relation or negation wrong
+- ``other``
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from extractors.claims import ClaimExtractor, default_extractor
+
+SETS = ("seed", "news", "zh")
+RELATIONS = ("parity", "surpass", "trail", "approach")
+SCORE = re.compile(r"(precision|recall|f1)=([0-9.]+)")
+LINE = re.compile(r"^\s+(MISS|FALSE) (\S+) \('([^']*)', '([^']*)', '([^']*)', (True|False)\)$")
+PRONOUNS = re.compile(r"\b(it|its|they|their|our|the (?:new |latest |flagship )?(?:model|system|company)|both)\b", re.I)
+RANKING = re.compile(r"\b(second|third|fourth|top|rank\w*|leaderboard|place[sd]?|position|#\d)\b", re.I)
+DEGREE = re.compile(r"\b(than|as \w+ as|class|level|edge|advantage|times|twice)\b", re.I)
+NEGATION = re.compile(r"\b(not|never|neither|nor|failed|claims?|claimed|reportedly|could|may|might)\b|n't", re.I)
+SCOPE = re.compile(r"\b(users|downloads|revenue|valuation|market|funding|customers|sales)\b", re.I)
+
+
+def _norm(name: str | None) -> str:
+    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
+
+
+def extract_set(extractor: ClaimExtractor, articles: Path, out: Path) -> list[dict[str, Any]]:
+    """Run the extractor on an article JSONL file; write and return the claim rows."""
+    rows: list[dict[str, Any]] = []
+    with out.open("w", encoding="utf-8") as fh:
+        for line in articles.open(encoding="utf-8"):
+            if not line.strip():
+                continue
+            a = json.loads(line)
+            for c in extractor.extract(a["id"], a["text"]):
+                row = c.to_dict()
+                rows.append(row)
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return rows
+
+
+def _score(scorer: Path, gold: Path, pred: Path, *args: str) -> tuple[dict[str, float], str]:
+    proc = subprocess.run(
+        [sys.executable, str(scorer), str(gold), str(pred), *args], capture_output=True, text=True, check=True
+    )
+    last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    return {k: float(v) for k, v in SCORE.findall(last)}, proc.stdout
+
+
+def _phenomenon(kind: str, sentence: str, title: str, key: tuple[str, ...], same_pair: bool, found: str) -> str:
+    if kind == "FALSE" and same_pair:
+        return "wrong relation or negation"
+    if kind == "MISS" and found:
+        return found
+    if kind == "FALSE" and SCOPE.search(sentence):
+        return "scope"
+    if title and sentence.strip() == title.strip():
+        return "headline"
+    if NEGATION.search(sentence) and (key[3] == "True" or kind == "FALSE"):
+        return "negation or hedge"
+    if PRONOUNS.match(sentence.strip()) or re.search(r"\b(it|its|our)\b", sentence[:40], re.I):
+        return "pronoun or definite subject"
+    if RANKING.search(sentence):
+        return "ranking"
+    if DEGREE.search(sentence):
+        return "comparative or degree"
+    if sentence.count(",") >= 2 or " and " in sentence:
+        return "list"
+    return "other"
+
+
+def _recognition(extractor: ClaimExtractor, gold: dict[str, Any], sentence: str) -> str:
+    """Why a gold claim's sides may be missed: named outside the sentence, or named but not recognised."""
+    ents = [e.text.lower() for e in extractor.nlp(sentence).ents]
+    for side in ("subject", "object"):
+        surface = (gold.get(side) or "").replace("...", " ").strip()
+        words = [w for w in re.findall(r"[\w.+-]+", surface) if w[:1].isupper() or any(c.isdigit() for c in w)]
+        if not words:
+            continue
+        if not any(w.lower() in sentence.lower() for w in words):
+            return "side named outside the sentence"
+        if not any(any(w.lower() in e for w in words) for e in ents):
+            return "entity not recognised"
+    return ""
+
+
+def report_set(shared: Path, name: str, work: Path, extractor: ClaimExtractor) -> dict[str, float] | None:
+    """Score one shared set; print overall, per-relation and grouped misses; return the overall scores."""
+    articles, gold = shared / "corpus" / f"{name}_articles.jsonl", shared / "gold" / f"{name}_claims.jsonl"
+    if not articles.exists() or not gold.exists():
+        return None
+    scorer = shared / "tools" / "score_claims.py"
+    pred_path = work / f"{name}_pred.jsonl"
+    pred = extract_set(extractor, articles, pred_path)
+    scores, verbose = _score(scorer, gold, pred_path, "--verbose")
+    strong, _ = _score(scorer, gold, pred_path, "--relations", "parity,surpass")
+    scores.update({f"strong_{k}": v for k, v in strong.items()})
+    print(f"{name}: precision={scores['precision']:.3f} recall={scores['recall']:.3f} f1={scores['f1']:.3f}")
+    for rel in RELATIONS:
+        per, _ = _score(scorer, gold, pred_path, "--relations", rel)
+        print(f"  {rel:<9} precision={per['precision']:.3f} recall={per['recall']:.3f} f1={per['f1']:.3f}")
+    print(f"  parity/surpass precision={strong['precision']:.3f} f1={strong['f1']:.3f}")
+    titles = {}
+    texts = {}
+    for line in articles.open(encoding="utf-8"):
+        if line.strip():
+            a = json.loads(line)
+            titles[a["id"]] = a.get("title") or a["text"].split("\n", 1)[0]
+            texts[a["id"]] = a["text"]
+    gold_rows = [json.loads(x) for x in gold.open(encoding="utf-8") if x.strip()]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for line in verbose.splitlines():
+        m = LINE.match(line)
+        if not m:
+            continue
+        kind, aid, so, rel, oo, neg = m.groups()
+        rows = gold_rows if kind == "MISS" else pred
+        match = next(
+            (
+                r
+                for r in rows
+                if r["article_id"] == aid
+                and _norm(r.get("subject_org")).startswith(_norm(so)[:4])
+                and _norm(r.get("object_org")).startswith(_norm(oo)[:4])
+                and r["relation"] == rel
+            ),
+            None,
+        )
+        sentence = (match or {}).get("sentence", "")
+        same_pair = any(
+            p["article_id"] == aid
+            and _norm(p.get("subject_org")).startswith(_norm(so)[:4])
+            and _norm(p.get("object_org")).startswith(_norm(oo)[:4])
+            for p in (pred if kind == "MISS" else gold_rows)
+        )
+        found = _recognition(extractor, match, sentence) if kind == "MISS" and match else ""
+        label = _phenomenon(kind, sentence, titles.get(aid, ""), (so, rel, oo, neg), same_pair, found)
+        groups[label].append(f"{kind} {aid} {so} {rel} {oo}{' NEG' if neg == 'True' else ''} | {sentence[:140]}")
+    counts = Counter({k: len(v) for k, v in groups.items()})
+    if counts:
+        print(f"  misses and false claims by phenomenon ({sum(counts.values())}):")
+        for label, n in counts.most_common():
+            print(f"    {label}: {n}")
+            for example in groups[label][:3]:
+                print(f"      {example}")
+    return scores
+
+
+def check_claims(shared: Path, work: Path, floors: dict[str, dict[str, float]]) -> list[str]:
+    """Score every shared set against its floors (``claims_<set>`` in floors.yaml); return the failures."""
+    failures = []
+    extractor = default_extractor()
+    for name in SETS:
+        scores = report_set(shared, name, work, extractor)
+        if scores is None:
+            continue
+        key = "claims_dev" if name == "seed" else f"claims_{name}"
+        for metric, floor in floors.get(key, {}).items():
+            if scores.get(metric, 0.0) < floor:
+                failures.append(f"{key} {metric}={scores.get(metric)} < floor {floor}")
+    return failures
