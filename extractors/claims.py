@@ -762,6 +762,8 @@ class ClaimExtractor:
                     if not right and not n:
                         right = self._earlier_subjects(doc, sides, subjects, cue.start)
                 if not right:
+                    # "A and B top the rankings, but C remains ahead": remember A and B for the next cue
+                    previous_subjects, previous_objects = subjects, []
                     continue
                 objects = right
                 if before_tok in self.passive_aux:  # "... marking the first time X was outperformed": X lost
