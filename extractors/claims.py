@@ -23,6 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extractors.claims_zh import ZhMention, chinese_rules, is_chinese, split_sentences_zh
 from extractors.discovery import Discovered, add_discovered, discover
 from extractors.entities import build_nlp
 from extractors.trie_regex import compile_phrases
@@ -289,7 +290,9 @@ class ClaimExtractor:
 
     # -- public API ------------------------------------------------------------------------------
     def extract(self, article_id: str, text: str) -> list[Claim]:
-        """All claims in one article's text."""
+        """All claims in one article's text (Chinese text goes to the Chinese rules)."""
+        if is_chinese(text):
+            return extract_chinese(article_id, text)
         original = text
         text = text.translate(HYPHENS)  # "GPT‑4o" with a non-breaking hyphen is GPT-4o (same length: offsets hold)
         hits = self._cue_positions(text)
@@ -825,6 +828,48 @@ class ClaimExtractor:
                         )
                     )
         return out
+
+
+def extract_chinese(article_id: str, text: str) -> list[Claim]:
+    """Claims in a Chinese article (:mod:`extractors.claims_zh`), as :class:`Claim` rows with canonical names."""
+    rules = chinese_rules()
+    claims: list[Claim] = []
+    topic: list[ZhMention] = []
+    seen: set[tuple[Any, ...]] = set()
+    for start, end in split_sentences_zh(text):
+        sentence = text[start:end]
+        found = rules.claims(sentence, topic)
+        if not topic:
+            named = [m for m in rules.mentions(sentence) if m.model]
+            topic = named[:1]
+        hedged = rules.hedged(sentence)
+        for subj, relation, obj, negated, _cue in found:
+            claimant, claimant_name = rules._claimant(sentence, {subj.org})
+            claim = Claim(
+                article_id=article_id,
+                subject=subj.text,
+                subject_org=subj.org,
+                subject_model=subj.model,
+                relation=relation,
+                object=obj.text,
+                object_org=obj.org,
+                object_model=obj.model,
+                domain=rules._domain(sentence),
+                claimant=claimant,
+                claimant_name=claimant_name,
+                negated=negated,
+                hedged=hedged,
+                sentence=sentence.strip(),
+                start_char=start + (len(sentence) - len(sentence.lstrip())),
+                end_char=start + len(sentence.rstrip()),
+                subject_model_in_gazetteer=True if subj.model else None,
+                object_model_in_gazetteer=True if obj.model else None,
+            )
+            if (claim.claim_key, claim.start_char) not in seen:
+                seen.add((claim.claim_key, claim.start_char))
+                claims.append(claim)
+            topic = [subj]
+    return drop_subsumed(claims)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,386 @@
+"""Comparative claims in Chinese text: the same claim rows as the English rules, on a blank Chinese pipeline.
+
+The pipeline is ``spacy.blank("zh")`` with its character segmenter (nothing to download) and the
+``claimwatch_gazetteer_zh`` component, which marks firms and models by their Chinese and English names
+(``firms.yaml`` ``zh`` lists, ``models.yaml`` ``zh_families`` and the English families and tiers). Chinese
+has no spaces and its characters are tokens, so names and cues are found on the text by character offsets
+and set as spans on the doc.
+
+Per sentence (。！？!? and line ends): for each cue of ``zh.yaml`` the subject is the nearest side before it
+(or the article's subject for 其 / 它 / 该模型, or for a sentence that starts with its cue), the object the side
+after it, or the side after 与/和 ("与 X 相当") or 对 ("实现对 X 的超越"); "比 X 更强" compares with X. Lists
+joined by 、/和/与 expand; a negator right before the cue negates; comparisons of users, downloads, valuation
+(scope words) are dropped. Claims carry canonical English firm and model names, so a Chinese report and an
+English report of the same claim share one claim key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from extractors.vocab import load_data
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])[”’\"']?|\n+")
+_ASCII_EDGE_L = r"(?<![A-Za-z0-9])"
+_ASCII_EDGE_R = r"(?![A-Za-z0-9])"
+# a version after a name: "4.0", "V4.0", "2.0 Pro", "T1", "K2", "3.5-Turbo"
+_VERSION = r"(?:[\s-]?(?:[Vv]?\d+(?:\.\d+)*[A-Za-z]{0,2}|[A-Z]\d+(?:\.\d+)*))"
+
+
+def is_chinese(text: str, threshold: float = 0.15) -> bool:
+    """True when CJK characters make up at least ``threshold`` of the text's non-space characters."""
+    sample = text[:4000]
+    letters = [c for c in sample if not c.isspace()]
+    return bool(letters) and sum(1 for c in letters if CJK.match(c)) / len(letters) >= threshold
+
+
+@dataclass(frozen=True)
+class NameInfo:
+    """What a matched name stands for: a firm, or a model of a firm."""
+
+    label: str  # FIRM | MODEL
+    org: str
+    family: str | None = None
+
+
+class ChineseGazetteer:
+    """Firms and models in Chinese text, by character offsets (Chinese and English names)."""
+
+    def __init__(self) -> None:
+        firms = load_data("firms.yaml")["firms"]
+        models = load_data("models.yaml")
+        self.evaluators = {f["name"] for f in firms if f.get("kind") == "evaluator"}
+        names: dict[str, NameInfo] = {}
+        for f in firms:
+            for alias in [f["name"], *f.get("aliases", []), *f.get("zh", [])]:
+                names.setdefault(str(alias), NameInfo("FIRM", f["name"]))
+        self.names = names
+        tiers = "|".join(sorted((re.escape(t) for t in models["tiers"]), key=len, reverse=True))
+        tier = rf"(?:[\s-]?(?i:{tiers}){_ASCII_EDGE_R})"
+        zh_models = models.get("zh_families", {})
+        self.zh_family = {name: (org, fam) for name, (org, fam) in zh_models.items()}
+        zh_alt = "|".join(sorted(map(re.escape, zh_models), key=len, reverse=True))
+        free = [f for f in models["families"] if not f.get("needs_version") and not f.get("exact")]
+        versioned = [f for f in models["families"] if f.get("needs_version")]
+        exact = [f for f in models["families"] if f.get("exact")]
+        self.family_org = {str(f["family"]): f["firm"] for f in models["families"]}
+
+        def alt(fams: list[dict[str, Any]]) -> str:
+            return "|".join(sorted((re.escape(str(f["family"])) for f in fams), key=len, reverse=True))
+
+        model_res = [
+            rf"(?P<zh>{zh_alt})(?:大模型|模型)?{_VERSION}?{tier}*",
+            rf"{_ASCII_EDGE_L}(?P<free>{alt(free)}){_VERSION}*{tier}*{_ASCII_EDGE_R}",
+            rf"{_ASCII_EDGE_L}(?P<versioned>{alt(versioned)})(?:{_VERSION}|-(?i:{tiers}))+{tier}*{_ASCII_EDGE_R}",
+            rf"{_ASCII_EDGE_L}(?P<exact>{alt(exact)})(?:-(?i:{tiers}))*{_ASCII_EDGE_R}",
+        ]
+        self.model_re = re.compile("|".join(f"(?:{r})" for r in model_res))
+        firm_alt = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+        self.firm_re = re.compile(rf"(?:{firm_alt})")
+
+    def find(self, text: str) -> list[tuple[int, int, NameInfo]]:
+        """(start, end, info) of the longest non-overlapping names in ``text``."""
+        found: list[tuple[int, int, NameInfo]] = []
+        for m in self.model_re.finditer(text):
+            name = m.group(0).strip()
+            if m.group("zh"):
+                org, fam = self.zh_family[m.group("zh")]
+                found.append((m.start(), m.start() + len(name), NameInfo("MODEL", org, fam)))
+            else:
+                head = m.group("free") or m.group("versioned") or m.group("exact")
+                found.append((m.start(), m.start() + len(name), NameInfo("MODEL", self.family_org[head], head)))
+        for m in self.firm_re.finditer(text):
+            alias = m.group(0)
+            if alias.isascii() and (
+                (m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalnum())
+                or (m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalnum())
+            ):
+                continue  # an English alias inside a longer ASCII word
+            found.append((m.start(), m.end(), self.names[alias]))
+        found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        out: list[tuple[int, int, NameInfo]] = []
+        end = -1
+        for start, stop, info in found:
+            if start >= end:
+                out.append((start, stop, info))
+                end = stop
+        return out
+
+
+class ChineseGazetteerComponent:
+    """spaCy component: sets ``doc.ents`` (FIRM / MODEL, ``kb_id_`` = owning firm) on a Chinese doc."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.gazetteer: ChineseGazetteer | None = None
+
+    def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        """Build the name patterns from the data files."""
+        self.gazetteer = ChineseGazetteer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Mark every firm and model name."""
+        if self.gazetteer is None:
+            self.initialize()
+        assert self.gazetteer is not None
+        spans = []
+        for start, end, info in self.gazetteer.find(doc.text):
+            span = doc.char_span(start, end, label=info.label, kb_id=info.org, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+@Language.factory("claimwatch_gazetteer_zh")
+def make_chinese_gazetteer(nlp: Language, name: str) -> ChineseGazetteerComponent:
+    """Factory for :class:`ChineseGazetteerComponent` (patterns load in ``initialize``)."""
+    return ChineseGazetteerComponent(nlp, name)
+
+
+def build_nlp_zh() -> Language:
+    """``spacy.blank("zh")`` (character segmenter) with the Chinese gazetteer component."""
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("claimwatch_gazetteer_zh")
+    nlp.initialize()
+    return nlp
+
+
+@dataclass
+class ZhMention:
+    """A side of a Chinese claim, by character offsets in its sentence."""
+
+    text: str
+    org: str
+    model: str | None
+    start: int
+    end: int
+
+
+def split_sentences_zh(text: str) -> list[tuple[int, int]]:
+    """Character spans of Chinese sentences: after 。！？!? (and a closing quote) and at line ends."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.end()].strip():
+            spans.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+class ChineseClaimRules:
+    """The claim rules for Chinese sentences; called by :class:`extractors.claims.ClaimExtractor`."""
+
+    def __init__(self) -> None:
+        self.nlp = build_nlp_zh()
+        v = load_data("zh.yaml")
+        self.v = v
+        cues = [(p, rel) for rel, phrases in v["relations"].items() for p in phrases]
+        self.cue_of = {p: rel for p, rel in cues}
+        self.cue_re = re.compile("|".join(sorted((re.escape(p) for p, _ in cues), key=len, reverse=True)))
+        self.bi_re = re.compile(
+            r"比(?P<gap>.{1,24}?)(?:更|还|要)?(?P<word>"
+            + "|".join(map(re.escape, [*v["bi_surpass"], *v["bi_trail"]]))
+            + ")"
+        )
+        self.bi_trail = set(v["bi_trail"])
+        self.negators = sorted(v["negators"], key=len, reverse=True)
+        self.domains = [(name, re.compile("|".join(map(re.escape, words)))) for name, words in v["domains"].items()]
+        self.scope = re.compile("|".join(map(re.escape, v["scope_words"])))
+        self.hedge = re.compile("|".join(map(re.escape, v["hedges"])))
+        self.claim_verbs = re.compile("|".join(map(re.escape, v["claim_verbs"])))
+        self.third_party = re.compile("|".join(map(re.escape, v["third_party_words"])))
+        self.refs = re.compile("|".join(sorted(map(re.escape, v["subject_refs"]), key=len, reverse=True)))
+        self.glue_re = re.compile("|".join(sorted(map(re.escape, v["list_glue"]), key=len, reverse=True)))
+        self.filler = re.compile("|".join(map(re.escape, v["list_filler"])))
+        self.punct = re.compile(r"[，,。；;：:！？!?（）()、]")
+        self.with_markers = set(v["with_markers"])
+        self.max_gap = int(v["object_max_gap"])
+        self.passive = re.compile("|".join(map(re.escape, v["passive_markers"])))
+        self.group = re.compile("|".join(map(re.escape, v["unnamed_subjects"])))
+        self.clause_break = re.compile("|".join(map(re.escape, v["clause_breaks"])))
+        self.list_continuations = v["list_continuations"]
+
+    # -- sides -------------------------------------------------------------------------------------
+    def mentions(self, sentence: str) -> list[ZhMention]:
+        """Firms and models named in a sentence (evaluators excluded: they are never a side)."""
+        doc = self.nlp(sentence)
+        out: list[ZhMention] = []
+        for ent in doc.ents:
+            if ent.kb_id_ in self.nlp.get_pipe("claimwatch_gazetteer_zh").gazetteer.evaluators:
+                continue
+            model = ent.text if ent.label_ == "MODEL" else None
+            here = ZhMention(ent.text, ent.kb_id_, model, ent.start_char, ent.end_char)
+            if model and out and out[-1].model is None and out[-1].org == here.org:
+                gap = sentence[out[-1].end : here.start]
+                if len(gap) <= 10 and not self.punct.search(gap):
+                    # "OpenAI的GPT-4o", "阿里巴巴Qwen", "OpenAI的闭源推理模型o1-mini": one side, the model
+                    here = ZhMention(sentence[out[-1].start : here.end], here.org, model, out[-1].start, here.end)
+                    out.pop()
+            out.append(here)
+        return out
+
+    def _list_from(self, sentence: str, mentions: list[ZhMention], k: int, step: int) -> list[ZhMention]:
+        """Mention ``k`` and its neighbours joined by list glue (step +1: forwards, -1: backwards)."""
+        group = [mentions[k]]
+        j = k
+        while 0 <= j + step < len(mentions):
+            a, b = (mentions[j], mentions[j + step]) if step > 0 else (mentions[j + step], mentions[j])
+            between = self.filler.sub("", sentence[a.end : b.start])
+            if not self.glue_re.sub("", between).strip() and between.strip():
+                group.append(mentions[j + step])
+                j += step
+            else:
+                break
+        return group if step > 0 else list(reversed(group))
+
+    def _negated(self, sentence: str, cue_start: int) -> bool:
+        before = sentence[max(0, cue_start - 4) : cue_start]
+        return any(before.endswith(n) or n in before[-3:] for n in self.negators)
+
+    def _domain(self, sentence: str) -> str:
+        for name, pattern in self.domains:
+            if pattern.search(sentence):
+                return name
+        return str(self.v["fallback"])
+
+    def _claimant(self, sentence: str, subject_orgs: set[str]) -> tuple[str, str | None]:
+        verb = self.claim_verbs.search(sentence)
+        if verb:
+            before = [m for m in self.mentions(sentence[: verb.start()])]
+            if before and before[-1].org in subject_orgs:
+                return "self", before[-1].org
+            if before:
+                return "third_party", before[-1].org
+        if self.third_party.search(sentence):
+            return "third_party", None
+        if sentence.startswith("据") or "据" in sentence[:12]:
+            return "third_party", None
+        return "outlet", None
+
+    # -- cues --------------------------------------------------------------------------------------
+    def cues(self, sentence: str) -> Iterator[tuple[int, int, str, int | None]]:
+        """(start, end, relation, object_start) of each cue; object_start is set for "比 X 更强"."""
+        taken: list[tuple[int, int]] = []
+        for m in self.bi_re.finditer(sentence):
+            relation = "trail" if m.group("word") in self.bi_trail else "surpass"
+            taken.append((m.start(), m.end()))
+            yield m.start("word"), m.end("word"), relation, m.start("gap")
+        for m in self.cue_re.finditer(sentence):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            yield m.start(), m.end(), self.cue_of[m.group(0)], None
+
+    def claims(self, sentence: str, topic: list[ZhMention]) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
+        """(subject, relation, object, negated, cue_start) for every claim the sentence states."""
+        mentions = self.mentions(sentence)
+        if not mentions:
+            return []
+        out = []
+        previous_subjects: list[ZhMention] = []
+        previous_objects: list[ZhMention] = []
+        for start, end, relation, bi_object in sorted(self.cues(sentence)):
+            objects: list[ZhMention] = []
+            left_limit = -1
+            if bi_object is not None:
+                after = [m for m in mentions if m.start >= bi_object and m.end <= start]
+                if after:
+                    k = mentions.index(after[0])
+                    objects = self._list_from(sentence, mentions, k, +1)
+                    left_limit = bi_object
+            if not objects:
+                objects, left_limit = self._marked_objects(sentence, mentions, start)
+            if not objects:
+                stop = self._clause_end(sentence, end)
+                right = [m for m in mentions if end <= m.start < stop and m.start - end <= self.max_gap]
+                if right:
+                    objects = self._list_from(sentence, mentions, mentions.index(right[0]), +1)
+                    objects = [o for o in objects if o.start < stop]
+            if not objects:
+                continue
+            clause_start = max(left_limit if left_limit >= 0 else start, 0)
+            passive = self.passive.search(sentence[max(0, clause_start - 12) : clause_start])
+            if passive:
+                # "X 被 Y 击败": Y is the subject; with no name after 被 the winner is unnamed
+                agent_from = max(0, clause_start - 12) + passive.end()
+                agents = [m for m in mentions if agent_from <= m.start and m.end <= start and m not in objects]
+                if not agents:
+                    continue
+                beaten = [m for m in mentions if m.end <= agent_from - 1]
+                if not beaten:
+                    continue
+                objects = self._list_from(sentence, mentions, mentions.index(beaten[-1]), -1)
+                clause_start = agents[0].end
+                left = agents
+            else:
+                left = [m for m in mentions if m.end <= clause_start and m not in objects]
+            # a name that was the object of the cue before is not this cue's subject ("逼近 X，超越 Y")
+            left = [m for m in left if m not in previous_objects]
+            ref = self.refs.search(sentence[max(0, clause_start - 12) : clause_start])
+            unnamed = self.group.search(sentence[max(0, clause_start - 16) : clause_start])
+            if left:
+                subjects = self._list_from(sentence, mentions, mentions.index(left[-1]), -1)
+                subjects = [s for s in subjects if s not in objects]
+            elif previous_subjects:
+                subjects = previous_subjects
+            elif ref or (topic and not unnamed):
+                subjects = list(topic)
+            else:
+                subjects = []
+            if not subjects:
+                continue
+            span_end = max(o.end for o in objects)
+            if self.scope.search(sentence[max(0, min(s.start for s in subjects)) : span_end + 12]):
+                continue
+            negated = self._negated(sentence, start)
+            previous_subjects, previous_objects = subjects, objects
+            for s in subjects:
+                for o in objects:
+                    if (s.org, s.model) != (o.org, o.model):
+                        out.append((s, relation, o, negated, start))
+        return out
+
+    def _marked_objects(self, sentence: str, mentions: list[ZhMention], cue_start: int) -> tuple[list[ZhMention], int]:
+        """The side between a marker and the cue ("与 X 相当", "和 X 持平", "对 X 的超越"), and where it starts."""
+        window_start = max(0, cue_start - self.max_gap - 8)
+        inside = [m for m in mentions if window_start <= m.start and m.end <= cue_start]
+        for m in reversed(inside):
+            marker = sentence[max(0, m.start - 1) : m.start]
+            if marker in self.with_markers or marker == self.v["object_marker"]:
+                k = mentions.index(m)
+                group = self._list_from(sentence, mentions, k, -1)
+                first = group[0]
+                if sentence[max(0, first.start - 1) : first.start] in (*self.with_markers, self.v["object_marker"]):
+                    return group, first.start - 1
+                return [m], m.start - 1
+        return [], -1
+
+    def _clause_end(self, sentence: str, at: int) -> int:
+        """Where the clause that starts at ``at`` ends: 。；but/然而, or a comma not followed by a list word."""
+        for m in self.clause_break.finditer(sentence, at):
+            if m.group(0) in "，," and sentence[m.end() : m.end() + 2].startswith(tuple(self.list_continuations)):
+                continue
+            return m.start()
+        return len(sentence)
+
+    def hedged(self, sentence: str) -> bool:
+        """Someone claims it, or it may be so."""
+        return bool(self.hedge.search(sentence))
+
+
+@lru_cache(maxsize=1)
+def chinese_rules() -> ChineseClaimRules:
+    """The process-wide Chinese rules (building the name patterns takes a moment)."""
+    return ChineseClaimRules()
