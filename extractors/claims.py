@@ -23,9 +23,10 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractors.claims_zh import ZhMention, chinese_rules, is_chinese, split_sentences_zh
+from extractors.claims_zh import ZhMention, chinese_rules, split_sentences_zh
 from extractors.discovery import Discovered, add_discovered, discover
 from extractors.entities import build_nlp
+from extractors.language import is_chinese
 from extractors.trie_regex import compile_phrases
 from extractors.vocab import load_data
 

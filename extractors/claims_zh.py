@@ -29,19 +29,11 @@ from spacy.util import filter_spans
 
 from extractors.vocab import load_data
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])[”’\"']?|\n+")
 _ASCII_EDGE_L = r"(?<![A-Za-z0-9])"
 _ASCII_EDGE_R = r"(?![A-Za-z0-9])"
 # a version after a name: "4.0", "V4.0", "2.0 Pro", "T1", "K2", "3.5-Turbo"
 _VERSION = r"(?:[\s-]?(?:[Vv]?\d+(?:\.\d+)*[A-Za-z]{0,2}|[A-Z]\d+(?:\.\d+)*))"
-
-
-def is_chinese(text: str, threshold: float = 0.15) -> bool:
-    """True when CJK characters make up at least ``threshold`` of the text's non-space characters."""
-    sample = text[:4000]
-    letters = [c for c in sample if not c.isspace()]
-    return bool(letters) and sum(1 for c in letters if CJK.match(c)) / len(letters) >= threshold
 
 
 @dataclass(frozen=True)
@@ -80,8 +72,9 @@ class ChineseGazetteer:
 
         model_res = [
             rf"(?P<zh>{zh_alt})(?:大模型|模型)?{_VERSION}?{tier}*",
-            rf"{_ASCII_EDGE_L}(?P<free>{alt(free)}){_VERSION}*{tier}*{_ASCII_EDGE_R}",
-            rf"{_ASCII_EDGE_L}(?P<versioned>{alt(versioned)})(?:{_VERSION}|-(?i:{tiers}))+{tier}*{_ASCII_EDGE_R}",
+            rf"{_ASCII_EDGE_L}(?P<free>{alt(free)})(?:{_VERSION}|{tier})*{_ASCII_EDGE_R}",
+            rf"{_ASCII_EDGE_L}(?P<versioned>{alt(versioned)})(?:{tier}*{_VERSION}|-(?i:{tiers}))(?:{_VERSION}|{tier})*"
+            rf"{_ASCII_EDGE_R}",
             rf"{_ASCII_EDGE_L}(?P<exact>{alt(exact)})(?:-(?i:{tiers}))*{_ASCII_EDGE_R}",
         ]
         self.model_re = re.compile("|".join(f"(?:{r})" for r in model_res))
@@ -292,6 +285,17 @@ class ChineseClaimRules:
         previous_subjects: list[ZhMention] = []
         previous_objects: list[ZhMention] = []
         for start, end, relation, bi_object in sorted(self.cues(sentence)):
+            passive = self._passive(sentence, mentions, start)
+            if passive is not None:
+                # "X 被 Y 击败": Y beat X; with no name between 被 and the cue the winner is unnamed
+                agents, beaten = passive
+                if agents and beaten:
+                    for s in agents:
+                        for o in beaten:
+                            if (s.org, s.model) != (o.org, o.model):
+                                out.append((s, relation, o, self._negated(sentence, start), start))
+                    previous_subjects, previous_objects = agents, beaten
+                continue
             objects: list[ZhMention] = []
             left_limit = -1
             if bi_object is not None:
@@ -311,21 +315,7 @@ class ChineseClaimRules:
             if not objects:
                 continue
             clause_start = max(left_limit if left_limit >= 0 else start, 0)
-            passive = self.passive.search(sentence[max(0, clause_start - 12) : clause_start])
-            if passive:
-                # "X 被 Y 击败": Y is the subject; with no name after 被 the winner is unnamed
-                agent_from = max(0, clause_start - 12) + passive.end()
-                agents = [m for m in mentions if agent_from <= m.start and m.end <= start and m not in objects]
-                if not agents:
-                    continue
-                beaten = [m for m in mentions if m.end <= agent_from - 1]
-                if not beaten:
-                    continue
-                objects = self._list_from(sentence, mentions, mentions.index(beaten[-1]), -1)
-                clause_start = agents[0].end
-                left = agents
-            else:
-                left = [m for m in mentions if m.end <= clause_start and m not in objects]
+            left = [m for m in mentions if m.end <= clause_start and m not in objects]
             # a name that was the object of the cue before is not this cue's subject ("逼近 X，超越 Y")
             left = [m for m in left if m not in previous_objects]
             ref = self.refs.search(sentence[max(0, clause_start - 12) : clause_start])
@@ -366,6 +356,21 @@ class ChineseClaimRules:
                     return group, first.start - 1
                 return [m], m.start - 1
         return [], -1
+
+    def _passive(
+        self, sentence: str, mentions: list[ZhMention], cue_start: int
+    ) -> tuple[list[ZhMention], list[ZhMention]] | None:
+        """For "X 被 Y 击败": (the agents Y, the beaten X); None when no 被 stands shortly before the cue."""
+        lo = max(0, cue_start - 16)
+        marker = None
+        for m in self.passive.finditer(sentence, lo, cue_start):
+            marker = m
+        if marker is None:
+            return None
+        agents = [m for m in mentions if marker.end() <= m.start and m.end <= cue_start]
+        before = [m for m in mentions if m.end <= marker.start()]
+        beaten = self._list_from(sentence, mentions, mentions.index(before[-1]), -1) if before else []
+        return agents, beaten
 
     def _clause_end(self, sentence: str, at: int) -> int:
         """Where the clause that starts at ``at`` ends: 。；but/然而, or a comma not followed by a list word."""

@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 import lxml.html
 import trafilatura
 
+from extractors.language import is_chinese
 from extractors.page_evidence import PageEvidence
 from extractors.vocab import load_data
 
@@ -69,9 +70,13 @@ def looks_binary(body: bytes, content_type: str | None) -> bool:
 
 
 def normalize_for_hash(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse whitespace: the text an exact-duplicate hash sees."""
-    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    t = re.sub(r"[^a-z0-9\s]", " ", t)
+    """Lower-case, strip accents and punctuation, collapse whitespace: the text an exact-duplicate hash sees.
+
+    Letters of every script are kept (an ASCII-only normalisation turned every Chinese article into the
+    empty string, so all of them hashed alike); only accents (combining marks) and punctuation go.
+    """
+    t = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    t = re.sub(r"[^\w\s]|_", " ", t)
     return re.sub(r"\s+", " ", t).strip()
 
 
@@ -88,9 +93,14 @@ def content_hash(text: str) -> str:
 
 
 def detect_language(text: str, declared: str | None) -> str | None:
-    """The page's declared language (html lang / meta), else English when English function words dominate."""
+    """The page's declared language (html lang / meta), else Chinese by its characters, else English.
+
+    English is recognised when English function words dominate; anything else is unknown (None).
+    """
     if declared:
         return declared.split("-")[0].split("_")[0].lower() or None
+    if is_chinese(text):
+        return "zh"
     words = _WORD.findall(text.lower()[:5000])
     if len(words) < 20:
         return None

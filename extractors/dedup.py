@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,9 +37,15 @@ class ArticleKey:
     is_syndicated: bool
 
 
+# Chinese and Japanese have no spaces between words: each CJK character counts as a word for shingling
+_SHINGLE_UNITS = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
+
+
 def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
-    """Word k-shingles of the normalised text (syndication notes removed)."""
-    words = normalize_for_hash(strip_syndication_notes(text)).split()
+    """Word k-shingles of the normalised text (syndication notes removed); a CJK character is a word."""
+    words = _SHINGLE_UNITS.findall(normalize_for_hash(strip_syndication_notes(text)))
     if len(words) < k:
         return {" ".join(words)}
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}

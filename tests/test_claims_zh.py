@@ -1,0 +1,67 @@
+"""Chinese claim rules on sentences written for the tests (no ../shared)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors.claims import ClaimExtractor
+from extractors.claims_zh import build_nlp_zh, split_sentences_zh
+from extractors.cleaning import content_hash, detect_language
+from extractors.dedup import shingles
+
+FIXTURE = Path(__file__).parent / "fixtures" / "claim_cases_zh.yaml"
+CASES = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> ClaimExtractor:
+    return ClaimExtractor()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:16] for c in CASES])
+def test_labelled_chinese_sentence(case: dict, extractor: ClaimExtractor) -> None:
+    claims = extractor.extract("zh-test", case["text"])
+    got = sorted({(c.subject_org, c.relation, c.object_org, c.negated) for c in claims})
+    assert got == sorted(tuple(x) for x in case["claims"])
+    if "domain" in case:
+        assert {c.domain for c in claims} == {case["domain"]}
+    if "hedged" in case:
+        assert {c.hedged for c in claims} == {case["hedged"]}
+    for c in claims:
+        assert c.sentence in case["text"] and case["text"][c.start_char : c.end_char] == c.sentence
+
+
+def test_the_chinese_pipeline_is_a_blank_spacy_pipeline_with_the_gazetteer() -> None:
+    nlp = build_nlp_zh()
+    assert nlp.lang == "zh" and nlp.pipe_names == ["claimwatch_gazetteer_zh"]
+    doc = nlp("阿里巴巴的通义千问2.5与OpenAI的GPT-4o相比")
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("阿里巴巴", "FIRM", "Alibaba"),
+        ("通义千问2.5", "MODEL", "Alibaba"),
+        ("OpenAI", "FIRM", "OpenAI"),
+        ("GPT-4o", "MODEL", "OpenAI"),
+    ]
+
+
+def test_chinese_sentences_split_on_full_stops_and_line_ends() -> None:
+    text = "第一句。第二句！第三句?\n第四句"
+    assert [text[s:e] for s, e in split_sentences_zh(text)] == ["第一句。", "第二句！", "第三句?", "第四句"]
+
+
+def test_a_chinese_claim_and_an_english_one_share_the_claim_key(extractor: ClaimExtractor) -> None:
+    [zh] = extractor.extract("a", "智谱称GLM-6在编程上超越了Claude Opus 5。")
+    [en] = extractor.extract("b", "Zhipu AI says GLM-6 outperforms Claude Opus 5 on coding.")
+    assert zh.claim_key == en.claim_key
+
+
+def test_chinese_language_and_near_duplicates() -> None:
+    a = "智谱发布GLM-6,称其在编程任务上超越Claude Opus 5,并将于下月开放API。" * 3
+    b = "百度发布文心一言5.0,称其在中文理解上与GPT-5持平,价格更低。" * 3
+    assert detect_language(a, None) == "zh"
+    assert content_hash(a) != content_hash(b)  # an ASCII-only normalisation made every Chinese text hash alike
+    assert len(shingles(a) & shingles(b)) / len(shingles(a) | shingles(b)) < 0.1
+    copy = "(本文转载自合作门户)" + a.replace("下月", "下个月")  # a syndicated copy, lightly edited
+    assert len(shingles(a) & shingles(copy)) / len(shingles(a) | shingles(copy)) > 0.5
