@@ -40,9 +40,21 @@ def alert_payload(d: dict[str, Any]) -> dict[str, Any]:
         "first_source": d.get("first_source"),
         "first_url": d.get("first_url"),
         "evidence": d.get("sentence"),
+        "first_language": d.get("first_language"),
+        "languages": [x for x in (d.get("languages") or "").split(",") if x],
         "mention_count": d.get("mention_count"),
         "source_count": d.get("source_count"),
     }
+
+
+def _languages_line(p: dict[str, Any]) -> list[str]:
+    """The line "reported in: zh (first), en" when the claim was reported in more than one language."""
+    langs = p.get("languages") or []
+    if len(langs) < 2:
+        return []
+    first = p.get("first_language")
+    ordered = [first, *[x for x in langs if x != first]] if first in langs else langs
+    return ["    reported in: " + ", ".join(f"{x} (first)" if x == first else x for x in ordered)]
 
 
 def format_alert(d: dict[str, Any]) -> str:
@@ -59,6 +71,7 @@ def format_alert(d: dict[str, Any]) -> str:
         f"{p['object']} on {p['domain']}",
         f"    asserted by: {who}{', hedged' if p['hedged'] else ''}",
         f"    first reported: {p['first_source']} on {first}: {p['first_url']}",
+        *_languages_line(p),
         f'    evidence: "{p["evidence"]}"',
     ]
     return "\n".join(lines)

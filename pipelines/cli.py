@@ -20,7 +20,7 @@ from spiders.sources import SourcesError, load_sources
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "warehouse/claimwatch.duckdb"
 SAMPLE_SITE = REPO_ROOT / "sample" / "site"
-SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", "partner-wire"]
+SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", "partner-wire", "jiqi-daily"]
 
 
 def reader_db_options(command: Callable[..., Any]) -> Callable[..., Any]:

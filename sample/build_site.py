@@ -82,7 +82,8 @@ def article_page(
         f"{art['published'][:10]}</time></p>{paras}</article>"
         f"<section class='related'><h2>Related stories</h2><ul>{rel}</ul></section>"
     )
-    return chrome(outlet, art["title"], body, head, "lang='en' amp" if amp else "lang='en'")
+    lang = f"lang='{outlet.get('lang', 'en')}'"
+    return chrome(outlet, art["title"], body, head, f"{lang} amp" if amp else lang)
 
 
 def rss(outlet: dict, items: list[tuple[str, str, str]]) -> str:
@@ -113,11 +114,11 @@ def atom(outlet: dict, items: list[tuple[str, str, str]]) -> str:
     )
 
 
-def news_sitemap(items: list[tuple[str, str, str]], name: str) -> str:
+def news_sitemap(items: list[tuple[str, str, str]], name: str, lang: str = "en") -> str:
     """A Google News sitemap of (url, title, published) items."""
     urls = "".join(
         f"<url><loc>BASE_URL{u}</loc><lastmod>{p}</lastmod><news:news><news:publication><news:name>"
-        f"{html.escape(name)}</news:name><news:language>en</news:language></news:publication>"
+        f"{html.escape(name)}</news:name><news:language>{lang}</news:language></news:publication>"
         f"<news:publication_date>{p}</news:publication_date><news:title>{html.escape(t)}</news:title>"
         "</news:news></url>"
         for u, t, p in items
@@ -166,7 +167,7 @@ def build(out: Path) -> None:
             for a in by_outlet[slug]:
                 if a.get("amp"):
                     sm.append((article_path(slug, a, amp=True), a["title"], a["published"]))
-            files[f"/{slug}/sitemap.xml"] = news_sitemap(sm, outlet["name"])
+            files[f"/{slug}/sitemap.xml"] = news_sitemap(sm, outlet["name"], outlet.get("lang", "en"))
         links = "".join(f"<li><a href='BASE_URL{u}'>{html.escape(t)}</a></li>" for u, t, _ in items)
         files[f"/{slug}/tag/ai.html"] = chrome(
             outlet, "Stories tagged AI", f"<h1>Stories tagged AI</h1><ul>{links}</ul>"

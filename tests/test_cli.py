@@ -103,7 +103,7 @@ def test_claims_and_query_on_the_sample_warehouse(sample_run):
     r = CliRunner().invoke(
         main, ["query", "--db", db, "--format", "json", "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NULL"]
     )
-    assert r.exit_code == 0 and json.loads(r.output) == {"n": 9}
+    assert r.exit_code == 0 and json.loads(r.output) == {"n": 10}
     r = CliRunner().invoke(main, ["query", "--db", db, "DELETE FROM articles"])
     assert r.exit_code != 0 and "read-only" in r.output.lower()
 

@@ -96,7 +96,7 @@ def test_sigkill_mid_load_loses_the_batch_and_the_next_run_completes(tmp_path):
     ).fetchall()[0]
     judged = con.execute("SELECT count(*) FROM page_verdicts").fetchall()[0][0]
     con.close()
-    assert (kept, copies, judged) == (9, 2, landed)
+    assert (kept, copies, judged) == (10, 2, landed)
 
 
 def test_a_writer_waits_for_a_reader_instead_of_failing(tmp_path):

@@ -16,6 +16,7 @@ ORIGINALS = {
     "securewire/2026/09/security-start-up-raises-money-for-automated-code-review.html",
     "daily-ledger/2026/09/lawmakers-debate-export-limits-on-advanced-chips.html",
     "daily-ledger/2026/09/moonshot-ai-claims-kimi-k2-rivals-gpt-4-1-on-agent-tasks.html",
+    "jiqi-daily/2026/09/yuezhianmian-kimi-k2-agent-tasks.html",
 }
 KIMI = "moonshot-ai-claims-kimi-k2-rivals-gpt-4-1-on-agent-tasks.html"
 KIMI_ORIGINAL = f"daily-ledger/2026/09/{KIMI}"
@@ -111,7 +112,7 @@ def test_second_run_changes_nothing_and_sends_nothing(sample_run):
     # every feed and the sitemap answered 304 to the conditional request: one cheap request each
     xml = {(p, code): n for (p, code), n in sample_run["statuses_second"].items() if p.endswith(".xml")}
     assert xml and all(code == 304 and n == 1 for (_, code), n in xml.items())
-    assert sample_run["second"].feeds_not_modified == len(xml) == 6
+    assert sample_run["second"].feeds_not_modified == len(xml) == 7  # six feeds and one sitemap
     # the listed tag page and soft 404 were stored last time: skipped without a request
     assert sample_run["second"].pages_skipped_known == 2
 
@@ -120,3 +121,37 @@ def test_entities_table_lists_firms_the_gazetteer_lacks(sample_run):
     rows = dict(_rows(sample_run["db"], "SELECT name, in_gazetteer FROM v_entities WHERE kind = 'firm'"))
     assert rows["Redline Labs"] is False  # the claimant of the GLM-4.5 test, found by "firm Redline Labs"
     assert rows["Alibaba"] is True and rows["Epoch AI"] is True
+
+
+def test_a_claim_reported_in_chinese_first_and_then_in_english_is_one_claim(sample_run):
+    from warehouse.queries import claims_query
+
+    sql, params = claims_query(org="Moonshot AI")
+    con = connect(sample_run["db"], read_only=True)
+    try:
+        cur = con.execute(sql, params)
+        rows = [dict(zip([d[0] for d in cur.description], r, strict=True)) for r in cur.fetchall()]
+        langs = dict(
+            con.execute("SELECT a.url, a.language FROM articles a WHERE a.url LIKE '%kimi-k2%'").fetchall()
+        )
+    finally:
+        con.close()
+    [kimi] = [r for r in rows if r["relation"] == "parity" and r["object_org"] == "OpenAI"]
+    assert (kimi["subject_model"], kimi["object_model"]) == ("Kimi K2", "GPT-4.1")
+    assert kimi["languages"] == "en,zh" and kimi["first_language"] == "zh"
+    assert kimi["source_count"] == 2
+    assert sorted(set(langs.values())) == ["en", "zh"]
+
+
+def test_the_alert_quotes_the_chinese_report_that_came_first(sample_run):
+    from pipelines.alerting import format_alert
+    from warehouse.load import alert_details
+
+    con = connect(sample_run["db"], read_only=True)
+    try:
+        [kimi] = [d for d in alert_details(con) if d["subject_org"] == "Moonshot AI"]
+    finally:
+        con.close()
+    text = format_alert(kimi)
+    assert "reported in: zh (first), en" in text
+    assert "可媲美GPT-4.1" in kimi["sentence"] and "/jiqi-daily/" in kimi["first_url"]

@@ -697,6 +697,9 @@ SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.k
        c.subject_org, c.subject_model,
        c.subject_group, c.relation, c.object_org, c.object_model, c.object_group, c.domain, c.first_seen_at,
        c.mention_count, c.source_count, a.url AS first_url, a.source AS first_source, a.title AS first_title,
+       a.language AS first_language,
+       (SELECT string_agg(DISTINCT ar.language, ',' ORDER BY ar.language) FROM claim_mentions lm
+        JOIN articles ar ON ar.article_id = lm.article_id WHERE lm.claim_id = c.claim_id) AS languages,
        m.sentence, m.claimant, m.claimant_name, m.hedged
 FROM alerts al
 JOIN claims c ON c.claim_id = al.claim_id

@@ -8,8 +8,14 @@ from typing import Any
 CLAIM_COLUMNS = (
     "c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
     "c.relation, c.object_org, c.object_model, coalesce(c.object_group, '') AS object_group, c.domain, "
-    "c.negated, c.first_seen_at, c.last_seen_at, c.mention_count, c.source_count"
+    "c.negated, c.first_seen_at, c.last_seen_at, c.mention_count, c.source_count, "
+    # the languages the claim was reported in, and the language of its first report (a Chinese report hours
+    # before the first English one is what an analyst looks for)
+    "(SELECT string_agg(DISTINCT ar.language, ',' ORDER BY ar.language) FROM claim_mentions m "
+    "JOIN articles ar ON ar.article_id = m.article_id WHERE m.claim_id = c.claim_id) AS languages, "
+    "fa.language AS first_language"
 )
+CLAIM_FROM = "claims c LEFT JOIN articles fa ON fa.article_id = c.first_article_id"
 
 
 def claims_query(
@@ -29,7 +35,7 @@ def claims_query(
     if since:
         where.append("c.first_seen_at >= CAST(? AS DATE)")
         params.append(since)
-    sql = f"SELECT {CLAIM_COLUMNS} FROM claims c"
+    sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     return sql + " ORDER BY c.first_seen_at, c.claim_id", params
