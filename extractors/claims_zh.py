@@ -202,6 +202,8 @@ class ChineseClaimRules:
         self.with_markers = set(v["with_markers"])
         self.max_gap = int(v["object_max_gap"])
         self.passive = re.compile("|".join(map(re.escape, v["passive_markers"])))
+        self.chained = re.compile("|".join(map(re.escape, v["chained_cues"])))
+        self.both = re.compile("|".join(map(re.escape, v["both_refs"])))
         self.group = re.compile("|".join(map(re.escape, v["unnamed_subjects"])))
         self.clause_break = re.compile("|".join(map(re.escape, v["clause_breaks"])))
         self.list_continuations = v["list_continuations"]
@@ -307,11 +309,24 @@ class ChineseClaimRules:
             if not objects:
                 objects, left_limit = self._marked_objects(sentence, mentions, start)
             if not objects:
-                stop = self._clause_end(sentence, end)
-                right = [m for m in mentions if end <= m.start < stop and m.start - end <= self.max_gap]
+                # "持平甚至超过 X": a cue joined to the next cue by 甚至/或 shares its object
+                after = self.chained.match(sentence, end)
+                look_from = end
+                if after is not None:
+                    nxt = self.cue_re.match(sentence, after.end())
+                    look_from = nxt.end() if nxt is not None else end
+                stop = self._clause_end(sentence, look_from)
+                right = [m for m in mentions if look_from <= m.start < stop and m.start - look_from <= self.max_gap]
                 if right:
                     objects = self._list_from(sentence, mentions, mentions.index(right[0]), +1)
                     objects = [o for o in objects if o.start < stop]
+            if not objects and relation == "parity" and self.both.search(sentence[max(0, start - 8) : start]):
+                # "千问……，ChatGPT……，两者稳定性相当": parity between the two latest named sides
+                named = [m for m in mentions if m.end <= start]
+                pair = [named[-2], named[-1]] if len(named) >= 2 and named[-2].org != named[-1].org else []
+                if pair:
+                    out.append((pair[0], relation, pair[1], self._negated(sentence, start), start))
+                continue
             if not objects:
                 continue
             clause_start = max(left_limit if left_limit >= 0 else start, 0)
@@ -343,19 +358,32 @@ class ChineseClaimRules:
         return out
 
     def _marked_objects(self, sentence: str, mentions: list[ZhMention], cue_start: int) -> tuple[list[ZhMention], int]:
-        """The side between a marker and the cue ("与 X 相当", "和 X 持平", "对 X 的超越"), and where it starts."""
-        window_start = max(0, cue_start - self.max_gap - 8)
+        """The side between a marker and the cue ("与 X 相当", "和 X 持平", "对 X 的超越"), and where it starts.
+
+        The marker may stand a few characters before the name ("与马斯克xAI旗下Grok-2打平"), never across
+        punctuation, and the side may be a list ("与Grok 4.1、Claude Opus 4.1属于同档").
+        """
+        window_start = max(0, cue_start - 2 * self.max_gap - 8)
         inside = [m for m in mentions if window_start <= m.start and m.end <= cue_start]
+        if inside and self.punct.search(sentence[inside[-1].end : cue_start]):
+            return [], -1  # the nearest name before the cue is in an earlier clause
         for m in reversed(inside):
-            marker = sentence[max(0, m.start - 1) : m.start]
-            if marker in self.with_markers or marker == self.v["object_marker"]:
-                k = mentions.index(m)
-                group = self._list_from(sentence, mentions, k, -1)
-                first = group[0]
-                if sentence[max(0, first.start - 1) : first.start] in (*self.with_markers, self.v["object_marker"]):
-                    return group, first.start - 1
-                return [m], m.start - 1
+            at = self._marker_before(sentence, m.start)
+            if at is not None:
+                # the names from the marked one up to the cue ("与Grok 4.1、Claude Opus 4.1属于同档")
+                return [x for x in inside if x.start >= m.start], at
         return [], -1
+
+    def _marker_before(self, sentence: str, start: int) -> int | None:
+        """Offset of 与/和/跟/同/对 within the 5 characters before ``start`` (no punctuation between), or None."""
+        lead = sentence[max(0, start - 5) : start]
+        cuts = [m.end() for m in self.punct.finditer(lead)]
+        if cuts:
+            lead = lead[cuts[-1] :]  # nothing before the last punctuation mark
+        for k in range(len(lead) - 1, -1, -1):
+            if lead[k] in self.with_markers or lead[k] == self.v["object_marker"]:
+                return start - (len(lead) - k)
+        return None
 
     def _passive(
         self, sentence: str, mentions: list[ZhMention], cue_start: int
