@@ -262,7 +262,9 @@ class ClaimExtractor:
         self.gapped_prefilter: re.Pattern[str] | None = None
         if rel.get("gapped_comparatives"):
             words = "|".join(map(re.escape, [*comp.get("surpass", []), *comp.get("trail", [])]))
-            self.gapped_prefilter = re.compile(rf"\b(?:{words})(?:\W+\w+){{1,3}}?\W+than\b", re.IGNORECASE)
+            gapped = rf"\b(?:{words})(?:\W+\w+){{1,3}}?\W+than\b"
+            self.gapped_prefilter = re.compile(gapped)  # run on the lower-cased text
+            self.gapped_prefilter_ci = re.compile(gapped, re.IGNORECASE)
             for relation, words in (("surpass", comp.get("surpass", [])), ("trail", comp.get("trail", []))):
                 gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "and", "or", "but"]}, "OP": "{1,3}"}
                 self.gapped_matcher.add(relation, [[{"LOWER": {"IN": words}}, gap, {"LOWER": "than"}]])
@@ -361,8 +363,10 @@ class ClaimExtractor:
             hits = [m.start() for m in self.prefilter_lower.finditer(lowered)]
         else:
             hits = [m.start() for m in self.prefilter.finditer(text)]
-        if self.gapped_prefilter is not None:
-            hits += [m.start() for m in self.gapped_prefilter.finditer(text)]
+        if self.gapped_prefilter is not None and len(lowered) == len(text):
+            hits += [m.start() for m in self.gapped_prefilter.finditer(lowered)]
+        elif self.gapped_prefilter is not None:
+            hits += [m.start() for m in self.gapped_prefilter_ci.finditer(text)]
         return sorted(hits)
 
     def _mentions_of(self, sentence: str) -> tuple[Mention, ...]:
