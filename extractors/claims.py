@@ -400,7 +400,16 @@ class ClaimExtractor:
             nxt = ents[i + 1] if i + 1 < len(ents) else None
             if e.label_ == "FIRM" and nxt is not None and nxt.label_ == "MODEL":
                 gap = doc[e.end : nxt.start].text.strip().lower()
-                if gap in ("", "'s", "’s", "s'"):
+                between = [t for t in doc[e.end : nxt.start]]
+                owned = (
+                    between
+                    and between[0].lower_ in ("'s", "’s")
+                    and len(between) <= 4
+                    and all(t.is_lower or t.text == "-" for t in between[1:])
+                    and nxt.kb_id_ == e.kb_id_
+                )
+                # "OpenAI's o3", and "OpenAI's free GPT 3.5", "Mistral's open-source Mixtral": one side
+                if gap in ("", "'s", "’s", "s'") or owned:
                     out.append(
                         Mention(
                             doc[e.start : nxt.end].text, e.kb_id_, nxt.text, None, e.start, nxt.end, self._known(nxt)

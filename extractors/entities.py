@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 
 from extractors.vocab import load_data
 
-VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4})$"
+VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4}|\d+x\d+[A-Za-z]?)$"  # "8x22B": experts x size
 UNKNOWN_VERSION_RE = r"^(?:[A-Z]\d+(?:\.\d+)*|\d+\.\d+[a-z]?)$"
 NOT_MODEL_WORDS = {
     "January",
