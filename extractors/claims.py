@@ -729,6 +729,7 @@ class ClaimExtractor:
                 right = []  # the nearest name is too far to be what the cue compares with
             if right and cue.end < len(doc) and doc[cue.end].text in (",", ";", "—", "–", ":"):
                 right = []  # "follows closely behind, proving that ...": the cue ended its clause
+            same_subject = False
             if cue.end < len(doc) and (doc[cue.end].like_num or doc[cue.end].is_currency):
                 continue  # "dropping below 0.5%": compared with a number, not with a side
             if cue.label_ in LEFT_OBJECT_RELATIONS:
@@ -755,6 +756,7 @@ class ClaimExtractor:
             ):
                 # "A trails B on x but beats C on y", "A: smarter than B, cheaper than C": same subject A
                 subjects, left = previous_subjects, []
+                same_subject = True
             if subjects and left and left[-1].end > cue.start - 5 and left[-1].org:
                 last = left[-1]
                 gap_tokens = {t.lower_ for t in doc[last.end : cue.start]}
@@ -775,6 +777,10 @@ class ClaimExtractor:
                     continue
                 k = len(left) - 1
                 subjects = self._coordinated(doc, left, k)
+            if not right and same_subject and previous_objects and self._clause_ends(doc, cue.end):
+                # "..., outperforms on multilingual, slightly behind on creative writing", "approaches GPT-4, but a
+                # gap remains": the same two sides, compared again
+                right = list(previous_objects)
             if not right:
                 # "..., but OpenAI and Anthropic remain ahead", "X leads, with Y just behind": the other side is
                 # the subject of the clause before
