@@ -92,6 +92,7 @@ MAKER_NOUNS = {
     "maker",
     "makers",
 }
+BETWEEN_RELATIONS = {"trail_between"}  # "the gap between X and Y": X trails Y
 LEFT_OBJECT_RELATIONS = {"parity_left"}  # cues whose compared side stands before them ("GPT-4-class performance")
 CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
@@ -262,12 +263,17 @@ class ClaimExtractor:
         self.gapped_prefilter: re.Pattern[str] | None = None
         if rel.get("gapped_comparatives"):
             words = "|".join(map(re.escape, [*comp.get("surpass", []), *comp.get("trail", [])]))
-            gapped = rf"\b(?:{words})(?:\W+\w+){{1,3}}?\W+than\b"
+            leads = "|".join(map(re.escape, rel.get("lead_nouns", []))) or "(?!)"
+            gapped = rf"\b(?:(?:{words})(?:\W+\w+){{1,3}}?\W+than|(?:{leads})(?:\W+\w+){{1,3}}?\W+over)\b"
             self.gapped_prefilter = re.compile(gapped)  # run on the lower-cased text
             self.gapped_prefilter_ci = re.compile(gapped, re.IGNORECASE)
             for relation, words in (("surpass", comp.get("surpass", [])), ("trail", comp.get("trail", []))):
                 gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "and", "or", "but"]}, "OP": "{1,3}"}
                 self.gapped_matcher.add(relation, [[{"LOWER": {"IN": words}}, gap, {"LOWER": "than"}]])
+            # "a slight advantage in accuracy over X", "an edge in coding over X"
+            gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["over", "and", "or", "but"]}, "OP": "{1,3}"}
+            lead_nouns = rel.get("lead_nouns", [])
+            self.gapped_matcher.add("surpass", [[{"LOWER": {"IN": lead_nouns}}, gap, {"LOWER": "over"}]])
         phrases_all: set[str] = set()
         for relation, phrases in _cue_phrases(rel).items():
             self.cue_matcher.add(relation, [self.nlp.make_doc(p) for p in phrases])
@@ -732,6 +738,12 @@ class ClaimExtractor:
             same_subject = False
             if cue.end < len(doc) and (doc[cue.end].like_num or doc[cue.end].is_currency):
                 continue  # "dropping below 0.5%": compared with a number, not with a side
+            if cue.label_ in BETWEEN_RELATIONS:
+                # "the gap between Spark and GPT-4 Turbo": the first named side trails the second
+                pair = [m for m in sides if m.start >= cue.end][:2]
+                if len(pair) == 2 and {t.lower_ for t in doc[pair[0].end : pair[1].start]} <= {"and", "&"}:
+                    out += self._emit(article_id, doc, offset, pair[:1], "trail", pair[1:], False, hedged, cue, context)
+                continue
             if cue.label_ in LEFT_OBJECT_RELATIONS:
                 # "delivers GPT-4-class performance": the side compared with stands right before the cue
                 adjacent = [m for m in left if cue.start - m.end <= 1]
@@ -816,41 +828,59 @@ class ClaimExtractor:
             if any(m.org or m.model for m in subjects) and any(m.org or m.model for m in objects):
                 self._topic = [m for m in subjects if m.org or m.model]
                 self._topic_at = context.index
-            subj_orgs = {s.org for s in subjects}
-            claimant, claimant_name = self._claimant(doc, mentions, cue, subj_orgs, context)
-            domain = self._domain(text)
-            for s in subjects:
-                for o in objects:
-                    if (s.org, s.model, s.group) == (o.org, o.model, o.group):
-                        continue
-                    if s.org is None and s.group is None:
-                        continue
-                    if s.group and o.group:
-                        continue
-                    out.append(
-                        Claim(
-                            article_id=article_id,
-                            subject=s.text,
-                            subject_org=s.org,
-                            subject_model=s.model,
-                            relation=relation,
-                            object=o.text,
-                            object_org=o.org,
-                            object_model=o.model,
-                            domain=domain,
-                            claimant=claimant,
-                            claimant_name=claimant_name,
-                            negated=negated,
-                            hedged=hedged,
-                            sentence=text,
-                            start_char=offset,
-                            end_char=offset + len(text),
-                            subject_group=s.group,
-                            object_group=o.group,
-                            subject_model_in_gazetteer=s.in_gazetteer if s.model else None,
-                            object_model_in_gazetteer=o.in_gazetteer if o.model else None,
-                        )
+            out += self._emit(article_id, doc, offset, subjects, relation, objects, negated, hedged, cue, context)
+        return out
+
+    def _emit(
+        self,
+        article_id: str,
+        doc: Doc,
+        offset: int,
+        subjects: list[Mention],
+        relation: str,
+        objects: list[Mention],
+        negated: bool,
+        hedged: bool,
+        cue: Span,
+        context: LazyContext,
+    ) -> list[Claim]:
+        """One claim row per (subject, object) pair that names at least one side and is not a side with itself."""
+        text = doc.text
+        claimant, claimant_name = self._claimant(doc, self._mentions(doc), cue, {s.org for s in subjects}, context)
+        domain = self._domain(text)
+        out = []
+        for s in subjects:
+            for o in objects:
+                if (s.org, s.model, s.group) == (o.org, o.model, o.group):
+                    continue
+                if s.org is None and s.group is None:
+                    continue
+                if s.group and o.group:
+                    continue
+                out.append(
+                    Claim(
+                        article_id=article_id,
+                        subject=s.text,
+                        subject_org=s.org,
+                        subject_model=s.model,
+                        relation=relation,
+                        object=o.text,
+                        object_org=o.org,
+                        object_model=o.model,
+                        domain=domain,
+                        claimant=claimant,
+                        claimant_name=claimant_name,
+                        negated=negated,
+                        hedged=hedged,
+                        sentence=text,
+                        start_char=offset,
+                        end_char=offset + len(text),
+                        subject_group=s.group,
+                        object_group=o.group,
+                        subject_model_in_gazetteer=s.in_gazetteer if s.model else None,
+                        object_model_in_gazetteer=o.in_gazetteer if o.model else None,
                     )
+                )
         return out
 
 
