@@ -185,10 +185,24 @@ def _refines(general: Claim, specific: Claim) -> bool:
 class LazyContext:
     """Named mentions of the sentences before a claim sentence, parsed only if a rule asks for them."""
 
-    def __init__(self, compute: Callable[[], list[Mention]], index: int = 0) -> None:
+    def __init__(
+        self,
+        compute: Callable[[], list[Mention]],
+        index: int = 0,
+        lead: Callable[[], list[Mention]] | None = None,
+    ) -> None:
         self._compute = compute
         self._mentions: list[Mention] | None = None
         self.index = index  # the claim sentence's index in the article
+        self._lead = lead
+        self._lead_mentions: list[Mention] | None = None
+
+    @property
+    def lead(self) -> list[Mention]:
+        """The first named model (else firm) of the article's opening sentences: what the article is about."""
+        if self._lead_mentions is None:
+            self._lead_mentions = self._lead() if self._lead is not None else []
+        return self._lead_mentions
 
     @property
     def mentions(self) -> list[Mention]:
@@ -328,7 +342,9 @@ class ClaimExtractor:
         self._topic_at = -1  # the sentence it was claimed in
         for i in candidates:
             start, end = sentences[i]
-            context = LazyContext(lambda i=i: self._context_mentions(text, sentences, i), i)
+            context = LazyContext(
+                lambda i=i: self._context_mentions(text, sentences, i), i, lambda: self._lead_subject(text, sentences)
+            )
             for claim in self._claims_in_sentence(article_id, docs[i], start, context):
                 if original is not text:
                     claim.sentence = original[claim.start_char : claim.end_char]
@@ -382,6 +398,15 @@ class ClaimExtractor:
                 self._mentions(add_discovered(self._parse(sentence), self._found))
             )
         return cached
+
+    def _lead_subject(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
+        """The first named model of the article's first three sentences, else its first named firm."""
+        found: list[Mention] = []
+        for s, e in sentences[:3]:
+            sent = self._parse(text[s:e])
+            found += [m for m in self._mentions_of(text[s:e]) if m.org and not self._in_attribution(sent, m)]
+        named = [m for m in found if m.model] or found
+        return [named[0]] if named else []
 
     def _context_mentions(self, text: str, sentences: list[tuple[int, int]], i: int) -> list[Mention]:
         """Named mentions in the two sentences before sentence ``i`` (for "the company", "its model")."""
@@ -610,7 +635,9 @@ class ClaimExtractor:
         if self._topic:
             return list(self._topic)
         ref = [m for m in context.mentions if m.model] or [m for m in context.mentions if m.org]
-        return [ref[-1]] if ref else []
+        if ref:
+            return [ref[-1]]
+        return context.lead  # "The 8B model. ... It matches X": the model the article opened with
 
     def _after_multiplier(self, doc: Doc, at: int) -> bool:
         """True when a multiplier ("twice", "3 times", "2x") stands right before token ``at``."""
