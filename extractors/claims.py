@@ -807,10 +807,10 @@ class ClaimExtractor:
                 far = self._subject_pronoun(doc, prev_end, cue.start, reach=cue.start - prev_end)
                 if far is not None:
                     subjects = self._resolve_pronoun(doc, sides, far, previous_subjects, previous_objects, context)
-                elif not n and self._topic and not any(m.end <= cue.start for m in mentions):
+                elif not n and not any(m.end <= cue.start for m in mentions):
                     # "Competitive position: matches Claude 3.5 Sonnet on most benchmarks": a sentence that names
                     # nobody before its first cue continues the article's subject
-                    subjects = list(self._topic)
+                    subjects = list(self._topic) or list(context.lead)
             if not subjects:
                 if not left:
                     continue
