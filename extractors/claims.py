@@ -561,6 +561,12 @@ class ClaimExtractor:
         return bool(nxt) and (nxt[0] in BACKER_WORDS or (nxt[0] == "-" and len(nxt) > 1 and nxt[1] in BACKER_WORDS))
 
     @staticmethod
+    def _cue_opens_clause(doc: Doc, cue: Span, reach: int = 8) -> bool:
+        """True when at most ``reach`` tokens stand between the sentence start (or its last colon) and the cue."""
+        start = max((t.i + 1 for t in doc[: cue.start] if t.text in (":", "—", "–")), default=0)
+        return cue.start - start <= reach
+
+    @staticmethod
     def _modifies_other_noun(doc: Doc, m: Mention) -> bool:
         """True for a name in the possessive before a noun that is not a model word ("DeepSeek-R1's launch")."""
         nxt = [t.lower_ for t in doc[m.end : m.end + 2]]
@@ -807,9 +813,9 @@ class ClaimExtractor:
                 far = self._subject_pronoun(doc, prev_end, cue.start, reach=cue.start - prev_end)
                 if far is not None:
                     subjects = self._resolve_pronoun(doc, sides, far, previous_subjects, previous_objects, context)
-                elif not n and not any(m.end <= cue.start for m in mentions):
+                elif not n and not any(m.end <= cue.start for m in mentions) and self._cue_opens_clause(doc, cue):
                     # "Competitive position: matches Claude 3.5 Sonnet on most benchmarks": a sentence that names
-                    # nobody before its first cue continues the article's subject
+                    # nobody before a cue that opens it continues the article's subject
                     subjects = list(self._topic) or list(context.lead)
             if not subjects:
                 if not left:
