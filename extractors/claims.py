@@ -891,30 +891,48 @@ class ClaimExtractor:
                 if s.group and o.group:
                     continue
                 out.append(
-                    Claim(
-                        article_id=article_id,
-                        subject=s.text,
-                        subject_org=s.org,
-                        subject_model=s.model,
-                        relation=relation,
-                        object=o.text,
-                        object_org=o.org,
-                        object_model=o.model,
-                        domain=domain,
-                        claimant=claimant,
-                        claimant_name=claimant_name,
-                        negated=negated,
-                        hedged=hedged,
-                        sentence=text,
-                        start_char=offset,
-                        end_char=offset + len(text),
-                        subject_group=s.group,
-                        object_group=o.group,
-                        subject_model_in_gazetteer=s.in_gazetteer if s.model else None,
-                        object_model_in_gazetteer=o.in_gazetteer if o.model else None,
+                    claim_row(
+                        article_id, s, relation, o, domain, (claimant, claimant_name), negated, hedged, text, offset
                     )
                 )
         return out
+
+
+def claim_row(
+    article_id: str,
+    s: Mention | ZhMention,
+    relation: str,
+    o: Mention | ZhMention,
+    domain: str,
+    claimant: tuple[str, str | None],
+    negated: bool,
+    hedged: bool,
+    sentence: str,
+    start: int,
+) -> Claim:
+    """A :class:`Claim` from its two sides (English or Chinese mentions) and the sentence at offset ``start``."""
+    return Claim(
+        article_id=article_id,
+        subject=s.text,
+        subject_org=s.org,
+        subject_model=s.model,
+        relation=relation,
+        object=o.text,
+        object_org=o.org,
+        object_model=o.model,
+        domain=domain,
+        claimant=claimant[0],
+        claimant_name=claimant[1],
+        negated=negated,
+        hedged=hedged,
+        sentence=sentence,
+        start_char=start,
+        end_char=start + len(sentence),
+        subject_group=getattr(s, "group", None),
+        object_group=getattr(o, "group", None),
+        subject_model_in_gazetteer=getattr(s, "in_gazetteer", True) if s.model else None,
+        object_model_in_gazetteer=getattr(o, "in_gazetteer", True) if o.model else None,
+    )
 
 
 def extract_chinese(article_id: str, text: str) -> list[Claim]:
@@ -931,26 +949,11 @@ def extract_chinese(article_id: str, text: str) -> list[Claim]:
             topic = named[:1]
         hedged = rules.hedged(sentence)
         for subj, relation, obj, negated, _cue in found:
-            claimant, claimant_name = rules._claimant(sentence, {subj.org})
-            claim = Claim(
-                article_id=article_id,
-                subject=subj.text,
-                subject_org=subj.org,
-                subject_model=subj.model,
-                relation=relation,
-                object=obj.text,
-                object_org=obj.org,
-                object_model=obj.model,
-                domain=rules._domain(sentence),
-                claimant=claimant,
-                claimant_name=claimant_name,
-                negated=negated,
-                hedged=hedged,
-                sentence=sentence.strip(),
-                start_char=start + (len(sentence) - len(sentence.lstrip())),
-                end_char=start + len(sentence.rstrip()),
-                subject_model_in_gazetteer=True if subj.model else None,
-                object_model_in_gazetteer=True if obj.model else None,
+            claimant = rules.claimant(sentence, {subj.org})
+            stripped = sentence.strip()
+            at = start + (len(sentence) - len(sentence.lstrip()))
+            claim = claim_row(
+                article_id, subj, relation, obj, rules.domain(sentence), claimant, negated, hedged, stripped, at
             )
             if (claim.claim_key, claim.start_char) not in seen:
                 seen.add((claim.claim_key, claim.start_char))

@@ -245,13 +245,15 @@ class ChineseClaimRules:
         before = sentence[max(0, cue_start - 4) : cue_start]
         return any(before.endswith(n) or n in before[-3:] for n in self.negators)
 
-    def _domain(self, sentence: str) -> str:
+    def domain(self, sentence: str) -> str:
+        """The capability domain the sentence names (zh.yaml domains), or the fallback."""
         for name, pattern in self.domains:
             if pattern.search(sentence):
                 return name
         return str(self.v["fallback"])
 
-    def _claimant(self, sentence: str, subject_orgs: set[str]) -> tuple[str, str | None]:
+    def claimant(self, sentence: str, subject_orgs: set[str]) -> tuple[str, str | None]:
+        """Who asserts the sentence's claim: the subject's firm (self), a third party, or the outlet."""
         verb = self.claim_verbs.search(sentence)
         if verb:
             before = [m for m in self.mentions(sentence[: verb.start()])]
