@@ -8,6 +8,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -240,6 +241,14 @@ def clean(files: tuple[str, ...]) -> None:
         raise click.ClickException(f"{failed} of {len(files)} file(s) not read (see the lines above)")
 
 
+TABLE_CELL_MAX = 60  # the table format's widest column; json and csv are never cut
+
+
+def _fit(value: str, width: int) -> str:
+    """``value`` padded to ``width``, or cut to it with a visible … (a silent cut made URLs look whole)."""
+    return value.ljust(width) if len(value) <= width else value[: width - 1] + "…"
+
+
 def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     if fmt == "json":
         for r in rows:
@@ -250,11 +259,15 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
         w.writerows(rows)
     else:
         text = [[("" if v is None else str(v)) for v in r] for r in rows]
-        widths = [min(40, max([len(c)] + [len(r[i]) for r in text])) for i, c in enumerate(cols)]
+        widths = [min(TABLE_CELL_MAX, max([len(c)] + [len(r[i]) for r in text])) for i, c in enumerate(cols)]
+        cut = any(len(v) > w for r in text for v, w in zip(r, widths, strict=True))
         click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
         for r in text:
-            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(r, widths, strict=True)))
-        click.echo(f"({len(rows)} rows)")
+            click.echo("  ".join(_fit(v, w) for v, w in zip(r, widths, strict=True)))
+        note = (
+            f"; values over {TABLE_CELL_MAX} characters end in …, --format json or csv shows them whole" if cut else ""
+        )
+        click.echo(f"({len(rows)} rows{note})")
 
 
 @main.command()
@@ -267,15 +280,26 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
 )
 @click.option("--relation", type=click.Choice(["parity", "surpass", "trail", "approach"]), help="Only this relation.")
 @click.option("--org", help="Only claims with this firm on either side (canonical name, case-insensitive).")
-@click.option("--since", help="Only claims first seen on or after this date (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only claims first seen on or after this date (YYYY-MM-DD).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def claims(
-    db_path: str, lock_wait: float, only_new: bool, relation: str | None, org: str | None, since: str | None, fmt: str
+    db_path: str,
+    lock_wait: float,
+    only_new: bool,
+    relation: str | None,
+    org: str | None,
+    since: datetime | None,
+    fmt: str,
 ) -> None:
     """List deduplicated claims from the warehouse."""
     from warehouse.queries import claims_query
 
-    sql, params = claims_query(only_new=only_new, relation=relation, org=org, since=since)
+    day = since.date().isoformat() if since else None
+    sql, params = claims_query(only_new=only_new, relation=relation, org=org, since=day)
     with _read_only(db_path, lock_wait) as con:
         cur = con.execute(sql, params)
         _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
@@ -326,12 +350,21 @@ def query(sql: str, db_path: str, lock_wait: float, fmt: str) -> None:
     """
     import duckdb
 
+    if not sql.strip():
+        raise click.ClickException("empty query: give one or more SQL statements")
     with _read_only(db_path, lock_wait) as con:
         try:
-            cur = con.execute(sql)
-            if cur.description is None:
-                return
-            _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+            statements = con.extract_statements(sql)
+            if not statements:
+                raise click.ClickException("empty query: give one or more SQL statements")
+            for n, statement in enumerate(statements):
+                # every statement's result is printed ("select 1; select 2" showed only the last one)
+                cur = con.execute(statement)
+                if cur is None or cur.description is None:
+                    continue
+                if n:
+                    click.echo("")
+                _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
         except duckdb.Error as exc:
             raise click.ClickException(f"query failed: {exc}") from exc
 

@@ -163,3 +163,22 @@ def test_export_writes_parquet_that_other_engines_read(sample_run, tmp_path):
         for c in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{tmp_path / 'pq' / 'claims.parquet'}')").fetchall()
     }
     assert {"claim_id", "subject_org", "relation", "first_seen_at", "source_count"} <= cols
+
+
+def test_reader_commands_fail_clearly_on_bad_input(sample_run):
+    db = str(sample_run["db"])
+    r = CliRunner().invoke(main, ["claims", "--db", db, "--since", "yesterday"])
+    assert r.exit_code == 2 and "does not match the format '%Y-%m-%d'" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["query", "--db", db, "   "])
+    assert r.exit_code == 1 and "empty query" in r.output
+
+
+def test_query_prints_every_statement_and_marks_cut_values(sample_run):
+    db = str(sample_run["db"])
+    r = CliRunner().invoke(main, ["query", "--db", db, "SELECT 1 AS first_one; SELECT 2 AS second_one"])
+    assert r.exit_code == 0 and "first_one" in r.output and "second_one" in r.output
+    long_url = "SELECT url FROM articles WHERE length(url) > 60 LIMIT 1"
+    r = CliRunner().invoke(main, ["query", "--db", db, long_url])
+    assert r.exit_code == 0 and "…" in r.output and "--format json or csv shows them whole" in r.output
+    r = CliRunner().invoke(main, ["query", "--db", db, "--format", "json", long_url])
+    assert len(json.loads(r.output)["url"]) > 60 and "…" not in r.output
