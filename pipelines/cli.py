@@ -62,9 +62,22 @@ def _echo_summary(summary: Any) -> None:
         click.echo(line)
     if summary.alerts_new:
         click.echo("")
-        click.echo(f"New parity/surpass alerts ({len(summary.alerts_new)}):")
+        missed = summary.undelivered
+        state = f", {len(missed)} NOT delivered" if missed else ""
+        click.echo(f"New parity/surpass alerts ({len(summary.alerts_new)}{state}):")
         for d in summary.alerts_new:
             click.echo(format_alert(d))
+            if d.get("status") != "delivered":
+                click.echo(f"    NOT delivered ({d.get('status')}): {d.get('last_error') or 'no channel accepted it'}")
+
+
+def _fail_on_undelivered(summary: Any) -> None:
+    """A run whose new alerts no channel accepted did not do its job: say so in the exit code."""
+    if summary.undelivered:
+        raise click.ClickException(
+            f"{len(summary.undelivered)} new alert(s) were not delivered; they stay in the outbox and are retried by "
+            "the next run or the pending_alerts_sensor (see the alerts table: status, last_error)"
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,6 +112,7 @@ def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool) -> Non
     _echo_summary(summary)
     if not summary.success:
         raise click.ClickException("the pipeline failed; rerun with --verbose for Dagster's logs")
+    _fail_on_undelivered(summary)
 
 
 def demo_sources(base_url: str) -> dict[str, Any]:
@@ -154,6 +168,7 @@ def demo(out_dir: str, keep: bool, port: int) -> None:
     click.echo(f"\nWarehouse: {out / 'claimwatch.duckdb'}  (try: claimwatch claims --db {out / 'claimwatch.duckdb'})")
     if not summary.success:
         raise click.ClickException("the demo pipeline failed")
+    _fail_on_undelivered(summary)
 
 
 @main.command()
@@ -175,6 +190,7 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
     _echo_summary(summary)
     if not summary.success:
         raise click.ClickException("ingest failed")
+    _fail_on_undelivered(summary)
 
 
 def _read_jsonl(fh: IO[str]) -> Iterator[dict[str, Any]]:

@@ -42,6 +42,19 @@ class RunSummary:
     mentions_new: int = 0
     alerts_new: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def undelivered(self) -> list[dict[str, Any]]:
+        """The new alerts of the run that no channel accepted (they stay in the outbox and are retried)."""
+        return [d for d in self.alerts_new if d.get("status") != "delivered"]
+
+    def _delivery_note(self) -> str:
+        if not self.alerts_new:
+            return ""
+        missed = len(self.undelivered)
+        if not missed:
+            return f" ({len(self.alerts_new)} delivered)"
+        return f" ({len(self.alerts_new) - missed} delivered, {missed} NOT delivered)"
+
     def lines(self) -> list[str]:
         """Readable summary lines."""
         reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.failures_by_reason.items())) or "none"
@@ -56,7 +69,7 @@ class RunSummary:
             f"  duplicates:           {self.duplicates}",
             f"  claim mentions (new): {self.mentions_new}",
             f"  claims (total):       {self.claims_total}",
-            f"  new alerts:           {len(self.alerts_new)}",
+            f"  new alerts:           {len(self.alerts_new)}" + self._delivery_note(),
             "  checks:               "
             + (
                 "all passed"

@@ -239,3 +239,17 @@ def test_pipeline_reruns_send_each_alert_exactly_once(sample_site, tmp_path, mod
     assert first.success and second.success and first.alerts_new and not second.alerts_new
     assert len(rx.accepted) == len(first.alerts_new) == len(rx.seen_once())
     assert not (tmp_path / "a.jsonl").exists()  # a configured channel replaces the file channel
+
+
+def test_a_run_whose_alerts_no_channel_accepts_says_so_and_fails(sample_site, tmp_path):
+    from click.testing import CliRunner
+
+    from pipelines.cli import demo_sources, main
+    from tests.conftest import write_sources
+
+    sources = write_sources(tmp_path / "s.yaml", demo_sources(sample_site.base_url))
+    env = {"CLAIMWATCH_ALERT_URLS": "json://127.0.0.1:9/hook"}  # nothing listens on port 9
+    r = CliRunner(env=env).invoke(main, ["run", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")])
+    assert r.exit_code == 1, r.output
+    assert "NOT delivered" in r.output and "were not delivered" in r.output
+    assert "0 delivered" in r.output.split("new alerts:", 1)[1].splitlines()[0]

@@ -693,6 +693,7 @@ def refresh_claims_and_outbox(
 
 ALERT_DETAIL_SQL = """
 SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.kind, al.attempts, al.digest_id,
+       al.last_error,
        c.claim_id,
        c.subject_org, c.subject_model,
        c.subject_group, c.relation, c.object_org, c.object_model, c.object_group, c.domain, c.first_seen_at,
