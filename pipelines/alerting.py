@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+NEGATED_WORDS = {"parity": "match", "surpass": "beat", "trail": "trail", "approach": "approach"}
 RELATION_WORDS = {"parity": "matches", "surpass": "beats", "trail": "trails", "approach": "is closing in on"}
 
 
@@ -75,3 +76,34 @@ def format_alert(d: dict[str, Any]) -> str:
         f'    evidence: "{p["evidence"]}"',
     ]
     return "\n".join(lines)
+
+
+def format_claim(row: dict[str, Any]) -> str:
+    """A claim as a few readable lines: the triple, how widely it is reported, where first, on whose word, evidence."""
+    relation = row["relation"]
+    verb = RELATION_WORDS.get(relation, relation)
+    if row.get("negated"):
+        verb = f"does not {NEGATED_WORDS.get(relation, verb)}"
+    subject = side(row.get("subject_org"), row.get("subject_model"), row.get("subject_group") or None)
+    obj = side(row.get("object_org"), row.get("object_model"), row.get("object_group") or None)
+    langs = [x for x in (row.get("languages") or "").split(",") if x]
+    first_lang = row.get("first_language")
+    lang_note = ""
+    if len(langs) > 1:
+        lang_note = ", in " + ", ".join(f"{x} (first)" if x == first_lang else x for x in langs)
+    who = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}.get(
+        row.get("claimant") or "", "unknown"
+    )
+    if row.get("claimant_name") and row.get("claimant") != "outlet":
+        who = f"{row['claimant_name']} ({who})"
+    first = str(row.get("first_published_at") or row.get("first_seen_at") or "")[:10]
+    return "\n".join(
+        [
+            f"[{relation.upper()}] {subject} {verb} {obj} on {row.get('domain')}"
+            f"  ({row.get('source_count')} source(s), {row.get('mention_count')} mention(s){lang_note})",
+            f"    claim {row.get('claim_id')}; first reported by {row.get('first_source')} on {first}: "
+            f"{row.get('first_url')}",
+            f"    asserted by: {who}{', hedged' if row.get('hedged') else ''}",
+            f'    evidence: "{row.get("evidence") or ""}"',
+        ]
+    )

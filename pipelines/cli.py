@@ -15,7 +15,7 @@ from typing import IO, Any
 import click
 import yaml
 
-from pipelines.alerting import format_alert
+from pipelines.alerting import format_alert, format_claim
 from spiders.sources import SourcesError, load_sources
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -318,7 +318,17 @@ def claims(
     sql, params = claims_query(only_new=only_new, relation=relation, org=org, since=day)
     with _read_only(db_path, lock_wait) as con:
         cur = con.execute(sql, params)
-        _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+        cols, rows = [d[0] for d in cur.description], cur.fetchall()
+    if fmt != "table":
+        _print_rows(cols, rows, fmt)
+        return
+    # a terminal gets a readable block per claim (a 250-character-wide row showed no evidence or source)
+    for row in rows:
+        click.echo(format_claim(dict(zip(cols, row, strict=True))))
+        click.echo("")
+    click.echo(f"({len(rows)} rows)")
+    if rows:
+        click.echo("--format json or csv shows every column")
 
 
 @main.command()

@@ -182,3 +182,15 @@ def test_query_prints_every_statement_and_marks_cut_values(sample_run):
     assert r.exit_code == 0 and "…" in r.output and "--format json or csv shows them whole" in r.output
     r = CliRunner().invoke(main, ["query", "--db", db, "--format", "json", long_url])
     assert len(json.loads(r.output)["url"]) > 60 and "…" not in r.output
+
+
+def test_claims_table_shows_evidence_source_and_languages(sample_run):
+    r = CliRunner().invoke(main, ["claims", "--db", str(sample_run["db"]), "--org", "Moonshot AI"])
+    assert r.exit_code == 0
+    block = r.output.split("\n\n")[0]
+    assert block.startswith("[PARITY] Moonshot AI / Kimi K2 matches OpenAI / GPT-4.1")
+    assert "in en, zh (first)" in block and "first reported by jiqi-daily" in block and "/jiqi-daily/" in block
+    assert 'evidence: "' in block and "asserted by: Moonshot AI (the firm itself)" in block
+    r = CliRunner().invoke(main, ["claims", "--db", str(sample_run["db"]), "--relation", "parity", "--format", "json"])
+    row = json.loads(r.output.splitlines()[0])
+    assert {"evidence", "claimant", "first_url", "first_source", "languages", "first_language"} <= set(row)

@@ -691,6 +691,17 @@ def refresh_claims_and_outbox(
     return {"claims": after, "claims_delta": after - before, "alerts_new": new_alerts}
 
 
+# A claim's evidence: the sentence of its first article from the strongest claimant (a named third party, then the
+# firm itself, then the outlet). Joined as ``m`` onto a query over ``claims c``.
+EVIDENCE_JOIN = """
+LEFT JOIN LATERAL (
+    SELECT sentence, claimant, claimant_name, hedged FROM claim_mentions mm
+    WHERE mm.claim_id = c.claim_id AND mm.article_id = c.first_article_id
+    ORDER BY CASE claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2 END, claimant_name IS NULL,
+             start_char LIMIT 1
+) m ON TRUE
+"""
+
 ALERT_DETAIL_SQL = """
 SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.kind, al.attempts, al.digest_id,
        al.last_error,
@@ -705,13 +716,7 @@ SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.k
 FROM alerts al
 JOIN claims c ON c.claim_id = al.claim_id
 LEFT JOIN articles a ON a.article_id = c.first_article_id
-LEFT JOIN LATERAL (
-    SELECT sentence, claimant, claimant_name, hedged FROM claim_mentions mm
-    WHERE mm.claim_id = c.claim_id AND mm.article_id = c.first_article_id
-    ORDER BY CASE claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2 END, claimant_name IS NULL,
-             start_char LIMIT 1
-) m ON TRUE
-"""
+""" + EVIDENCE_JOIN
 
 
 def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: Sequence[Any] = ()) -> list[dict]:

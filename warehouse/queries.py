@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from warehouse.load import EVIDENCE_JOIN
+
 CLAIM_COLUMNS = (
     "c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
     "c.relation, c.object_org, c.object_model, coalesce(c.object_group, '') AS object_group, c.domain, "
@@ -13,9 +15,11 @@ CLAIM_COLUMNS = (
     # before the first English one is what an analyst looks for)
     "(SELECT string_agg(DISTINCT ar.language, ',' ORDER BY ar.language) FROM claim_mentions m "
     "JOIN articles ar ON ar.article_id = m.article_id WHERE m.claim_id = c.claim_id) AS languages, "
-    "fa.language AS first_language"
+    "fa.language AS first_language, fa.source AS first_source, fa.url AS first_url, "
+    "coalesce(fa.published_at, fa.fetched_at) AS first_published_at, "
+    "m.claimant, m.claimant_name, m.hedged, m.sentence AS evidence"
 )
-CLAIM_FROM = "claims c LEFT JOIN articles fa ON fa.article_id = c.first_article_id"
+CLAIM_FROM = "claims c LEFT JOIN articles fa ON fa.article_id = c.first_article_id " + EVIDENCE_JOIN
 
 
 def claims_query(
