@@ -401,10 +401,7 @@ class ClaimExtractor:
 
     def _lead_subject(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
         """The first named model of the article's first three sentences, else its first named firm."""
-        found: list[Mention] = []
-        for s, e in sentences[:3]:
-            sent = self._parse(text[s:e])
-            found += [m for m in self._mentions_of(text[s:e]) if m.org and not self._in_attribution(sent, m)]
+        found = [m for s, e in sentences[:3] for m in self._named_outside_attribution(text[s:e])]
         named = [m for m in found if m.model] or found
         return [named[0]] if named else []
 
@@ -413,13 +410,14 @@ class ClaimExtractor:
         out: list[Mention] = []
         for j in range(max(0, i - 2), i):
             s, e = sentences[j]
-            sent = self._parse(text[s:e])
-            out.extend(
-                replace(m, sentence=j)
-                for m in self._mentions_of(text[s:e])
-                if m.org and not self._in_attribution(sent, m) and m.org not in self.claimant_only
-            )
+            named = self._named_outside_attribution(text[s:e])
+            out.extend(replace(m, sentence=j) for m in named if m.org not in self.claimant_only)
         return out
+
+    def _named_outside_attribution(self, sentence: str) -> list[Mention]:
+        """Mentions with a firm in ``sentence`` that are not the source of an attribution ("according to X")."""
+        doc = self._parse(sentence)
+        return [m for m in self._mentions_of(sentence) if m.org and not self._in_attribution(doc, m)]
 
     def _mentions(self, doc: Doc) -> list[Mention]:
         """Entities merged into mentions: "Anthropic's Claude", "OpenAI o3" become one mention."""
@@ -749,14 +747,13 @@ class ClaimExtractor:
         out: list[Claim] = []
         previous_subjects: list[Mention] = []
         previous_objects: list[Mention] = []
+        # the mentions that can be a side of a claim: not an evaluator firm, not a backer ("Microsoft-backed")
+        sides = [m for m in mentions if not (m.org in self.claimant_only and not m.model) and not self._backer(doc, m)]
         for n, cue in enumerate(cues):
             prev_end = cues[n - 1].end if n else 0
             next_start = cues[n + 1].start if n + 1 < len(cues) else len(doc)
             before_tok = doc[cue.start - 1].lower_ if cue.start else ""
             passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
-            sides = [
-                m for m in mentions if not (m.org in self.claimant_only and not m.model) and not self._backer(doc, m)
-            ]
             left = [m for m in sides if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)]
             stop = next((k for k in range(cue.end, next_start) if doc[k].lower_ in CLAUSE_BREAKS), next_start)
             right = [m for m in sides if m.start >= cue.end and m.end <= stop]
@@ -775,7 +772,9 @@ class ClaimExtractor:
                 # "the gap between Spark and GPT-4 Turbo": the first named side trails the second
                 pair = [m for m in sides if m.start >= cue.end][:2]
                 if len(pair) == 2 and {t.lower_ for t in doc[pair[0].end : pair[1].start]} <= {"and", "&"}:
-                    out += self._emit(article_id, doc, offset, pair[:1], "trail", pair[1:], False, hedged, cue, context)
+                    out += self._emit(
+                        article_id, doc, offset, pair[:1], "trail", pair[1:], False, hedged, cue, context, mentions
+                    )
                 continue
             if cue.label_ in LEFT_OBJECT_RELATIONS:
                 # "delivers GPT-4-class performance": the side compared with stands right before the cue
@@ -861,7 +860,9 @@ class ClaimExtractor:
             if any(m.org or m.model for m in subjects) and any(m.org or m.model for m in objects):
                 self._topic = [m for m in subjects if m.org or m.model]
                 self._topic_at = context.index
-            out += self._emit(article_id, doc, offset, subjects, relation, objects, negated, hedged, cue, context)
+            out += self._emit(
+                article_id, doc, offset, subjects, relation, objects, negated, hedged, cue, context, mentions
+            )
         return out
 
     def _emit(
@@ -876,10 +877,11 @@ class ClaimExtractor:
         hedged: bool,
         cue: Span,
         context: LazyContext,
+        mentions: list[Mention],
     ) -> list[Claim]:
         """One claim row per (subject, object) pair that names at least one side and is not a side with itself."""
         text = doc.text
-        claimant, claimant_name = self._claimant(doc, self._mentions(doc), cue, {s.org for s in subjects}, context)
+        claimant, claimant_name = self._claimant(doc, mentions, cue, {s.org for s in subjects}, context)
         domain = self._domain(text)
         out = []
         for s in subjects:
@@ -943,10 +945,10 @@ def extract_chinese(article_id: str, text: str) -> list[Claim]:
     seen: set[tuple[Any, ...]] = set()
     for start, end in split_sentences_zh(text):
         sentence = text[start:end]
-        found = rules.claims(sentence, topic)
+        mentions = rules.mentions(sentence)  # parsed once for the claims and the article's opening subject
+        found = rules.claims(sentence, topic, mentions)
         if not topic:
-            named = [m for m in rules.mentions(sentence) if m.model]
-            topic = named[:1]
+            topic = [m for m in mentions if m.model][:1]
         hedged = rules.hedged(sentence)
         for subj, relation, obj, negated, _cue in found:
             claimant = rules.claimant(sentence, {subj.org})

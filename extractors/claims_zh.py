@@ -178,6 +178,7 @@ class ChineseClaimRules:
 
     def __init__(self) -> None:
         self.nlp = build_nlp_zh()
+        self.evaluators = self.nlp.get_pipe("claimwatch_gazetteer_zh").gazetteer.evaluators
         v = load_data("zh.yaml")
         self.v = v
         cues = [(p, rel) for rel, phrases in v["relations"].items() for p in phrases]
@@ -214,7 +215,7 @@ class ChineseClaimRules:
         doc = self.nlp(sentence)
         out: list[ZhMention] = []
         for ent in doc.ents:
-            if ent.kb_id_ in self.nlp.get_pipe("claimwatch_gazetteer_zh").gazetteer.evaluators:
+            if ent.kb_id_ in self.evaluators:
                 continue
             model = ent.text if ent.label_ == "MODEL" else None
             here = ZhMention(ent.text, ent.kb_id_, model, ent.start_char, ent.end_char)
@@ -280,9 +281,14 @@ class ChineseClaimRules:
                 continue
             yield m.start(), m.end(), self.cue_of[m.group(0)], None
 
-    def claims(self, sentence: str, topic: list[ZhMention]) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
-        """(subject, relation, object, negated, cue_start) for every claim the sentence states."""
-        mentions = self.mentions(sentence)
+    def claims(
+        self, sentence: str, topic: list[ZhMention], mentions: list[ZhMention] | None = None
+    ) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
+        """(subject, relation, object, negated, cue_start) for every claim the sentence states.
+
+        ``mentions`` are the sentence's sides when the caller has them already (see :meth:`mentions`).
+        """
+        mentions = self.mentions(sentence) if mentions is None else mentions
         if not mentions:
             return []
         out = []
