@@ -97,6 +97,11 @@ LEFT_OBJECT_RELATIONS = {"parity_left"}  # cues whose compared side stands befor
 CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
+SCORE_MARKS = {"%", "~", "≈", "pts", "points", "elo", "/", "+", "-", "–", ".", ",", "x"}
+# Markdown links keep their text, bare URLs go: "[GPT-5.4](https://x.ai/gpt-5-api)" must not name "gpt-5" twice.
+# Both are blanked with spaces of the same length, so character offsets into the article still hold.
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:https?://|/)[^)\s]*\)")
+_BARE_URL = re.compile(r"\bhttps?://[^\s)\]]+")
 
 
 @dataclass
@@ -222,6 +227,47 @@ def drop_subsumed(claims: list[Claim]) -> list[Claim]:
     return [c for c in claims if not any(_refines(c, other) for other in claims)]
 
 
+def blank_links(text: str) -> str:
+    """``text`` with Markdown link targets and bare URLs replaced by spaces (same length, same offsets)."""
+    if "http" not in text and "](/" not in text:
+        return text
+    text = _MARKDOWN_LINK.sub(lambda m: " " + m.group(1) + " " * (len(m.group(0)) - len(m.group(1)) - 1), text)
+    return _BARE_URL.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def list_glue(doc: Doc, start: int, end: int) -> list[str] | None:
+    """The words joining two list members (tokens ``start:end``), leaving out the scores quoted with them.
+
+    "DeepSeek's 61.5 and Kimi K2's 66.1", "Code Llama 70B (67%) and DeepSeek Coder 33B (~79%)", "Claude at
+    74.6 and DeepSeek at 71.3": a score after a member does not break the list. None when the tokens hold
+    anything else than glue words and scores (the caller checks the words against its own glue set).
+    """
+    words: list[str] = []
+    k = start
+    while k < end:
+        t = doc[k]
+        if t.is_space:
+            k += 1
+            continue
+        if t.text == "(":
+            close = next((j for j in range(k + 1, min(end, k + 8)) if doc[j].text == ")"), None)
+            inner = doc[k + 1 : close] if close is not None else None
+            if inner is not None and any(x.like_num for x in inner) and all(
+                x.like_num or x.lower_ in SCORE_MARKS or x.is_space for x in inner
+            ):
+                k = close + 1
+                continue
+            return None
+        if t.lower_ in ("'s", "’s", "at", "with", "of") and k + 1 < end and doc[k + 1].like_num:
+            k += 2
+            while k < end and doc[k].lower_ in SCORE_MARKS and doc[k].lower_ not in (",", "-", "–"):
+                k += 1
+            continue
+        words.append(t.lower_)
+        k += 1
+    return words
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences; no split after a known abbreviation such as "U.S."."""
     spans: list[tuple[int, int]] = []
@@ -304,6 +350,21 @@ class ClaimExtractor:
         self.domain_fallback = dom["fallback"]
         # leaderboards, benchmark makers and testing institutes say who is ahead; they are never a side
         self.claimant_only = {f["name"] for f in load_data("firms.yaml")["firms"] if f.get("kind") == "evaluator"}
+        # "Spark V3.5 ... the gap between Spark and GPT-4 Turbo": a family that only counts with a version (a bare
+        # "Spark" or "Opus" is an ordinary word elsewhere) names that model on its own in an article that has
+        # introduced it with a version ("Spark V3.5") or as the tier of another model ("Claude 3 Opus")
+        models = load_data("models.yaml")
+        firm_names = {
+            str(a) for f in load_data("firms.yaml")["firms"] for a in [f["name"], *f.get("aliases", [])]
+        }
+        self.short_firm = {
+            str(f["family"]): f["firm"]
+            for f in models["families"]
+            if f.get("needs_version") and str(f["family"])[:1].isupper() and str(f["family"]) not in firm_names
+        }
+        fams = "|".join(sorted(map(re.escape, self.short_firm), key=len, reverse=True))
+        self.short_intro = re.compile(rf"(?<![\w-])({fams})(?=[ -]?[vV]?\d)|(?<=\d[ -])({fams})(?![\w])")
+        self._short: set[str] = set()
         self._found: dict[str, Discovered] = {}
         self._topic: list[Mention] = []
         self._context_cache = {}
@@ -317,7 +378,7 @@ class ClaimExtractor:
         if is_chinese(text):
             return extract_chinese(article_id, text)
         original = text
-        text = text.translate(HYPHENS)  # "GPT‑4o" with a non-breaking hyphen is GPT-4o (same length: offsets hold)
+        text = blank_links(text.translate(HYPHENS))  # "GPT‑4o" is GPT-4o; URLs go (same length: offsets hold)
         hits = self._cue_positions(text)
         if not hits:
             return []
@@ -330,7 +391,13 @@ class ClaimExtractor:
         self._doc_cache: dict[str, Doc] = {}  # one parse per sentence per article
         new = discover(self._parse, [text[s:e] for s, e in sentences[: candidates[-1] + 1]], self.discovered)
         self.discovered.update(new)
-        found = self._found = {**self.discovered}
+        short = {
+            name: Discovered(name, "MODEL", self.short_firm[name])
+            for m in self.short_intro.finditer(text)
+            if (name := m.group(1) or m.group(2)) not in self.discovered
+        }
+        self._short = set(short)
+        found = self._found = {**short, **self.discovered}
         todo = [text[sentences[i][0] : sentences[i][1]] for i in candidates]
         unparsed = list(dict.fromkeys(t for t in todo if t not in self._doc_cache))  # a repeated sentence once
         for sent, doc in zip(unparsed, self.nlp.pipe(unparsed), strict=True):
@@ -468,7 +535,7 @@ class ClaimExtractor:
 
     def _known(self, span: Span) -> bool:
         """True for a model from the gazetteer; False for one found by shape or discovered in the text."""
-        return bool(span.kb_id_) and span.text not in self._found
+        return bool(span.kb_id_) and (span.text not in self._found or span.text in self._short)
 
     def _cues(self, doc: Doc) -> list[Span]:
         """Comparison cues, longest first, without those that compare nothing here.
@@ -486,6 +553,9 @@ class ClaimExtractor:
             words = span.text.lower().split()
             if len(words) == 1 and before in DETERMINERS:
                 continue
+            after = doc[span.end].lower_ if span.end < len(doc) else ""
+            if len(words) == 1 and (after in ("like", "including") or after == "such" and span.end + 1 < len(doc)):
+                continue  # "older rivals like GPT-4o", "top rivals such as ...": a noun, not a verb
             if words[0] == "behind" and before in MAKER_NOUNS:
                 continue
             if before == "to" and span.start > 1 and doc[span.start - 2].lower_ in self.aspirations:
@@ -526,10 +596,14 @@ class ClaimExtractor:
         group = [mentions[k]]
         j = k
         while j > 0:
-            between = [t.lower_ for t in doc[mentions[j - 1].end : mentions[j].start]]
+            between = list_glue(doc, mentions[j - 1].end, mentions[j].start) or []
             joined = bool(between) and all(w in LIST_GLUE for w in between)
             has_conj = any(w in CONJUNCTIONS for w in between)
-            if joined and (has_conj or len(group) > 1):
+            a, b = mentions[j - 1], mentions[j]
+            # "OpenAI, Anthropic remain ahead" (headline style, no "and"): two firms or two models of different
+            # firms; a firm then a model is an apposition ("Alibaba, Qwen's maker", "Google, Gemini")
+            paired = between == [","] and a.org and b.org and a.org != b.org and bool(a.model) == bool(b.model)
+            if joined and (has_conj or len(group) > 1 or paired):
                 group.insert(0, mentions[j - 1])
                 j -= 1
             else:
@@ -540,7 +614,7 @@ class ClaimExtractor:
         group = [mentions[k]]
         j = k
         while j + 1 < len(mentions):
-            between = [t.lower_ for t in doc[mentions[j].end : mentions[j + 1].start]]
+            between = list_glue(doc, mentions[j].end, mentions[j + 1].start) or []
             if (
                 between
                 and all(w in LIST_GLUE for w in between)

@@ -24,7 +24,8 @@ from spacy.util import filter_spans
 from extractors.vocab import load_data
 
 VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4}|\d+x\d+[A-Za-z]?)$"  # "8x22B": experts x size
-UNKNOWN_VERSION_RE = r"^(?:[A-Z]\d+(?:\.\d+)*|\d+\.\d+[a-z]?)$"
+# an unknown model's version: "K2", "2.5", "4.0b"; not "86.1" ("Achieves 86.1" is a score, versions stay small)
+UNKNOWN_VERSION_RE = r"^(?:[A-Z]\d+(?:\.\d+)*|\d\.\d+[a-z]?)$"
 NOT_MODEL_WORDS = {
     "January",
     "February",
