@@ -252,8 +252,10 @@ def list_glue(doc: Doc, start: int, end: int) -> list[str] | None:
         if t.text == "(":
             close = next((j for j in range(k + 1, min(end, k + 8)) if doc[j].text == ")"), None)
             inner = doc[k + 1 : close] if close is not None else None
-            if inner is not None and any(x.like_num for x in inner) and all(
-                x.like_num or x.lower_ in SCORE_MARKS or x.is_space for x in inner
+            if (
+                inner is not None
+                and any(x.like_num for x in inner)
+                and all(x.like_num or x.lower_ in SCORE_MARKS or x.is_space for x in inner)
             ):
                 k = close + 1
                 continue
@@ -354,9 +356,7 @@ class ClaimExtractor:
         # "Spark" or "Opus" is an ordinary word elsewhere) names that model on its own in an article that has
         # introduced it with a version ("Spark V3.5") or as the tier of another model ("Claude 3 Opus")
         models = load_data("models.yaml")
-        firm_names = {
-            str(a) for f in load_data("firms.yaml")["firms"] for a in [f["name"], *f.get("aliases", [])]
-        }
+        firm_names = {str(a) for f in load_data("firms.yaml")["firms"] for a in [f["name"], *f.get("aliases", [])]}
         self.short_firm = {
             str(f["family"]): f["firm"]
             for f in models["families"]
