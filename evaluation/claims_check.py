@@ -53,7 +53,7 @@ def extract_set(extractor: ClaimExtractor, articles: Path, out: Path) -> list[di
             if not line.strip():
                 continue
             a = json.loads(line)
-            for c in extractor.extract(a["id"], a["text"]):
+            for c in extractor.extract(a["id"], a["text"], a.get("title")):
                 row = c.to_dict()
                 rows.append(row)
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")

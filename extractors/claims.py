@@ -336,6 +336,12 @@ class ClaimExtractor:
             gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["over", "and", "or", "but"]}, "OP": "{1,3}"}
             lead_nouns = rel.get("lead_nouns", [])
             self.gapped_matcher.add("surpass", [[{"LOWER": {"IN": lead_nouns}}, gap, {"LOWER": "over"}]])
+        h2h = rel.get("head_to_head", {})
+        self.h2h_marker = compile_phrases(h2h.get("markers", []) or ["(?!)"])
+        self.h2h_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for label in ("surpass", "parity", "neither"):
+            self.h2h_matcher.add(label, [self.nlp.make_doc(p) for p in h2h.get(label, [])])
+        self.h2h_prefilter = compile_phrases([p for k in ("surpass", "parity") for p in h2h.get(k, [])] or ["(?!)"])
         phrases_all: set[str] = set()
         for relation, phrases in _cue_phrases(rel).items():
             self.cue_matcher.add(relation, [self.nlp.make_doc(p) for p in phrases])
@@ -373,16 +379,25 @@ class ClaimExtractor:
         self.discovered: dict[str, Discovered] = {}
 
     # -- public API ------------------------------------------------------------------------------
-    def extract(self, article_id: str, text: str) -> list[Claim]:
-        """All claims in one article's text (Chinese text goes to the Chinese rules)."""
+    def extract(self, article_id: str, text: str, title: str | None = None) -> list[Claim]:
+        """All claims in one article's text (Chinese text goes to the Chinese rules).
+
+        ``title``, when given, is read only for what the article compares ("Claude vs GPT-4o"); claims come
+        from the text (a title that is not in the text is no evidence sentence).
+        """
         if is_chinese(text):
             return extract_chinese(article_id, text)
         original = text
         text = blank_links(text.translate(HYPHENS))  # "GPT‑4o" is GPT-4o; URLs go (same length: offsets hold)
         hits = self._cue_positions(text)
+        sentences = split_sentences(text)
+        head_to_head = bool(sentences) and bool(
+            self.h2h_marker.search(title or "") or self.h2h_marker.search(text[: sentences[0][1]])
+        )
+        if head_to_head:
+            hits += [m.start() for m in self.h2h_prefilter.finditer(text)]
         if not hits:
             return []
-        sentences = split_sentences(text)
         ends = [e for _, e in sentences]
         candidates = sorted({i for i in (bisect_left(ends, h) for h in hits) if i < len(sentences)})
         if not candidates:
@@ -407,12 +422,16 @@ class ClaimExtractor:
         seen: set[tuple[Any, ...]] = set()
         self._topic: list[Mention] = []  # the subjects of the latest claim: what "it" / "the model" refer to
         self._topic_at = -1  # the sentence it was claimed in
+        pair = self._head_to_head_pair(title, text, sentences) if head_to_head else None
         for i in candidates:
             start, end = sentences[i]
             context = LazyContext(
                 lambda i=i: self._context_mentions(text, sentences, i), i, lambda: self._lead_subject(text, sentences)
             )
-            for claim in self._claims_in_sentence(article_id, docs[i], start, context):
+            found_here = self._claims_in_sentence(article_id, docs[i], start, context)
+            if not found_here and pair is not None:
+                found_here = self._head_to_head_claims(article_id, docs[i], start, context, pair)
+            for claim in found_here:
                 if original is not text:
                     claim.sentence = original[claim.start_char : claim.end_char]
                 dedup = (claim.claim_key, claim.start_char)
@@ -421,7 +440,86 @@ class ClaimExtractor:
                     claims.append(claim)
         return drop_subsumed(claims)
 
-    def extract_alone(self, article_id: str, text: str) -> tuple[list[Claim], dict[str, Discovered]]:
+    def _head_to_head_pair(
+        self, title: str | None, text: str, sentences: list[tuple[int, int]]
+    ) -> tuple[Mention, Mention] | None:
+        """The two sides of a head-to-head title ("Minimax vs. GPT-4o: ..."), or None.
+
+        The side is the named mention right before the marker and the one right after it; they must belong to
+        different firms.
+        """
+        for line in (title, text[sentences[0][0] : sentences[0][1]] if sentences else None):
+            if not line or not (m := self.h2h_marker.search(line)):
+                continue
+            doc = add_discovered(self.nlp(line), self._found)
+            named = [x for x in self._mentions(doc) if x.org and x.org not in self.claimant_only]
+            before = [x for x in named if doc[x.end - 1].idx < m.start()]
+            after = [x for x in named if doc[x.start].idx >= m.end()]
+            if before and after and before[-1].org != after[0].org:
+                return before[-1], after[0]
+        return None
+
+    def _head_to_head_claims(
+        self, article_id: str, doc: Doc, offset: int, context: LazyContext, pair: tuple[Mention, Mention]
+    ) -> list[Claim]:
+        """Claims a head-to-head article makes with one-sided cues, clause by clause.
+
+        "Minimax leads in long context, while GPT-4o dominates in reasoning": each clause that names exactly
+        one side of the pair (and no other firm) before or after a one-sided cue says that side beats the
+        other; "neither model is better" denies both directions; "the two are comparable" is parity.
+        """
+        if doc.text.rstrip().endswith("?"):
+            return []
+        mentions = self._mentions(doc)
+        if any(m.org and m.org not in {pair[0].org, pair[1].org} for m in mentions):
+            return []  # a third firm: the ordinary rules' business
+        hedged = any(t.lower_ in self.hedges for t in doc)
+        breaks = [t.i for t in doc if t.lower_ in CLAUSE_BREAKS]
+        bounds = list(zip([0, *[b + 1 for b in breaks]], [*breaks, len(doc)], strict=True))
+        cues = [Span(doc, s, e, label=label) for label, s, e in self.h2h_matcher(doc)]
+        out: list[Claim] = []
+        for lo, hi in bounds:
+            here = [c for c in filter_spans(cues) if lo <= c.start and c.end <= hi]
+            if not here:
+                continue
+            cue = here[0]
+            if cue.end < len(doc) and doc[cue.end].lower_ in ("than", "to", "over", "with"):
+                continue  # "better than last year": a comparison the ordinary rules did not take
+            sides = {m.org for m in mentions if lo <= m.start and m.end <= hi and m.org}
+            a, b = pair
+
+            def emit(subject: Mention, relation: str, obj: Mention, negated: bool, cue: Span = cue) -> list[Claim]:
+                return self._emit(
+                    article_id, doc, offset, [subject], relation, [obj], negated, hedged, cue, context, mentions
+                )
+
+            if any(c.label_ == "neither" for c in here):
+                if any(c.label_ == "surpass" for c in here):
+                    out += emit(a, "surpass", b, True) + emit(b, "surpass", a, True)
+                continue
+            if cue.label_ == "parity":
+                # "the two models are comparable", "Both are neck and neck on math", "A and B look similar"
+                if len(sides) == 2 or any(t.lower_ in ("both", "two") for t in doc[lo:hi]):
+                    out += emit(a, "parity", b, False)
+                continue
+            if len(sides) != 1:
+                continue
+            subject, other = (a, b) if sides == {a.org} else (b, a)
+            named = [m for m in mentions if m.org == subject.org and lo <= m.start and m.end <= hi][:1]
+            than = next((t.i for t in doc[cue.end : hi] if t.lower_ == "than"), None)
+            if than is not None and named[0].start > than:
+                # "The model shows a stronger grasp of Chinese than GPT-4's attempts": the named side lost
+                named, other = [other], named[0]
+            window = [t.lower_ for t in doc[max(lo, cue.start - self.negation_window) : cue.start]]
+            if any(w in self.negations for w in window):
+                continue  # "the benchmarks Opus did not win": what was not won is rarely said against the other side
+            if cue.label_ == "surpass" and named:
+                out += emit(named[0], "surpass", other, False)
+        return out
+
+    def extract_alone(
+        self, article_id: str, text: str, title: str | None = None
+    ) -> tuple[list[Claim], dict[str, Discovered]]:
         """Claims in one article seeing only the names already in :attr:`discovered`, which stays unchanged.
 
         Returns the claims and the names the article introduced. Unlike :meth:`extract`, the result does not
@@ -431,7 +529,7 @@ class ClaimExtractor:
         known = self.discovered
         self.discovered = dict(known)
         try:
-            claims = self.extract(article_id, text)
+            claims = self.extract(article_id, text, title)
             introduced = {k: v for k, v in self.discovered.items() if k not in known}
         finally:
             self.discovered = known

@@ -221,14 +221,18 @@ def _read_jsonl(fh: IO[str]) -> Iterator[dict[str, Any]]:
     help="JSONL of claims; - for stdout.",
 )
 def extract(input_file: IO[str], output_file: IO[str]) -> None:
-    """Extract claims from articles given as JSON lines; one claim per output line."""
+    """Extract claims from articles given as JSON lines; one claim per output line.
+
+    Each line needs 'id' (or 'article_id') and 'text'; an optional 'title' tells what a head-to-head article
+    compares ("Claude vs GPT-4o"). Example: claimwatch extract --input articles.jsonl --output claims.jsonl
+    """
     from extractors.claims import default_extractor
 
     x = default_extractor()
     for row in _read_jsonl(input_file):
         if "text" not in row or not ("id" in row or "article_id" in row):
             raise click.ClickException("each input line needs 'id' and 'text'")
-        for c in x.extract(str(row.get("id", row.get("article_id"))), row["text"] or ""):
+        for c in x.extract(str(row.get("id", row.get("article_id"))), row["text"] or "", row.get("title")):
             output_file.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
 
 

@@ -271,9 +271,7 @@ def deliver_pending(
         plan = plan_deliveries(con, settings)
     sent = failed = digests = 0
     for delivery in plan:
-        error = _with_retries(
-            channel, settings, sleep, delivery.title, delivery.body, delivery.payload, delivery.key
-        )
+        error = _with_retries(channel, settings, sleep, delivery.title, delivery.body, delivery.payload, delivery.key)
         with connection() as con:
             mark_alerts(
                 con,

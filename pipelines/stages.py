@@ -141,7 +141,7 @@ def extract_mentions(
     errors: dict[str, str] = {}
     for a in articles:
         try:
-            claims = x.extract(a["article_id"], a["text"] or "")
+            claims = x.extract(a["article_id"], a["text"] or "", a.get("title"))
         except Exception as exc:  # noqa: BLE001 - recorded per article
             errors[a["article_id"]] = _error(exc)
             continue
@@ -156,7 +156,7 @@ def _error(exc: Exception) -> str:
 def _extract_one(x: ClaimExtractor, article: dict[str, Any]) -> dict[str, Any]:
     """One article's extraction result: mention rows, the names it introduced, or the error it raised."""
     try:
-        claims, introduced = x.extract_alone(article["article_id"], article["text"] or "")
+        claims, introduced = x.extract_alone(article["article_id"], article["text"] or "", article.get("title"))
     except Exception as exc:  # noqa: BLE001 - recorded per article
         return {"article_id": article["article_id"], "mentions": [], "introduced": [], "error": _error(exc)}
     return {

@@ -91,3 +91,12 @@ def test_a_sentence_repeated_in_one_article_is_parsed_once(extractor):
     sentence = "Qwen3 beats Llama 4 on math."
     claims = extractor.extract("r", f"{sentence} Analysts agreed. {sentence}")
     assert [c.start_char for c in claims] == [0, 46] and all(c.sentence == sentence for c in claims)
+
+
+def test_head_to_head_title_is_context_not_evidence(extractor):
+    text = "In our review, Hunyuan-T2 leads on long documents.\nIt also won on speed."
+    assert extractor.extract("a", text) == []
+    claims = extractor.extract("a", text, title="Hunyuan-T2 versus Claude Opus 5: a hands-on review")
+    assert [(c.subject_org, c.relation, c.object_org, c.sentence) for c in claims] == [
+        ("Tencent", "surpass", "Anthropic", "In our review, Hunyuan-T2 leads on long documents.")
+    ]

@@ -131,9 +131,7 @@ def test_a_claim_reported_in_chinese_first_and_then_in_english_is_one_claim(samp
     try:
         cur = con.execute(sql, params)
         rows = [dict(zip([d[0] for d in cur.description], r, strict=True)) for r in cur.fetchall()]
-        langs = dict(
-            con.execute("SELECT a.url, a.language FROM articles a WHERE a.url LIKE '%kimi-k2%'").fetchall()
-        )
+        langs = dict(con.execute("SELECT a.url, a.language FROM articles a WHERE a.url LIKE '%kimi-k2%'").fetchall())
     finally:
         con.close()
     [kimi] = [r for r in rows if r["relation"] == "parity" and r["object_org"] == "OpenAI"]
