@@ -326,12 +326,19 @@ class ClaimExtractor:
         if rel.get("gapped_comparatives"):
             words = "|".join(map(re.escape, [*comp.get("surpass", []), *comp.get("trail", [])]))
             leads = "|".join(map(re.escape, rel.get("lead_nouns", []))) or "(?!)"
-            gapped = rf"\b(?:(?:{words})(?:\W+\w+){{1,3}}?\W+than|(?:{leads})(?:\W+\w+){{1,3}}?\W+over)\b"
+            gapped = (
+                rf"\b(?:(?:{words})(?:\W+\w+){{1,3}}?\W+than|(?:{leads})(?:\W+\w+){{1,3}}?\W+over"
+                rf"|(?:{words})(?:\W+\w+){{0,8}}?\W+(?:compared (?:to|with)|relative to))\b"
+            )
             self.gapped_prefilter = re.compile(gapped)  # run on the lower-cased text
             self.gapped_prefilter_ci = re.compile(gapped, re.IGNORECASE)
             for relation, words in (("surpass", comp.get("surpass", [])), ("trail", comp.get("trail", []))):
                 gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "and", "or", "but"]}, "OP": "{1,3}"}
                 self.gapped_matcher.add(relation, [[{"LOWER": {"IN": words}}, gap, {"LOWER": "than"}]])
+                # "a significantly superior potential in maths compared to other models such as X"
+                wide = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "but", "compared"]}, "OP": "{0,8}"}
+                compared = [{"LOWER": {"IN": ["compared", "relative"]}}, {"LOWER": {"IN": ["to", "with"]}}]
+                self.gapped_matcher.add(relation, [[{"LOWER": {"IN": words}}, wide, *compared]])
             # "a slight advantage in accuracy over X", "an edge in coding over X"
             gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["over", "and", "or", "but"]}, "OP": "{1,3}"}
             lead_nouns = rel.get("lead_nouns", [])
@@ -422,6 +429,7 @@ class ClaimExtractor:
         seen: set[tuple[Any, ...]] = set()
         self._topic: list[Mention] = []  # the subjects of the latest claim: what "it" / "the model" refer to
         self._topic_at = -1  # the sentence it was claimed in
+        self._topic_objects: list[Mention] = []  # that claim's other side ("trailed behind both": the two sides)
         pair = self._head_to_head_pair(title, text, sentences) if head_to_head else None
         for i in candidates:
             start, end = sentences[i]
@@ -615,8 +623,7 @@ class ClaimExtractor:
                 e.label_ == "GROUP"
                 and nxt is not None
                 and nxt.label_ == "FIRM"
-                and nxt.start == e.end + 1
-                and doc[e.end].lower_ in ("from", "by", "of", "at")
+                and self._group_of_firm(doc, e.end, nxt.start)
             ):
                 # "top models from Anthropic": the firm's models
                 out.append(Mention(doc[e.start : nxt.end].text, nxt.kb_id_, None, None, e.start, nxt.end))
@@ -630,6 +637,21 @@ class ClaimExtractor:
                 out.append(Mention(e.text, None, None, e.text.lower(), e.start, e.end))
             i += 1
         return out
+
+    @staticmethod
+    def _group_of_firm(doc: Doc, start: int, end: int) -> bool:
+        """True when tokens ``start:end`` join a group to the firm that makes it.
+
+        "top models from Anthropic", "closed systems from companies like Anthropic", "models by labs such as
+        OpenAI": from/by/of/at, then optionally a maker noun and like / such as / including.
+        """
+        words = [t.lower_ for t in doc[start:end]]
+        if not words or words[0] not in ("from", "by", "of", "at"):
+            return False
+        rest = words[1:]
+        if rest and rest[0] in MAKER_NOUNS | {"companies", "firms", "labs", "rivals", "players", "vendors"}:
+            rest = rest[1:]
+        return rest in ([], ["like"], ["such", "as"], ["including"])
 
     def _known(self, span: Span) -> bool:
         """True for a model from the gazetteer; False for one found by shape or discovered in the text."""
@@ -656,10 +678,16 @@ class ClaimExtractor:
                 continue  # "older rivals like GPT-4o", "top rivals such as ...": a noun, not a verb
             if words[0] == "behind" and before in MAKER_NOUNS:
                 continue
-            if before == "to" and span.start > 1 and doc[span.start - 2].lower_ in self.aspirations:
+            if self._after_aspiration(doc, span.start):
                 continue
             kept.append(span)
         return sorted(kept, key=lambda s: s.start)
+
+    def _after_aspiration(self, doc: Doc, at: int) -> bool:
+        """True for a cue after "to" that completes an aspiration: "aims to match", "is relying on AI to surpass"."""
+        if at < 2 or doc[at - 1].lower_ != "to":
+            return False
+        return any(t.lower_ in self.aspirations for t in doc[max(0, at - 5) : at - 1])
 
     def _reference(self, doc: Doc, before: int, mentions: list[Mention], context: LazyContext) -> list[Mention]:
         """Resolve "its/their <model>" or "the company" just before token ``before`` to earlier firms."""
@@ -857,7 +885,13 @@ class ClaimExtractor:
         return self.domain_fallback
 
     def _claimant(
-        self, doc: Doc, mentions: list[Mention], cue: Span, subj_orgs: set[str | None], context: LazyContext
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        cue: Span,
+        subj_orgs: set[str | None],
+        context: LazyContext,
+        subj_starts: frozenset[int] = frozenset(),
     ) -> tuple[str, str | None]:
         """Who asserts the claim: the subject's own firm (self), a named/unnamed third party, or the outlet."""
         toks = [t.lower_ for t in doc]
@@ -875,6 +909,13 @@ class ClaimExtractor:
             if tok not in SPEECH_VERBS or i >= cue.start:
                 continue
             speaker = [m for m in mentions if m.end <= i and i - m.end <= 2]
+            if (
+                speaker
+                and tok in ("shows", "show", "showed")
+                and speaker[-1].model
+                and speaker[-1].start in subj_starts
+            ):
+                continue  # "MiMo-9B shows higher accuracy": the model shows it, nobody is quoted
             if speaker:
                 m = speaker[-1]
                 if m.org in subj_orgs or m.org is None and m.group:
@@ -956,6 +997,16 @@ class ClaimExtractor:
                 right, left = adjacent[-1:], [m for m in left if m.end <= adjacent[-1].start]
             if not right and cue.end < len(doc) and doc[cue.end].lower_ in ("it", "them") and previous_objects:
                 right = list(previous_objects)  # "close to GPT-4 Turbo, even surpassing it in maths"
+            if (
+                not right
+                and doc[cue.end : cue.end + 1].text.lower() == "both"
+                and self._topic_at in (context.index, context.index - 1)
+                and self._topic_objects
+            ):
+                # "Claude 3 proved superior to GPT-4. Gemini Ultra trailed behind both.": the latest claim's sides
+                earlier_sides = [*self._topic, *self._topic_objects]
+            else:
+                earlier_sides = []
             subjects = self._reference(doc, cue.start, mentions, context)
             pronoun_at = self._subject_pronoun(doc, left[-1].end if left else prev_end, cue.start)
             relative = self._relative_subject(doc, sides, cue.start)
@@ -978,6 +1029,19 @@ class ClaimExtractor:
                 gap_tokens = {t.lower_ for t in doc[last.end : cue.start]}
                 if not gap_tokens & POSSESSIVE_PRONOUNS:
                     subjects = []
+            if (
+                n
+                and not subjects
+                and not left
+                and previous_subjects
+                and previous_objects
+                and not any(prev_end <= m.start < cue.start for m in mentions)
+                and {t.lower_ for t in doc[prev_end : cue.start]} & (CONTRAST | {",", ";"})
+            ):
+                # "matches X on most benchmarks, outperforms on multilingual, slightly behind on creative writing":
+                # a clause with no subject of its own continues the one before
+                subjects = previous_subjects
+                same_subject = True
             if not subjects and not left:
                 # "It is an especially capable code model, surpassing X", "The Pro model scores 86%, ranking third
                 # behind X": a reference to the article's subject further back in the clause
@@ -997,7 +1061,7 @@ class ClaimExtractor:
                 # "..., outperforms on multilingual, slightly behind on creative writing", "approaches GPT-4, but a
                 # gap remains": the same two sides, compared again
                 right = list(previous_objects)
-            if not right:
+            if not right and not earlier_sides:
                 # "..., but OpenAI and Anthropic remain ahead", "X leads, with Y just behind": the other side is
                 # the subject of the clause before
                 if n and previous_subjects and cue.end >= len(doc) - 3 or self._clause_ends(doc, cue.end):
@@ -1011,11 +1075,13 @@ class ClaimExtractor:
                 objects = right
                 if before_tok in self.passive_aux:  # "... marking the first time X was outperformed": X lost
                     subjects, objects = objects, subjects
+            elif earlier_sides:
+                objects = earlier_sides  # mentions of another sentence: no list to follow here
             else:
                 objects = self._forward_list(doc, right, 0)
             if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
                 continue
-            reach = max(o.end for o in objects) + 5
+            reach = cue.end + 6 if earlier_sides else max(o.end for o in objects) + 5
             if any(t.lower_ in self.scope_words for t in doc[max(0, cue.start - 3) : reach]):
                 continue  # users, downloads, revenue, valuation: not a capability comparison
             window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window) : cue.start + 1]]
@@ -1031,6 +1097,7 @@ class ClaimExtractor:
             previous_subjects, previous_objects = subjects, objects
             if any(m.org or m.model for m in subjects) and any(m.org or m.model for m in objects):
                 self._topic = [m for m in subjects if m.org or m.model]
+                self._topic_objects = [m for m in objects if m.org or m.model]
                 self._topic_at = context.index
             out += self._emit(
                 article_id, doc, offset, subjects, relation, objects, negated, hedged, cue, context, mentions
@@ -1053,7 +1120,9 @@ class ClaimExtractor:
     ) -> list[Claim]:
         """One claim row per (subject, object) pair that names at least one side and is not a side with itself."""
         text = doc.text
-        claimant, claimant_name = self._claimant(doc, mentions, cue, {s.org for s in subjects}, context)
+        claimant, claimant_name = self._claimant(
+            doc, mentions, cue, {s.org for s in subjects}, context, frozenset(s.start for s in subjects)
+        )
         domain = self._domain(text)
         out = []
         for s in subjects:

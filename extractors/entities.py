@@ -149,6 +149,29 @@ class GazetteerRuler:
         )
         self.initialized = True
 
+    @staticmethod
+    def _whole_word_end(doc: Doc, end: int) -> int:
+        """Extend a model match to the end of its hyphenated word: "DeepSeek-R1-Distill-Qwen-7B" is one name.
+
+        A part joins when nothing separates it and it is a hyphen or carries a digit or a capital ("Distill",
+        "Qwen-7B", "0528"); a lower-case part ends the name ("GPT-4-class", "Qwen-based" describe a model).
+        """
+        while end < len(doc) and not doc[end - 1].whitespace_:
+            nxt = doc[end]
+            if nxt.text == "-" and end + 1 < len(doc) and not nxt.whitespace_:
+                after = doc[end + 1].text
+                if not (after[:1].isupper() or any(c.isdigit() for c in after)):
+                    break
+                end += 1
+                continue
+            text = nxt.text
+            if not re.fullmatch(r"[\w.+-]+", text) or not (text[:1].isupper() or any(c.isdigit() for c in text)):
+                break
+            if doc[end - 1].text != "-" and not text[:1].isdigit() and not doc[end - 1].text[-1:].isdigit():
+                break  # "Qwen3Coder"-like run-ons only after a hyphen or a digit
+            end += 1
+        return end
+
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc.ents`` to the longest non-overlapping firm, model and group mentions."""
         if not self.initialized:
@@ -168,6 +191,7 @@ class GazetteerRuler:
                 versioned = bool(m.group(2)) or any(self._version_re.match(t.text) for t in doc[start + 1 : end])
                 if fam.get("needs_version") and not versioned:
                     continue
+                end = self._whole_word_end(doc, end)
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=fam["firm"]))
             else:
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=""))
