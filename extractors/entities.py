@@ -102,9 +102,10 @@ class GazetteerRuler:
         names = sorted(self.families, key=len, reverse=True)
         exact = [n for n in names if self.families[n].get("exact")]
         other = [n for n in names if not self.families[n].get("exact")]
-        head_re = rf"^(?:(?:{'|'.join(map(re.escape, other))})(?:-?\d[\w.-]*)?|(?:{'|'.join(map(re.escape, exact))}))$"
+        versioned_head = rf"(?:{'|'.join(map(re.escape, other))})(?:[-.]?\d[\w.-]*)?"  # "Qwen3", "FLUX.1"
+        head_re = rf"^(?:{versioned_head}|(?:{'|'.join(map(re.escape, exact))}))$"
         head = {"ORTH": {"REGEX": head_re}}
-        self._family_of_head = re.compile(rf"^({'|'.join(map(re.escape, names))})(-?\d[\w.-]*)?$")
+        self._family_of_head = re.compile(rf"^({'|'.join(map(re.escape, names))})([-.]?\d[\w.-]*)?$")
         self.model_matcher.add(
             "MODEL::family",
             [
@@ -117,6 +118,13 @@ class GazetteerRuler:
                 [head, {"ORTH": "-"}, tier_plus, hy, ver, tier_star],  # "DeepSeek-Coder-V2"
             ],
         )
+        # Families the tokenizer splits ("Foundation-Sec", "UI-TARS", "SeamlessM4T") match token by token.
+        for name in names:
+            parts = [{"ORTH": t.text} for t in tokenizer(name)]
+            if len(parts) > 1:
+                self.model_matcher.add(
+                    f"MODEL::multi::{name}", [parts, [*parts, tier_plus], [*parts, tier_star, hy, ver, tier_star]]
+                )
         self._version_re = re.compile(VERSION_RE)
         self.model_matcher.add(
             "MODEL::::",
@@ -183,12 +191,16 @@ class GazetteerRuler:
         for match_id, start, end in self.model_matcher(doc):
             while end - start > 1 and doc[end - 1].text == "-":
                 end -= 1
-            if strings[match_id] == "MODEL::family":
-                m = self._family_of_head.match(doc[start].text)
-                if m is None:
-                    continue
-                fam = self.families[m.group(1)]
-                versioned = bool(m.group(2)) or any(self._version_re.match(t.text) for t in doc[start + 1 : end])
+            key = strings[match_id]
+            if key == "MODEL::family" or key.startswith("MODEL::multi::"):
+                if key == "MODEL::family":
+                    m = self._family_of_head.match(doc[start].text)
+                    if m is None:
+                        continue
+                    fam, head_version = self.families[m.group(1)], bool(m.group(2))
+                else:
+                    fam, head_version = self.families[key.removeprefix("MODEL::multi::")], False
+                versioned = head_version or any(self._version_re.match(t.text) for t in doc[start + 1 : end])
                 if fam.get("needs_version") and not versioned:
                     continue
                 end = self._whole_word_end(doc, end)
