@@ -162,17 +162,24 @@ def discover(
     return found
 
 
+@lru_cache(maxsize=512)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for all of ``names`` as whole words (an article reuses the same set for every sentence)."""
+    body = trie_pattern(names).replace(r"\s+", " ")  # names match as written, spaces included
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
 def add_discovered(doc: Doc, found: dict[str, Discovered]) -> Doc:
     """Add discovered names to ``doc.ents`` where they do not overlap a gazetteer entity."""
     if not found:
         return doc
     text = doc.text
     new: list[Span] = []
-    for d in found.values():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(d.name)}(?![\w-])", text):
-            span = doc.char_span(m.start(), m.end(), label=d.label, kb_id=d.firm or "", alignment_mode="strict")
-            if span is not None:
-                new.append(span)
+    for m in _names_pattern(tuple(sorted(found))).finditer(text):
+        d = found[m.group(0)]
+        span = doc.char_span(m.start(), m.end(), label=d.label, kb_id=d.firm or "", alignment_mode="strict")
+        if span is not None:
+            new.append(span)
     if not new:
         return doc
     # a discovered name wins over the same tokens matched only by shape (a model with no owner)
