@@ -185,7 +185,7 @@ class ChineseClaimRules:
         self.cue_of = {p: rel for p, rel in cues}
         self.cue_re = re.compile("|".join(sorted((re.escape(p) for p, _ in cues), key=len, reverse=True)))
         self.bi_re = re.compile(
-            r"比(?P<gap>.{1,24}?)(?:更|还|要)?(?P<word>"
+            r"(?<![相对较])比(?!起|较)(?P<gap>.{1,24}?)(?:更|还|要)?(?P<word>"
             + "|".join(map(re.escape, [*v["bi_surpass"], *v["bi_trail"]]))
             + ")"
         )
@@ -208,6 +208,16 @@ class ChineseClaimRules:
         self.group = re.compile("|".join(map(re.escape, v["unnamed_subjects"])))
         self.clause_break = re.compile("|".join(map(re.escape, v["clause_breaks"])))
         self.list_continuations = v["list_continuations"]
+        frame = "|".join(map(re.escape, v["with_markers"]))
+        ends = "|".join(map(re.escape, v["compared_frame_ends"]))
+        markers = "|".join(map(re.escape, v["compared_markers"]))
+        self.compared_re = re.compile(rf"(?P<marker>{markers})|(?:{frame})(?P<inside>[^，,。；;]{{1,40}}?)(?:{ends})")
+        geng = [*v["bi_surpass"], *v["bi_trail"], *v["geng_trail"]]
+        self.geng_re = re.compile(
+            r"更(?:加)?(?P<word>" + "|".join(sorted(map(re.escape, geng), key=len, reverse=True)) + ")"
+        )
+        self.geng_trail = set(v["bi_trail"]) | set(v["geng_trail"])
+        self.example_re = re.compile("|".join(map(re.escape, v["example_markers"])))
 
     # -- sides -------------------------------------------------------------------------------------
     def mentions(self, sentence: str) -> list[ZhMention]:
@@ -353,6 +363,8 @@ class ChineseClaimRules:
             else:
                 subjects = []
             if not subjects:
+                subjects = self._relative_subjects(sentence, mentions, objects)
+            if not subjects:
                 continue
             span_end = max(o.end for o in objects)
             if self.scope.search(sentence[max(0, min(s.start for s in subjects)) : span_end + 12]):
@@ -363,6 +375,50 @@ class ChineseClaimRules:
                 for o in objects:
                     if (s.org, s.model) != (o.org, o.model):
                         out.append((s, relation, o, negated, start))
+        return out + self._compared_claims(sentence, mentions, out)
+
+    def _relative_subjects(self, sentence: str, mentions: list[ZhMention], objects: list[ZhMention]) -> list[ZhMention]:
+        """For "超过 X 的模型有 11 个，如 A、B": the sides listed after 如/例如/包括 are the models that surpass X."""
+        end = max(o.end for o in objects)
+        if not re.match(r"\s*的[^，,。；;]{0,6}?模型", sentence[end:]):
+            return []
+        marker = self.example_re.search(sentence, end)
+        if marker is None:
+            return []
+        after = [m for m in mentions if m.start >= marker.end() and m.start - marker.end() <= 4]
+        return self._list_from(sentence, mentions, mentions.index(after[0]), +1) if after else []
+
+    def _compared_claims(
+        self, sentence: str, mentions: list[ZhMention], found: list[tuple[ZhMention, str, ZhMention, bool, int]]
+    ) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
+        """Claims of "相较于 X，Y 更易遭受攻击" / "与 X 相比，Y 更强": Y trails / surpasses X, by the word after 更."""
+        out = []
+        for m in self.compared_re.finditer(sentence):
+            if m.group("marker"):
+                first = [x for x in mentions if m.end() <= x.start <= m.end() + 3]
+                objects = self._list_from(sentence, mentions, mentions.index(first[0]), +1) if first else []
+                stop = self.punct.search(sentence, first[0].end) if first else None
+                objects = [o for o in objects if stop is None or o.end <= stop.start()]
+            else:
+                objects = [x for x in mentions if m.start("inside") <= x.start and x.end <= m.end("inside")]
+            if not objects:
+                continue
+            comma = self.punct.search(sentence, max(o.end for o in objects))
+            if comma is None:
+                continue
+            subjects = [x for x in mentions if comma.end() <= x.start <= comma.end() + 3]
+            geng = self.geng_re.search(sentence, comma.end())
+            if not subjects or geng is None or geng.start() - subjects[0].end > 8:
+                continue
+            if self.punct.search(sentence, subjects[0].end, geng.start()):
+                continue
+            relation = "trail" if geng.group("word") in self.geng_trail else "surpass"
+            negated = self._negated(sentence, geng.start())
+            for o in objects:
+                if (subjects[0].org, subjects[0].model) != (o.org, o.model):
+                    claim = (subjects[0], relation, o, negated, geng.start())
+                    if not any((c[0], c[2]) == (claim[0], claim[2]) for c in found):
+                        out.append(claim)
         return out
 
     def _marked_objects(self, sentence: str, mentions: list[ZhMention], cue_start: int) -> tuple[list[ZhMention], int]:
