@@ -59,6 +59,10 @@ ABBREVIATIONS = (
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 _CLAIMANTS = load_data("claimants.yaml")
 SPEECH_VERBS = frozenset(_CLAIMANTS["speech_verbs"])
+ROLE_WORDS = frozenset(_CLAIMANTS["role_words"])
+WEAK_THIRD_PARTY_WORDS = frozenset(_CLAIMANTS["weak_third_party_words"])
+AUTHOR_CUES = re.compile("|".join(_CLAIMANTS["author_cues"]), re.IGNORECASE)
+BENCHMARK_NAME = re.compile(_CLAIMANTS["benchmark_name"])
 THIRD_PARTY_WORDS = frozenset(_CLAIMANTS["third_party_words"])
 COMPANY_REFS = frozenset(_CLAIMANTS["company_refs"])
 MODEL_REFS = frozenset(_CLAIMANTS["model_refs"])
@@ -385,6 +389,7 @@ class ClaimExtractor:
         self.short_names = re.compile(rf"(?<![\w-])({trie_pattern(self.short_firm)})(?![a-z])")
         self._short: set[str] = set()
         self._found: dict[str, Discovered] = {}
+        self._author: str | None = None  # the firm that wrote the article being read, if it says so
         self._topic: list[Mention] = []
         self._context_cache = {}
         self._doc_cache = {}
@@ -417,6 +422,7 @@ class ClaimExtractor:
             return []
         self._context_cache: dict[str, tuple[Mention, ...]] = {}
         self._doc_cache: dict[str, Doc] = {}  # one parse per sentence per article
+        self._author: str | None = None
         new = discover(self._parse, [text[s:e] for s, e in sentences[: candidates[-1] + 1]], self.discovered)
         self.discovered.update(new)
         short = {
@@ -426,6 +432,7 @@ class ClaimExtractor:
         }
         self._short = set(short)
         found = self._found = {**short, **self.discovered}
+        self._author = self._author_firm(text, sentences)
         todo = [text[sentences[i][0] : sentences[i][1]] for i in candidates]
         unparsed = list(dict.fromkeys(t for t in todo if t not in self._doc_cache))  # a repeated sentence once
         for sent, doc in zip(unparsed, self.nlp.pipe(unparsed), strict=True):
@@ -906,7 +913,52 @@ class ClaimExtractor:
         context: LazyContext,
         subj_starts: frozenset[int] = frozenset(),
     ) -> tuple[str, str | None]:
-        """Who asserts the claim: the subject's own firm (self), a named/unnamed third party, or the outlet."""
+        """Who asserts the claim: the subject's own firm (self), a named/unnamed third party, or the outlet.
+
+        What the sentence says first (an attribution, a speaker, a spokesperson); a sentence that says nothing
+        or names only what was measured ("across standard benchmarks") in an article its subject's firm wrote
+        ("Today we are releasing ...") is the firm's own claim; else a named benchmark ("On SWE-bench, ...")
+        makes it a third party's measurement.
+        """
+        who, name = self._claimant_in_sentence(doc, mentions, cue, subj_orgs, context, subj_starts)
+        weak = who == "third_party" and name is None and not self._strong_third_party(doc, cue)
+        if (who == "outlet" or weak) and self._author is not None and self._author in subj_orgs:
+            return "self", self._author
+        if who == "outlet":
+            bench = next((m.group(0) for m in BENCHMARK_NAME.finditer(doc.text) if not m.group(0).islower()), None)
+            if bench is not None:
+                return "third_party", bench
+        return who, name
+
+    @staticmethod
+    def _strong_third_party(doc: Doc, cue: Span) -> bool:
+        """True when an outside party words it (researchers, analysts), not only what was measured (benchmarks)."""
+        return any(t.lower_ in THIRD_PARTY_WORDS and t.lower_ not in WEAK_THIRD_PARTY_WORDS for t in doc[: cue.start])
+
+    def _author_firm(self, text: str, sentences: list[tuple[int, int]]) -> str | None:
+        """The firm that wrote the article when it speaks of its own model ("Today we are releasing OLMo 2")."""
+        m = AUTHOR_CUES.search(text, 0, min(len(text), 4000))
+        if m is None:
+            return None
+        at = bisect_left([e for _, e in sentences], m.start())
+        for j in (at, at - 1, at + 1):
+            if 0 <= j < len(sentences):
+                named = self._named_outside_attribution(text[sentences[j][0] : sentences[j][1]])
+                owned = [x for x in named if x.model] or named
+                if owned:
+                    return owned[0].org
+        return None
+
+    def _claimant_in_sentence(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        cue: Span,
+        subj_orgs: set[str | None],
+        context: LazyContext,
+        subj_starts: frozenset[int] = frozenset(),
+    ) -> tuple[str, str | None]:
+        """The claimant as the sentence itself words it."""
         toks = [t.lower_ for t in doc]
         # "according to X"
         for i in range(len(toks) - 1):
@@ -929,6 +981,11 @@ class ClaimExtractor:
                 and speaker[-1].start in subj_starts
             ):
                 continue  # "MiMo-9B shows higher accuracy": the model shows it, nobody is quoted
+            if not speaker:
+                # "Robin Li, Baidu's founder and CEO, said", "Alibaba's cloud unit asserted": a firm's person or unit
+                window = range(max(0, i - 10), i)
+                if any(toks[k] in ROLE_WORDS for k in window):
+                    speaker = [m for m in mentions if m.org and m.start in window and not m.model]
             if speaker:
                 m = speaker[-1]
                 if m.org in subj_orgs or m.org is None and m.group:
@@ -936,10 +993,13 @@ class ClaimExtractor:
                 return "third_party", m.org
             window = toks[max(0, i - 3) : i]
             if any(w in COMPANY_REFS for w in window) and ("the" in window or "company" in window):
-                ref = context.mentions[-1].org if context.mentions else None
-                if ref is None or ref in subj_orgs:
-                    return "self", ref
-                return "third_party", ref
+                # "the company" is a firm named before (not a model: "superiority over GPT-4o. The company said")
+                firms = [m.org for m in context.mentions if m.org and not m.model]
+                if not firms:  # no firm named before: the latest name, whatever it is
+                    firms = [m.org for m in context.mentions[-1:]]
+                if not firms or firms[-1] is None or any(f in subj_orgs for f in firms):
+                    return "self", next((f for f in firms if f in subj_orgs), None)
+                return "third_party", firms[-1]
             if any(w in POSSESSIVE_PRONOUNS or w == "they" or w == "it" for w in toks[max(0, i - 6) : i]):
                 return "self", next(iter(o for o in subj_orgs if o), None)
             if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4) : i]):
