@@ -105,6 +105,25 @@ def _recognition(extractor: ClaimExtractor, gold: dict[str, Any], sentence: str)
     return ""
 
 
+def claimant_agreement(gold: Path, pred: list[dict[str, Any]]) -> tuple[int, int]:
+    """(agreeing, matched): found claims whose claimant is one gold gives the same org-level claim."""
+    labels: dict[tuple[str, str, str, str, bool], set[str]] = defaultdict(set)
+    for line in gold.open(encoding="utf-8"):
+        if line.strip():
+            g = json.loads(line)
+            if g.get("subject_org") and g.get("object_org"):
+                key = (g["article_id"], _norm(g["subject_org"]), g["relation"], _norm(g["object_org"]), g["negated"])
+                labels[key].add(g["claimant"])
+    seen: set[tuple[str, str, str, str, bool]] = set()
+    agreed = 0
+    for p in pred:
+        key = (p["article_id"], _norm(p["subject_org"]), p["relation"], _norm(p["object_org"]), p["negated"])
+        if key in labels and key not in seen:
+            seen.add(key)
+            agreed += p["claimant"] in labels[key]
+    return agreed, len(seen)
+
+
 def report_set(shared: Path, name: str, work: Path, extractor: ClaimExtractor) -> dict[str, float] | None:
     """Score one shared set; print overall, per-relation and grouped misses; return the overall scores."""
     articles, gold = shared / "corpus" / f"{name}_articles.jsonl", shared / "gold" / f"{name}_claims.jsonl"
@@ -121,6 +140,10 @@ def report_set(shared: Path, name: str, work: Path, extractor: ClaimExtractor) -
         per, _ = _score(scorer, gold, pred_path, "--relations", rel)
         print(f"  {rel:<9} precision={per['precision']:.3f} recall={per['recall']:.3f} f1={per['f1']:.3f}")
     print(f"  parity/surpass precision={strong['precision']:.3f} f1={strong['f1']:.3f}")
+    agreed, matched = claimant_agreement(gold, pred)
+    if matched:
+        scores["claimant_agreement"] = agreed / matched
+        print(f"  claimant (self / third_party / outlet) as gold on {agreed}/{matched} found claims")
     titles = {}
     texts = {}
     for line in articles.open(encoding="utf-8"):
