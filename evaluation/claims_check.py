@@ -190,10 +190,42 @@ def report_set(shared: Path, name: str, work: Path, extractor: ClaimExtractor) -
     return scores
 
 
+REVIEWED_CASES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reviewed_cases.yaml"
+
+
+def report_reviewed(extractor: ClaimExtractor, path: Path = REVIEWED_CASES) -> list[str]:
+    """Run the analysts' judged sentences (``claimwatch review export``); return the claims judged right now lost.
+
+    Claims judged wrong that the rules still produce are printed as open errors (not failures).
+    """
+    from pipelines.review_cases import check_case, load_cases
+
+    cases = load_cases(path)
+    if not cases:
+        return []
+    lost, still_wrong = [], []
+    for case in cases:
+        missing, wrong = check_case(case, lambda text, title: extractor.extract("reviewed", text, title))
+        lost += [f"{case['id']} {row}" for row in missing]
+        still_wrong += [f"{case['id']} {row} ({case.get('note', '')}) | {case['sentence'][:100]}" for row in wrong]
+    keep = sum(len(c.get("keep", [])) for c in cases)
+    reject = sum(len(c.get("reject", [])) for c in cases)
+    print(
+        f"reviewed cases ({path.name}): {len(cases)} sentences; judged right found {keep - len(lost)}/{keep}; "
+        f"judged wrong still produced {len(still_wrong)}/{reject}"
+    )
+    for line in still_wrong:
+        print(f"  open error: {line}")
+    return [f"reviewed case lost a claim judged right: {x}" for x in lost]
+
+
 def check_claims(shared: Path, work: Path, floors: dict[str, dict[str, float]]) -> list[str]:
-    """Score every shared set against its floors (``claims_<set>`` in floors.yaml); return the failures."""
-    failures = []
+    """Score every shared set against its floors (``claims_<set>`` in floors.yaml); return the failures.
+
+    The analysts' reviewed cases run too: a claim judged right that the rules no longer find is a failure.
+    """
     extractor = default_extractor()
+    failures = report_reviewed(extractor)
     for name in SETS:
         scores = report_set(shared, name, work, extractor)
         if scores is None:

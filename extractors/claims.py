@@ -773,6 +773,11 @@ class ClaimExtractor:
         return group
 
     @staticmethod
+    def _foil(doc: Doc, m: Mention) -> bool:
+        """A name set against the claim, not a side of it: "Unlike Gemini 3 Pro, Claude beats GPT-6"."""
+        return any(t.lower_ in ("unlike", "besides") for t in doc[max(0, m.start - 2) : m.start])
+
+    @staticmethod
     def _backer(doc: Doc, m: Mention) -> bool:
         """A firm named only as another's backer or owner: "Microsoft-backed OpenAI", "Alibaba-owned"."""
         nxt = [t.lower_ for t in doc[m.end : m.end + 2]]
@@ -1034,7 +1039,11 @@ class ClaimExtractor:
         previous_subjects: list[Mention] = []
         previous_objects: list[Mention] = []
         # the mentions that can be a side of a claim: not an evaluator firm, not a backer ("Microsoft-backed")
-        sides = [m for m in mentions if not (m.org in self.claimant_only and not m.model) and not self._backer(doc, m)]
+        sides = [
+            m
+            for m in mentions
+            if not (m.org in self.claimant_only and not m.model) and not self._backer(doc, m) and not self._foil(doc, m)
+        ]
         for n, cue in enumerate(cues):
             prev_end = cues[n - 1].end if n else 0
             next_start = cues[n + 1].start if n + 1 < len(cues) else len(doc)

@@ -101,6 +101,8 @@ def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool) -> Non
     """Crawl every source once, then clean, extract, load claims and send alerts.
 
     Exits 0 when the pipeline ran, even if some fetches failed (see the fetch_log table).
+
+    Example: claimwatch run --sources sources.yaml --db warehouse/claimwatch.duckdb
     """
     from pipelines.run import run_pipeline
 
@@ -147,7 +149,10 @@ def demo_sources(base_url: str) -> dict[str, Any]:
 @click.option("--keep", is_flag=True, help="Keep the previous demo warehouse (a rerun then finds nothing new).")
 @click.option("--port", default=8765, show_default=True, help="Loopback port for the sample site (0: any).")
 def demo(out_dir: str, keep: bool, port: int) -> None:
-    """Serve the bundled sample news site on 127.0.0.1 and run the whole pipeline on it."""
+    """Serve the bundled sample news site on 127.0.0.1 and run the whole pipeline on it.
+
+    Example: claimwatch demo --out demo-output
+    """
     from pipelines.run import run_pipeline
     from spiders.loopback_server import LoopbackSite
 
@@ -180,6 +185,8 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
     """Load saved HTML files (.html, .html.gz) and WARC archives (.warc, .warc.gz, e.g. CC-NEWS).
 
     Folders are searched recursively. Pages run through the same clean, extract and load path as a crawl.
+
+    Example: claimwatch ingest --source cc-news crawl-data/CC-NEWS-20261201.warc.gz
     """
     from pipelines.run import ingest_paths
     from spiders.archives import archive_files
@@ -242,6 +249,8 @@ def clean(files: tuple[str, ...]) -> None:
     """Clean saved HTML files (.html or .html.gz); print one JSON line per file.
 
     Each line has path, is_article, reason, title, author, date, sitename, language and text.
+
+    Example: claimwatch clean saved/story.html saved/tag-page.html.gz
     """
     from extractors.cleaning import clean_html
     from spiders.archives import ArchiveRefused, read_bounded
@@ -305,6 +314,7 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Only claims first seen on or after this date (YYYY-MM-DD).",
 )
+@click.option("--include-suppressed", is_flag=True, help="Also list claims judged wrong (claimwatch review).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def claims(
     db_path: str,
@@ -313,13 +323,19 @@ def claims(
     relation: str | None,
     org: str | None,
     since: datetime | None,
+    include_suppressed: bool,
     fmt: str,
 ) -> None:
-    """List deduplicated claims from the warehouse."""
+    """List deduplicated claims from the warehouse (claimwatch claim ID shows one with every mention).
+
+    Example: claimwatch claims --relation parity --org "Zhipu AI" --since 2026-11-01
+    """
     from warehouse.queries import claims_query
 
     day = since.date().isoformat() if since else None
-    sql, params = claims_query(only_new=only_new, relation=relation, org=org, since=day)
+    sql, params = claims_query(
+        only_new=only_new, relation=relation, org=org, since=day, include_suppressed=include_suppressed
+    )
     with _read_only(db_path, lock_wait) as con:
         cur = con.execute(sql, params)
         cols, rows = [d[0] for d in cur.description], cur.fetchall()
@@ -336,10 +352,191 @@ def claims(
 
 
 @main.command()
+@click.argument("claim_id")
+@reader_db_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def claim(claim_id: str, db_path: str, lock_wait: float, fmt: str) -> None:
+    """Show one claim and every mention of it: source, date, URL, claimant, sentence and any review.
+
+    Example: claimwatch claim 3f1c2a9b0d4e5f60718a
+    """
+    from warehouse.queries import claim_mentions, claims_query
+
+    sql, params = claims_query(claim_id=claim_id)
+    with _read_only(db_path, lock_wait) as con:
+        cur = con.execute(sql, params)
+        cols, rows = [d[0] for d in cur.description], cur.fetchall()
+        if not rows:
+            raise click.ClickException(f"no claim {claim_id!r} (claimwatch claims lists their ids)")
+        mentions = claim_mentions(con, claim_id)
+    row = dict(zip(cols, rows[0], strict=True))
+    if fmt == "json":
+        click.echo(json.dumps({**row, "mentions": mentions}, default=str, ensure_ascii=False))
+        return
+    click.echo(format_claim(row))
+    if row.get("suppressed"):
+        click.echo("    SUPPRESSED: judged wrong (claimwatch review list); kept as evidence, never alerted or exported")
+    click.echo(f"  mentions ({len(mentions)}):")
+    for m in mentions:
+        review = f"  [judged {m['review']}: {m['review_note'] or 'no note'}]" if m["review"] else ""
+        copy = " (duplicate copy)" if m["duplicate_copy"] else ""
+        click.echo(f"  - {m['mention_id']}  {str(m['published_at'])[:16]}  {m['source']}{copy}  {m['language'] or ''}")
+        click.echo(f"      {m['url']}")
+        who = m["claimant"] + (f" ({m['claimant_name']})" if m["claimant_name"] else "")
+        click.echo(
+            f"      {m['subject']} / {m['relation']}{' (negated)' if m['negated'] else ''} / {m['object']}; "
+            f"asserted by {who}{', hedged' if m['hedged'] else ''}{review}"
+        )
+        click.echo(f'      "{m["sentence"]}"')
+
+
+@main.group()
+def review() -> None:
+    """Judge claims and mentions right or wrong; wrong ones leave listings, alerts and exports.
+
+    Example: claimwatch review mark 3f1c2a9b0d4e5f60718a --wrong --note "compares downloads, not capability"
+    """
+
+
+@review.command("mark")
+@click.argument("target_id")
+@click.option("--right/--wrong", "right", required=True, help="The verdict on the claim or mention.")
+@click.option("--note", help="Why (kept with the review and in exported cases).")
+@click.option("--reviewer", help="Who judged it.")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+def review_mark(target_id: str, right: bool, note: str | None, reviewer: str | None, db_path: str) -> None:
+    """Mark a claim (claim id) or one mention (mention id) right or wrong.
+
+    A claim judged wrong, or all of whose mentions are, is suppressed: kept with its evidence, left out of
+    `claims`, alerts and exports. A mention judged wrong no longer counts for its claim.
+
+    Example: claimwatch review mark 3f1c2a9b0d4e5f60718a --wrong --note "a price comparison"
+    """
+    from warehouse.db import WarehouseBusyError, connect
+    from warehouse.reviews import Review, add_review, target_kind
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"warehouse {db_path} does not exist yet: run `claimwatch run` first")
+    try:
+        con = connect(db_path)
+    except WarehouseBusyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        kind = target_kind(con, target_id)
+        if kind is None:
+            raise click.ClickException(f"{target_id!r} is neither a claim id nor a mention id in {db_path}")
+        out = add_review(con, Review(kind, target_id, "right" if right else "wrong", note, reviewer))
+    finally:
+        con.close()
+    state = "suppressed" if out["suppressed"] else "listed"
+    click.echo(
+        f"{kind} {target_id} judged {'right' if right else 'wrong'} (review {out['review_id']}); "
+        f"claim {out['claim_id']} is {state}"
+    )
+
+
+@review.command("list")
+@reader_db_options
+@click.option("--verdict", type=click.Choice(["right", "wrong"]), help="Only this verdict.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def review_list(db_path: str, lock_wait: float, verdict: str | None, fmt: str) -> None:
+    """The current judgements, newest first, with their claim and sentence.
+
+    Example: claimwatch review list --verdict wrong
+    """
+    from warehouse.reviews import list_reviews
+
+    with _read_only(db_path, lock_wait) as con:
+        rows = list_reviews(con, verdict)
+    cols = [
+        "target_kind",
+        "target_id",
+        "verdict",
+        "note",
+        "reviewer",
+        "reviewed_at",
+        "claim_id",
+        "subject_org",
+        "relation",
+        "object_org",
+        "negated",
+        "sentence",
+    ]
+    _print_rows(cols, [tuple(r[c] for c in cols) for r in rows], fmt)
+
+
+@review.command("export")
+@reader_db_options
+@click.option(
+    "--out",
+    "out_file",
+    default="tests/fixtures/reviewed_cases.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="YAML file of labelled cases; the test suite and make eval read the default path.",
+)
+def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
+    """Write judged mentions as labelled regression cases (sentence in context, claims kept / rejected).
+
+    Cases already in the file are kept; a sentence judged again replaces its case.
+
+    Example: claimwatch review export --out tests/fixtures/reviewed_cases.yaml
+    """
+    from pipelines.review_cases import cases_from_judged, merge_cases
+    from warehouse.reviews import judged_mentions
+
+    with _read_only(db_path, lock_wait) as con:
+        judged = judged_mentions(con)
+    if not judged:
+        raise click.ClickException("no judged claims or mentions yet (claimwatch review mark ID --right/--wrong)")
+    path = Path(out_file)
+    new = cases_from_judged(judged)
+    total = merge_cases(path, new)
+    click.echo(f"{len(new)} case(s) from {len(judged)} judged mention(s) -> {path} ({total} cases in the file)")
+
+
+@main.command()
+@reader_db_options
+def tables(db_path: str, lock_wait: float) -> None:
+    """List the warehouse's tables and views with what each holds.
+
+    Example: claimwatch tables
+    """
+    from warehouse.queries import table_docs
+
+    with _read_only(db_path, lock_wait) as con:
+        docs = table_docs(con)
+    _print_rows(["name", "kind", "description"], [(n, k.replace("BASE ", "").lower(), c) for n, k, c in docs], "table")
+
+
+@main.command()
+@click.argument("table")
+@reader_db_options
+def schema(table: str, db_path: str, lock_wait: float) -> None:
+    """The columns of one table or view: name, type, required, and what the column means.
+
+    Example: claimwatch schema claims
+    """
+    from warehouse.queries import column_docs, table_docs
+
+    with _read_only(db_path, lock_wait) as con:
+        names = {n: c for n, _, c in table_docs(con)}
+        if table not in names:
+            raise click.ClickException(f"no table or view {table!r}; claimwatch tables lists them")
+        cols = column_docs(con, table)
+    if names[table]:
+        click.echo(f"{table}: {names[table]}")
+    _print_rows(["column", "type", "required", "description"], cols, "table")
+
+
+@main.command()
 @reader_db_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def sources(db_path: str, lock_wait: float, fmt: str) -> None:
-    """Source health: pages fetched, articles kept, failure rate and reasons, undated share, last success."""
+    """Source health: pages fetched, articles kept, failure rate and reasons, undated share, last success.
+
+    Example: claimwatch sources --format csv
+    """
     with _read_only(db_path, lock_wait) as con:
         cur = con.execute("SELECT * FROM source_health")
         _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)

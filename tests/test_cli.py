@@ -9,13 +9,35 @@ from click.testing import CliRunner
 from pipelines.cli import SAMPLE_SITE, main
 from tests.conftest import write_sources
 
-COMMANDS = ["run", "demo", "extract", "clean", "claims", "query", "sources", "ingest", "export"]
+COMMANDS = [
+    "run",
+    "demo",
+    "extract",
+    "clean",
+    "claims",
+    "claim",
+    "query",
+    "sources",
+    "ingest",
+    "export",
+    "tables",
+    "schema",
+    "review mark",
+    "review list",
+    "review export",
+]
+
+
+def test_the_list_covers_every_command():
+    subcommands = {f"{n} {s}" for n, c in main.commands.items() for s in getattr(c, "commands", {})}
+    assert {n for n, c in main.commands.items() if not hasattr(c, "commands")} | subcommands == set(COMMANDS)
 
 
 @pytest.mark.parametrize("cmd", COMMANDS)
-def test_every_command_has_help(cmd):
-    result = CliRunner().invoke(main, [cmd, "--help"])
+def test_every_command_has_help_with_an_example(cmd):
+    result = CliRunner().invoke(main, [*cmd.split(), "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output and len(result.output.splitlines()) > 3
+    assert "Example:" in result.output
 
 
 def test_extract_contract_fields(tmp_path):

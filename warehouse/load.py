@@ -29,7 +29,8 @@ from warehouse.db import scalar, transaction
 # ran out (the sender died between claiming and recording; the alert is sent again under the same key).
 DUE_ALERTS_WHERE = (
     "al.status IN ('pending', 'failed', 'sending') AND al.attempts < ? "
-    "AND (al.next_attempt_at IS NULL OR al.next_attempt_at <= now())"
+    "AND (al.next_attempt_at IS NULL OR al.next_attempt_at <= now()) "
+    "AND NOT EXISTS (SELECT 1 FROM claims sc WHERE sc.claim_id = al.claim_id AND sc.suppressed)"
 )
 
 
@@ -533,6 +534,13 @@ def load_mentions(
 
 
 REFRESH_CLAIMS_SQL = """
+CREATE OR REPLACE TEMP TABLE judged_wrong AS
+SELECT target_kind, target_id FROM v_current_reviews WHERE verdict = 'wrong';
+CREATE OR REPLACE TEMP TABLE counted_mentions AS
+SELECT m.* FROM claim_mentions m
+WHERE NOT EXISTS (SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'mention' AND w.target_id = m.mention_id)
+   OR NOT EXISTS (SELECT 1 FROM claim_mentions o WHERE o.claim_id = m.claim_id AND NOT EXISTS (
+       SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'mention' AND w.target_id = o.mention_id));
 CREATE OR REPLACE TEMP TABLE claim_agg AS
 SELECT m.claim_id,
        arg_min(m.subject_org,   coalesce(a.published_at, a.fetched_at)) AS subject_org,
@@ -553,19 +561,24 @@ SELECT m.claim_id,
                * 10 + CASE WHEN m.claimant_name IS NULL THEN 1 ELSE 0 END) AS strongest_claimant,
        arg_min(m.claimant_name, CASE m.claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2 END
                * 10 + CASE WHEN m.claimant_name IS NULL THEN 1 ELSE 0 END) AS strongest_claimant_name
-FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id
+FROM counted_mentions m JOIN articles a ON a.article_id = m.article_id
 WHERE a.duplicate_of IS NULL
 GROUP BY m.claim_id;
 DELETE FROM claims WHERE claim_id NOT IN (SELECT claim_id FROM claim_agg);
 INSERT OR REPLACE INTO claims (claim_id, subject_org, subject_model, subject_group, relation, object_org,
     object_model, object_group, domain, negated, first_seen_at, last_seen_at, first_article_id, mention_count,
-    source_count, created_at, created_run_id, strongest_claimant, strongest_claimant_name)
+    source_count, created_at, created_run_id, strongest_claimant, strongest_claimant_name, suppressed)
 SELECT g.claim_id, g.subject_org, g.subject_model, g.subject_group, g.relation, g.object_org, g.object_model,
        g.object_group, g.domain, g.negated, g.first_seen_at, g.last_seen_at, g.first_article_id, g.mention_count,
        g.source_count, coalesce(old.created_at, now()), CASE WHEN old.claim_id IS NULL THEN ?
-       ELSE old.created_run_id END, g.strongest_claimant, g.strongest_claimant_name
+       ELSE old.created_run_id END, g.strongest_claimant, g.strongest_claimant_name,
+       EXISTS (SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'claim' AND w.target_id = g.claim_id)
+       OR NOT EXISTS (SELECT 1 FROM claim_mentions o WHERE o.claim_id = g.claim_id AND NOT EXISTS (
+           SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'mention' AND w.target_id = o.mention_id))
 FROM claim_agg g LEFT JOIN claims old ON old.claim_id = g.claim_id;
 DROP TABLE claim_agg;
+DROP TABLE counted_mentions;
+DROP TABLE judged_wrong;
 """
 
 
@@ -576,12 +589,13 @@ def refresh_claims(con: duckdb.DuckDBPyConnection, run_id: str | None = None) ->
     """
     with transaction(con):
         before = count(con, "claims")
-        _refresh_claims(con, run_id)
+        rebuild_claims(con, run_id)
         after = count(con, "claims")
     return {"claims": after, "claims_delta": after - before}
 
 
-def _refresh_claims(con: duckdb.DuckDBPyConnection, run_id: str | None) -> None:
+def rebuild_claims(con: duckdb.DuckDBPyConnection, run_id: str | None) -> None:
+    """Rebuild ``claims`` inside the caller's transaction (see :func:`refresh_claims`)."""
     for statement in filter(str.strip, REFRESH_CLAIMS_SQL.split(";")):
         con.execute(statement, [run_id] if "?" in statement else [])
 
@@ -653,7 +667,7 @@ SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relati
             THEN 'relation_change' ELSE 'new' END,
        ?
 FROM claims c
-WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated
+WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated AND NOT c.suppressed
   AND (c.subject_org IS NOT NULL OR c.object_org IS NOT NULL)
   AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.claim_id = c.claim_id AND x.relation = c.relation)
 """
@@ -685,7 +699,7 @@ def refresh_claims_and_outbox(
     """Refresh claims and write their outbox alerts in one transaction (a crash loses both or neither)."""
     with transaction(con):
         before = count(con, "claims")
-        _refresh_claims(con, run_id)
+        rebuild_claims(con, run_id)
         after = count(con, "claims")
         new_alerts = _create_alerts(con, watchlist, run_id)
     return {"claims": after, "claims_delta": after - before, "alerts_new": new_alerts}
@@ -702,7 +716,8 @@ LEFT JOIN LATERAL (
 ) m ON TRUE
 """
 
-ALERT_DETAIL_SQL = """
+ALERT_DETAIL_SQL = (
+    """
 SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.kind, al.attempts, al.digest_id,
        al.last_error,
        c.claim_id,
@@ -716,7 +731,9 @@ SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.k
 FROM alerts al
 JOIN claims c ON c.claim_id = al.claim_id
 LEFT JOIN articles a ON a.article_id = c.first_article_id
-""" + EVIDENCE_JOIN
+"""
+    + EVIDENCE_JOIN
+)
 
 
 def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: Sequence[Any] = ()) -> list[dict]:

@@ -17,17 +17,25 @@ CLAIM_COLUMNS = (
     "JOIN articles ar ON ar.article_id = m.article_id WHERE m.claim_id = c.claim_id) AS languages, "
     "fa.language AS first_language, fa.source AS first_source, fa.url AS first_url, "
     "coalesce(fa.published_at, fa.fetched_at) AS first_published_at, "
-    "m.claimant, m.claimant_name, m.hedged, m.sentence AS evidence"
+    "m.claimant, m.claimant_name, m.hedged, m.sentence AS evidence, c.suppressed"
 )
 CLAIM_FROM = "claims c LEFT JOIN articles fa ON fa.article_id = c.first_article_id " + EVIDENCE_JOIN
 
 
 def claims_query(
-    only_new: bool = False, relation: str | None = None, org: str | None = None, since: str | None = None
+    only_new: bool = False,
+    relation: str | None = None,
+    org: str | None = None,
+    since: str | None = None,
+    include_suppressed: bool = False,
+    claim_id: str | None = None,
 ) -> tuple[str, list[Any]]:
-    """SQL and parameters for `claimwatch claims` filters."""
-    where: list[str] = []
+    """SQL and parameters for `claimwatch claims` filters (suppressed claims only when asked for)."""
+    where: list[str] = [] if include_suppressed or claim_id else ["NOT c.suppressed"]
     params: list[Any] = []
+    if claim_id:
+        where.append("c.claim_id = ?")
+        params.append(claim_id)
     if only_new:
         where.append("c.created_run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)")
     if relation:
@@ -43,6 +51,49 @@ def claims_query(
     if where:
         sql += " WHERE " + " AND ".join(where)
     return sql + " ORDER BY c.first_seen_at, c.claim_id", params
+
+
+CLAIM_MENTIONS_SQL = """
+SELECT m.mention_id, a.source, a.url, coalesce(a.published_at, a.fetched_at) AS published_at, a.language,
+       a.duplicate_of IS NOT NULL AS duplicate_copy, m.subject, m.relation, m.object, m.domain, m.negated, m.hedged,
+       m.claimant, m.claimant_name, m.sentence, r.verdict AS review, r.note AS review_note
+FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id
+LEFT JOIN v_current_reviews r ON r.target_kind = 'mention' AND r.target_id = m.mention_id
+WHERE m.claim_id = ?
+ORDER BY coalesce(a.published_at, a.fetched_at), a.source, m.start_char
+"""
+
+
+def claim_mentions(con: Any, claim_id: str) -> list[dict[str, Any]]:
+    """Every mention of one claim, oldest first, with its article's source, URL and date and its review."""
+    cur = con.execute(CLAIM_MENTIONS_SQL, [claim_id])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+TABLE_DOCS_SQL = """
+SELECT t.table_name AS name, t.table_type AS kind, obj.comment
+FROM information_schema.tables t
+LEFT JOIN (SELECT table_name, comment FROM duckdb_tables() UNION ALL SELECT view_name, comment FROM duckdb_views()
+           WHERE NOT internal) obj ON obj.table_name = t.table_name
+WHERE t.table_schema = 'main'
+ORDER BY t.table_type, t.table_name
+"""
+
+COLUMN_DOCS_SQL = """
+SELECT column_name AS name, data_type AS type, is_nullable = 'NO' AS required, comment
+FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index
+"""
+
+
+def table_docs(con: Any) -> list[tuple[str, str, str | None]]:
+    """(name, BASE TABLE | VIEW, comment) of every warehouse table and view."""
+    return [tuple(r) for r in con.execute(TABLE_DOCS_SQL).fetchall()]
+
+
+def column_docs(con: Any, table: str) -> list[tuple[str, str, bool, str | None]]:
+    """(name, type, required, comment) of every column of ``table`` (empty when there is no such table)."""
+    return [tuple(r) for r in con.execute(COLUMN_DOCS_SQL, [table]).fetchall()]
 
 
 QUIET_SOURCES_SQL = """
@@ -78,6 +129,7 @@ EXPORTED_TABLES = (
     "articles",
     "claims",
     "claim_mentions",
+    "reviews",
     "alerts",
     "entities",
     "fetch_log",
@@ -85,6 +137,8 @@ EXPORTED_TABLES = (
     "feed_state",
     "runs",
 )
+# what an export leaves out: claims judged wrong (their mentions and the reviews stay, as evidence)
+EXPORT_FILTERS = {"claims": "WHERE NOT suppressed"}
 
 
 def export_tables(con: Any, out_dir: Path, overwrite: bool = False) -> list[tuple[str, Path, int]]:
@@ -104,7 +158,8 @@ def export_tables(con: Any, out_dir: Path, overwrite: bool = False) -> list[tupl
     done = []
     for table in EXPORTED_TABLES:
         path = out_dir / f"{table}.parquet"
-        reader = con.execute(f"SELECT * FROM {table}").to_arrow_reader(65536)  # names from EXPORTED_TABLES
+        where = EXPORT_FILTERS.get(table, "")  # names and filters from the constants above
+        reader = con.execute(f"SELECT * FROM {table} {where}").to_arrow_reader(65536)
         rows = 0
         with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
             for batch in reader:
