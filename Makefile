@@ -8,7 +8,7 @@ export CLAIMWATCH_SOURCES ?= sources.yaml
 export CLAIMWATCH_ALERTS_FILE ?= alerts.jsonl
 export CLAIMWATCH_ALERT_URLS ?=
 
-.PHONY: install demo test lint eval dev run bench
+.PHONY: install demo test lint eval dev run bench docs
 
 $(BIN)/claimwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,6 @@ dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sens
 
 bench: install  ## throughput, parallel speed-up, memory and crawl benchmarks -> benchmarks/results.md
 	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000 --rounds 5 --generated-rounds 3
+
+docs: install  ## docs/warehouse.md from the warehouse's COMMENT ON metadata (a test checks it is in step)
+	$(BIN)/python -m warehouse.docs

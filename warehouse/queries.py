@@ -82,7 +82,7 @@ ORDER BY t.table_type, t.table_name
 
 COLUMN_DOCS_SQL = """
 SELECT column_name AS name, data_type AS type, is_nullable = 'NO' AS required, comment
-FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index
+FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal AND table_name = ? ORDER BY column_index
 """
 
 
