@@ -200,6 +200,36 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
     _fail_on_undelivered(summary)
 
 
+@main.command()
+@click.option(
+    "--since",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Articles published (undated: fetched) on or after this date (YYYY-MM-DD).",
+)
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
+@click.option("--verbose", is_flag=True, help="Show Dagster's own log lines.")
+def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) -> None:
+    """Run the current claim rules again over stored articles, after a rules or gazetteer change.
+
+    Their mentions are replaced and claims rebuilt; judgements (claimwatch review) stay; claims found for the
+    first time are alerted as in a run.
+
+    Example: claimwatch reextract --since 2026-11-01
+    """
+    from pipelines.run import reextract_since
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"warehouse {db_path} does not exist yet: run `claimwatch run` first")
+    marked, summary = reextract_since(since.date().isoformat(), db_path, alerts_file, quiet=not verbose)
+    click.echo(f"articles read again: {marked}")
+    _echo_summary(summary)
+    if not summary.success:
+        raise click.ClickException("the re-extraction failed; rerun with --verbose for Dagster's logs")
+    _fail_on_undelivered(summary)
+
+
 def _read_jsonl(fh: IO[str]) -> Iterator[dict[str, Any]]:
     for n, line in enumerate(fh, 1):
         if not line.strip():

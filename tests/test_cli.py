@@ -25,6 +25,7 @@ COMMANDS = [
     "review mark",
     "review list",
     "review export",
+    "reextract",
 ]
 
 

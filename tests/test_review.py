@@ -112,3 +112,19 @@ def test_review_refuses_unknown_ids_and_missing_warehouses(judged, tmp_path):
     assert r.exit_code != 0 and "does not exist" in r.output
     r = CliRunner().invoke(main, ["claim", "nope", "--db", judged["db"]])
     assert r.exit_code != 0 and "no claim" in r.output
+
+
+def test_reextract_reads_stored_articles_again_and_keeps_judgements(judged, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(Path(judged["db"]).read_bytes())
+    con = connect(db)
+    before = con.execute("SELECT count(*) FROM claim_mentions").fetchone()[0]
+    con.close()
+    out = cli("reextract", "--since", "2026-01-01", "--db", str(db), "--alerts-file", str(tmp_path / "a.jsonl"))
+    assert "articles read again: 2" in out and ": ok" in out
+    con = connect(db, read_only=True)
+    assert con.execute("SELECT count(*) FROM claim_mentions").fetchone()[0] == before
+    assert con.execute("SELECT suppressed FROM claims WHERE claim_id = ?", [judged["ladder"]]).fetchone() == (True,)
+    con.close()
+    r = CliRunner().invoke(main, ["reextract", "--since", "yesterday", "--db", str(db)])
+    assert r.exit_code != 0 and "YYYY-MM-DD" in r.output.replace("%Y-%m-%d", "YYYY-MM-DD")

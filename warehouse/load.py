@@ -493,6 +493,26 @@ def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) 
     return dict_rows(cur)
 
 
+def forget_extractions(con: duckdb.DuckDBPyConnection, since: str) -> int:
+    """Mark kept articles published (undated: fetched) on or after ``since`` (a date) as not yet extracted.
+
+    The next claim_mentions materialization reads them again with the current rules and replaces their
+    mentions; judgements stay (they are keyed by claim and mention ids, which re-extraction keeps).
+    """
+    with transaction(con):
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT article_id FROM articles WHERE duplicate_of IS NULL "
+                "AND coalesce(published_at, fetched_at) >= CAST(? AS DATE)",
+                [since],
+            ).fetchall()
+        ]
+        con.execute("DELETE FROM article_extractions WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+        con.execute("DELETE FROM staged_extractions WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    return len(ids)
+
+
 def articles_published_on(con: duckdb.DuckDBPyConnection, day: str) -> list[dict[str, Any]]:
     """Kept articles published (or, undated, fetched) on ``day`` (YYYY-MM-DD, UTC)."""
     cur = con.execute(
