@@ -525,6 +525,95 @@ def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
     click.echo(f"{len(new)} case(s) from {len(judged)} judged mention(s) -> {path} ({total} cases in the file)")
 
 
+@main.group(invoke_without_command=True)
+@reader_db_options
+@click.option("--all", "include_known", is_flag=True, help="Also names already in the gazetteer.")
+@click.option("--kind", type=click.Choice(["firm", "model"]), help="Only firms or only models.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def entities(
+    ctx: click.Context, db_path: str, lock_wait: float, include_known: bool, kind: str | None, fmt: str
+) -> None:
+    """Firms and models the claims name that the gazetteer does not know yet, with counts and an example.
+
+    `claimwatch entities add` puts one into the gazetteer files.
+
+    Example: claimwatch entities --kind model
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from warehouse.queries import entities as entity_rows
+
+    with _read_only(db_path, lock_wait) as con:
+        rows = entity_rows(con, include_known, kind)
+    cols = [
+        "kind",
+        "name",
+        "firm",
+        "in_gazetteer",
+        "mention_count",
+        "first_seen_at",
+        "first_source",
+        "first_url",
+        "example",
+    ]
+    _print_rows(cols, [tuple(r[c] for c in cols) for r in rows], fmt)
+
+
+@entities.command("add")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["firm", "model"]), required=True, help="What NAME is.")
+@click.option("--firm", help="Owning firm of a model (a firm of firms.yaml).")
+@click.option("--alias", "aliases", multiple=True, help="Another name of a firm (repeatable).")
+@click.option("--country", default="", help="Country code of a firm (US, CN, FR, ...).")
+@click.option(
+    "--firm-kind",
+    type=click.Choice(["ai_developer", "security_vendor", "evaluator"]),
+    default="ai_developer",
+    show_default=True,
+    help="An evaluator is only ever a claimant, never a side of a claim.",
+)
+@click.option("--needs-version", is_flag=True, help="The model name only counts with a version (a common word).")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of firms.yaml and models.yaml (default: the installed extractors/data).",
+)
+def entities_add(
+    name: str,
+    kind: str,
+    firm: str | None,
+    aliases: tuple[str, ...],
+    country: str,
+    firm_kind: str,
+    needs_version: bool,
+    data_dir: Path | None,
+) -> None:
+    """Add a firm (with aliases) or a model family (with its owner) to the gazetteer files.
+
+    The rules version changes with the files, so the next run reads every stored article again.
+
+    Example: claimwatch entities add Tulip --kind model --firm "Zhipu AI"
+    """
+    from extractors.gazetteer_files import DATA_DIR, GazetteerEditError, add_firm, add_model
+
+    folder = data_dir or DATA_DIR
+    try:
+        if kind == "firm":
+            if not country:
+                raise click.UsageError("a firm needs --country (US, CN, FR, ...)")
+            line = add_firm(name, country, firm_kind, list(aliases), data_dir=folder)
+        else:
+            if not firm:
+                raise click.UsageError("a model needs --firm (its owner, as named in firms.yaml)")
+            line = add_model(name, firm, needs_version=needs_version, data_dir=folder)
+    except GazetteerEditError as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = "firms.yaml" if kind == "firm" else "models.yaml"
+    click.echo(f"added to {folder / target}: {line}")
+    click.echo("the claim rules' version changed: the next run (or claimwatch reextract) reads stored articles again")
+
+
 @main.command()
 @reader_db_options
 def tables(db_path: str, lock_wait: float) -> None:

@@ -71,6 +71,26 @@ def claim_mentions(con: Any, claim_id: str) -> list[dict[str, Any]]:
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+ENTITIES_SQL = """
+SELECT e.kind, e.name, e.firm, e.in_gazetteer, e.mention_count, e.first_seen_at, a.source AS first_source,
+       a.url AS first_url,
+       (SELECT m.sentence FROM claim_mentions m WHERE m.article_id = e.first_article_id
+          AND (m.subject_org = e.name OR m.object_org = e.name OR m.subject_model = e.name
+               OR m.object_model = e.name OR m.claimant_name = e.name)
+        ORDER BY m.start_char LIMIT 1) AS example
+FROM entities e LEFT JOIN articles a ON a.article_id = e.first_article_id
+WHERE (? OR NOT e.in_gazetteer) AND (? IS NULL OR e.kind = ?)
+ORDER BY e.in_gazetteer, e.mention_count DESC, e.name
+"""
+
+
+def entities(con: Any, include_known: bool = False, kind: str | None = None) -> list[dict[str, Any]]:
+    """Firms and models the claims name (only those not in the gazetteer unless ``include_known``), with an example."""
+    cur = con.execute(ENTITIES_SQL, [include_known, kind, kind])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
 TABLE_DOCS_SQL = """
 SELECT t.table_name AS name, t.table_type AS kind, obj.comment
 FROM information_schema.tables t
