@@ -221,6 +221,9 @@ def claims(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
 ) -> dg.MaterializeResult:
     """Rebuild claim rows from mentions in kept articles and write outbox alerts for new ones."""
+    from pipelines.report import plots_markdown  # matplotlib is imported only when plots are drawn
+    from warehouse.queries import report_data
+
     with warehouse.get_connection() as con:
         counts = load.refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().watchlist)
         counts.update(load.refresh_entities(con, gazetteer_firm_names()))
@@ -230,10 +233,17 @@ def claims(
             "WHERE created_run_id = ? ORDER BY first_seen_at DESC LIMIT 20",
             [context.run.run_id],
         ).fetchall()
+        plots = report_data(con, "1970-01-01", newest=0)
     table = "| subject | model | relation | object | model | domain | mentions |\n|---|---|---|---|---|---|---|\n"
     table += "\n".join("| " + " | ".join(str(v) for v in row) + " |" for row in preview) or "(no new claims)"
     return dg.MaterializeResult(
-        metadata={**counts, "dagster/row_count": counts["claims"], "new_claims": dg.MetadataValue.md(table)}
+        metadata={
+            **counts,
+            "dagster/row_count": counts["claims"],
+            "new_claims": dg.MetadataValue.md(table),
+            # the same plots as `claimwatch report`
+            "plots": dg.MetadataValue.md(plots_markdown(plots["weekly"], plots["matrix"])),
+        }
     )
 
 

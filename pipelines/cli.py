@@ -525,6 +525,39 @@ def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
     click.echo(f"{len(new)} case(s) from {len(judged)} judged mention(s) -> {path} ({total} cases in the file)")
 
 
+@main.command()
+@reader_db_options
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only claims first seen on or after this date (YYYY-MM-DD); default: the last 90 days.",
+)
+@click.option("--out", "out_file", default="report.html", show_default=True, type=click.Path(dir_okay=False))
+def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str) -> None:
+    """Write a self-contained HTML report of the claims (plots inline, nothing fetched to view it).
+
+    Claims per week by firm and by relation, the firm-by-firm parity/surpass matrix, the newest claims with
+    evidence and links, and source health.
+
+    Example: claimwatch report --since 2026-11-01 --out report.html
+    """
+    from datetime import UTC, timedelta
+
+    from pipelines.report import render_report
+    from warehouse.queries import report_data
+
+    now = datetime.now(UTC)
+    day = (since.date() if since else (now - timedelta(days=90)).date()).isoformat()
+    with _read_only(db_path, lock_wait) as con:
+        data = report_data(con, day)
+    path = Path(out_file)
+    path.write_text(render_report(data, day, now.strftime("%Y-%m-%d %H:%M UTC")), encoding="utf-8")
+    click.echo(
+        f"wrote {path}: {len(data['newest'])} newest claims, {sum(r['claims'] for r in data['weekly'])} "
+        f"claims since {day}, {len(data['sources'])} sources"
+    )
+
+
 @main.group(invoke_without_command=True)
 @reader_db_options
 @click.option("--all", "include_known", is_flag=True, help="Also names already in the gazetteer.")

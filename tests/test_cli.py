@@ -28,6 +28,7 @@ COMMANDS = [
     "reextract",
     "entities",
     "entities add",
+    "report",
 ]
 
 

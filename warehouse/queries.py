@@ -91,6 +91,40 @@ def entities(con: Any, include_known: bool = False, kind: str | None = None) -> 
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+REPORT_WEEKLY_SQL = """
+SELECT CAST(date_trunc('week', c.first_seen_at) AS DATE) AS week, coalesce(c.subject_org, c.subject_group) AS firm,
+       c.relation, count(*) AS claims
+FROM claims c WHERE NOT c.suppressed AND c.first_seen_at >= CAST(? AS DATE)
+GROUP BY ALL ORDER BY week, firm, c.relation
+"""
+
+REPORT_MATRIX_SQL = """
+SELECT c.subject_org, c.object_org, c.relation, count(*) AS claims, sum(c.source_count) AS sources
+FROM claims c
+WHERE NOT c.suppressed AND NOT c.negated AND c.relation IN ('parity', 'surpass')
+  AND c.subject_org IS NOT NULL AND c.object_org IS NOT NULL AND c.first_seen_at >= CAST(? AS DATE)
+GROUP BY ALL ORDER BY claims DESC
+"""
+
+
+def report_data(con: Any, since: str, newest: int = 25) -> dict[str, list[dict[str, Any]]]:
+    """What the HTML report shows, since ``since`` (a date): weekly counts, the firm matrix, newest claims, sources."""
+
+    def rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        cur = con.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    sql, params = claims_query(since=since)
+    newest_sql = sql.replace(" ORDER BY c.first_seen_at, c.claim_id", " ORDER BY c.first_seen_at DESC, c.claim_id")
+    return {
+        "weekly": rows(REPORT_WEEKLY_SQL, [since]),
+        "matrix": rows(REPORT_MATRIX_SQL, [since]),
+        "newest": rows(newest_sql + f" LIMIT {int(newest)}", params),
+        "sources": rows("SELECT * FROM source_health ORDER BY source", []),
+    }
+
+
 TABLE_DOCS_SQL = """
 SELECT t.table_name AS name, t.table_type AS kind, obj.comment
 FROM information_schema.tables t
