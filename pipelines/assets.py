@@ -369,7 +369,7 @@ def duplicate_rate_within_bounds(warehouse: WarehouseResource) -> dg.AssetCheckR
             "SELECT count(*), count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM articles"
         ).fetchall()[0]
     rate = dups / total if total else 0.0
-    limit = float(orchestration_settings()["duplicate_rate_max"])
+    limit = orchestration_settings().duplicate_rate_max
     return dg.AssetCheckResult(
         passed=rate <= limit,
         severity=dg.AssetCheckSeverity.WARN,

@@ -57,6 +57,15 @@ def _read_only(db_path: str, lock_wait: float = 60.0) -> Iterator[Any]:
         con.close()
 
 
+def _check_settings() -> None:
+    """Validate the settings files (and nothing heavy is imported yet): a typo fails in a fraction of a second."""
+    from pipelines.settings import check_settings_files
+
+    problems = check_settings_files()
+    if problems:
+        raise click.ClickException("; ".join(problems))
+
+
 def _echo_summary(summary: Any) -> None:
     for line in summary.lines():
         click.echo(line)
@@ -104,12 +113,13 @@ def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool) -> Non
 
     Example: claimwatch run --sources sources.yaml --db warehouse/claimwatch.duckdb
     """
-    from pipelines.run import run_pipeline
-
     try:
         load_sources(sources_file)
     except SourcesError as exc:
         raise click.ClickException(str(exc)) from exc
+    _check_settings()
+    from pipelines.run import run_pipeline  # Dagster loads (seconds) only once the input files are known good
+
     summary = run_pipeline(sources_file, db_path, alerts_file, quiet=not verbose)
     _echo_summary(summary)
     if not summary.success:
@@ -188,11 +198,13 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
 
     Example: claimwatch ingest --source cc-news crawl-data/CC-NEWS-20261201.warc.gz
     """
-    from pipelines.run import ingest_paths
     from spiders.archives import archive_files
 
     if not any(True for _ in archive_files(list(paths))):
         raise click.ClickException("no .html, .html.gz, .warc or .warc.gz file found under the given paths")
+    _check_settings()
+    from pipelines.run import ingest_paths  # Dagster loads only once the input is known to be good
+
     summary = ingest_paths(list(paths), db_path, source, alerts_file)
     _echo_summary(summary)
     if not summary.success:
@@ -218,10 +230,11 @@ def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) ->
 
     Example: claimwatch reextract --since 2026-11-01
     """
-    from pipelines.run import reextract_since
-
     if not Path(db_path).exists():
         raise click.ClickException(f"warehouse {db_path} does not exist yet: run `claimwatch run` first")
+    _check_settings()
+    from pipelines.run import reextract_since
+
     marked, summary = reextract_since(since.date().isoformat(), db_path, alerts_file, quiet=not verbose)
     click.echo(f"articles read again: {marked}")
     _echo_summary(summary)

@@ -20,41 +20,17 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import duckdb
-import yaml
 
 from pipelines.alerting import alert_payload, format_alert
+from pipelines.settings import AlertSettings
 from warehouse.db import transaction
 from warehouse.load import alert_details, assign_digest, claim_due_alerts, mark_alerts
 
-SETTINGS_FILE = Path(__file__).with_name("alerts.yaml")
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
 
 
 class DeliveryError(RuntimeError):
     """A channel did not accept a message."""
-
-
-@dataclass(frozen=True)
-class AlertSettings:
-    """Settings from ``pipelines/alerts.yaml``."""
-
-    watchlist: tuple[str, ...] = ()
-    storm_threshold: int = 10
-    max_attempts: int = 6
-    retries_in_run: int = 2
-    retry_backoff_seconds: float = 1.0
-    next_run_backoff_seconds: float = 60.0
-    timeout_seconds: float = 10.0
-    attempt_timeout_seconds: float = 30.0
-    lease_seconds: float = 600.0
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> AlertSettings:
-        """Read the settings file (the packaged one by default)."""
-        data = yaml.safe_load(Path(path or SETTINGS_FILE).read_text(encoding="utf-8")) or {}
-        data.pop("version", None)
-        data["watchlist"] = tuple(data.get("watchlist") or ())
-        return cls(**data)
 
 
 class Channel(Protocol):

@@ -3,9 +3,8 @@
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, SOURCES, alerts
-from pipelines.delivery import AlertSettings
 from pipelines.resources import CrawlerResource, WarehouseResource
-from pipelines.settings import orchestration_settings
+from pipelines.settings import AlertSettings, orchestration_settings
 from warehouse.db import WarehouseBusyError
 from warehouse.load import DUE_ALERTS_WHERE
 
@@ -24,8 +23,8 @@ deliver_alerts_job = dg.define_asset_job(
 hourly_crawl_schedule = dg.ScheduleDefinition(
     name="hourly_crawl",
     job=crawl_job,
-    cron_schedule=orchestration_settings()["crawl_cron"],
-    execution_timezone=orchestration_settings()["crawl_timezone"],
+    cron_schedule=orchestration_settings().crawl_cron,
+    execution_timezone=orchestration_settings().crawl_timezone,
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Run the whole pipeline on the cron in pipelines/settings.yaml (hourly by default).",
 )

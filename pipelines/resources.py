@@ -7,7 +7,8 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from pipelines.delivery import AlertSettings, Channel, make_channel
+from pipelines.delivery import Channel, make_channel
+from pipelines.settings import AlertSettings
 from spiders.crawl import CrawlResult, run_crawl
 from spiders.sources import load_sources
 from warehouse.db import connect
