@@ -231,7 +231,7 @@ class ChineseClaimRules:
             here = ZhMention(ent.text, ent.kb_id_, model, ent.start_char, ent.end_char)
             if model and out and out[-1].model is None and out[-1].org == here.org:
                 gap = sentence[out[-1].end : here.start]
-                if len(gap) <= 10 and not self.punct.search(gap):
+                if len(gap) <= 10 and not self.punct.search(gap) and not self.claim_verbs.search(gap):
                     # "OpenAI的GPT-4o", "阿里巴巴Qwen", "OpenAI的闭源推理模型o1-mini": one side, the model
                     here = ZhMention(sentence[out[-1].start : here.end], here.org, model, out[-1].start, here.end)
                     out.pop()

@@ -20,7 +20,7 @@ from spiders.feeds import XmlRejected, parse_feed, parse_sitemap
 from spiders.gdelt import parse_artlist, query_urls
 from spiders.items import FetchedPage, FetchRecord
 from spiders.middlewares import RefusedRequest
-from spiders.sources import SourcesConfig, parse_sources
+from spiders.sources import SourcesConfig, load_sources, parse_sources
 from spiders.urls import InvalidUrl, canonicalize_url, is_http_url
 
 MAX_SITEMAP_DEPTH = 3
@@ -105,12 +105,22 @@ def _bad_url(url: str) -> str | None:
 class NewsSpider(scrapy.Spider):
     """Crawl every configured source once: discover article links, fetch them, record every outcome."""
 
-    name = "claimwatch_news"
+    name = "news"
 
     def __init__(
-        self, config_json: str, skip_file: str | None = None, state_file: str | None = None, **kwargs: Any
+        self,
+        config_json: str | None = None,
+        skip_file: str | None = None,
+        state_file: str | None = None,
+        sources: str | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``config_json`` (from ``claimwatch run``) or ``sources``, a sources file (``scrapy crawl news -a``)."""
         super().__init__(**kwargs)
+        if config_json is None:
+            if not sources:
+                raise ValueError("give a sources file: scrapy crawl news -a sources=sources.yaml")
+            config_json = json.dumps(load_sources(sources).to_dict())
         self.config: SourcesConfig = parse_sources(json.loads(config_json), "<crawl config>")
         self.skip: set[str] = set()
         if skip_file:

@@ -25,6 +25,7 @@ GDELT_DEFAULTS: dict[str, Any] = {
     "terms_per_query": 8,  # terms OR-ed into one query (GDELT rejects very long queries)
 }
 
+
 class CrawlSettings(BaseModel):
     """Polite defaults for real outlets; a sources file may override any of them under ``crawl:``.
 
