@@ -24,7 +24,7 @@ from pipelines.stages import (
 )
 from warehouse import load
 from warehouse.db import duckdb_threads
-from warehouse.queries import quiet_sources
+from warehouse.queries import column_docs, quiet_sources
 
 GROUP = "claimwatch"
 OWNERS = ["team:data-engineering"]
@@ -32,6 +32,7 @@ CLEAN_BATCH = 500
 
 
 @dg.asset(
+    kinds={"scrapy", "duckdb"},
     group_name=GROUP,
     owners=OWNERS,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
@@ -43,6 +44,18 @@ def raw_pages(
 ) -> dg.MaterializeResult:
     """Crawl the sources in a child process and land what it fetched."""
     return _crawl_and_land(context, warehouse, crawler, None)
+
+
+def column_schema(con: Any, table: str) -> dg.TableSchema:
+    """The table's columns with their types and the meanings its migrations gave them (COMMENT ON)."""
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name, typ, description=comment or "", constraints=dg.TableColumnConstraints(nullable=not req)
+            )
+            for name, typ, req, comment in column_docs(con, table)
+        ]
+    )
 
 
 def _crawl_and_land(
@@ -86,16 +99,20 @@ def _crawl_and_land(
         load.finish_crawl(con, context.run.run_id, crawl_stats)
         if crash:
             load.record_run_outcome(con, context.run.run_id, crash)
+        schema = column_schema(con, "raw_pages")
     if crash:
         # a crash is not transient: no Dagster retry of a whole crawl; the run fails and says why
         raise dg.Failure(description=crash, metadata={**counts, **crawl_stats}, allow_retries=False)
-    return dg.MaterializeResult(metadata={**counts, **crawl_stats, "skipped_known_urls": len(skip)})
+    return dg.MaterializeResult(
+        metadata={**counts, **crawl_stats, "skipped_known_urls": len(skip), "dagster/column_schema": schema}
+    )
 
 
 SOURCES = dg.DynamicPartitionsDefinition(name="sources")
 
 
 @dg.asset(
+    kinds={"scrapy", "duckdb"},
     group_name="by_source",
     owners=OWNERS,
     partitions_def=SOURCES,
@@ -113,6 +130,7 @@ def raw_pages_by_source(
 
 
 @dg.asset(
+    kinds={"trafilatura", "duckdb"},
     group_name=GROUP,
     deps=[raw_pages],
     owners=OWNERS,
@@ -142,7 +160,8 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
                 totals["articles_new"] += counts["articles_new"]
                 totals["duplicates_new"] += counts["duplicates_new"]
         totals["articles_total"] = load.count(con, "articles")
-    return dg.MaterializeResult(metadata=totals)
+        schema = column_schema(con, "articles")
+    return dg.MaterializeResult(metadata={**totals, "dagster/column_schema": schema})
 
 
 def _extract_and_load(
@@ -190,6 +209,7 @@ def _extract_and_load(
 
 
 @dg.asset(
+    kinds={"spacy", "duckdb"},
     group_name=GROUP,
     deps=[articles],
     owners=OWNERS,
@@ -204,12 +224,20 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         todo = load.articles_to_extract(con, version)
         counts, errors = _extract_and_load(context, con, todo, version)
         total = load.count(con, "claim_mentions")
+        schema = column_schema(con, "claim_mentions")
     return dg.MaterializeResult(
-        metadata={**counts, "extraction_errors": len(errors), "mentions_total": total, "extractor_version": version}
+        metadata={
+            **counts,
+            "extraction_errors": len(errors),
+            "mentions_total": total,
+            "extractor_version": version,
+            "dagster/column_schema": schema,
+        }
     )
 
 
 @dg.asset(
+    kinds={"duckdb"},
     group_name=GROUP,
     deps=[claim_mentions],
     owners=OWNERS,
@@ -234,6 +262,7 @@ def claims(
             [context.run.run_id],
         ).fetchall()
         plots = report_data(con, "1970-01-01", newest=0)
+        schema = column_schema(con, "claims")
     table = "| subject | model | relation | object | model | domain | mentions |\n|---|---|---|---|---|---|---|\n"
     table += "\n".join("| " + " | ".join(str(v) for v in row) + " |" for row in preview) or "(no new claims)"
     return dg.MaterializeResult(
@@ -243,11 +272,13 @@ def claims(
             "new_claims": dg.MetadataValue.md(table),
             # the same plots as `claimwatch report`
             "plots": dg.MetadataValue.md(plots_markdown(plots["weekly"], plots["matrix"])),
+            "dagster/column_schema": schema,
         }
     )
 
 
 @dg.asset(
+    kinds={"apprise", "duckdb"},
     group_name=GROUP,
     deps=[claims],
     owners=OWNERS,
@@ -269,9 +300,12 @@ def alerts(
     with warehouse.get_connection() as con:
         waiting = int(load.scalar(con, "SELECT count(*) FROM alerts WHERE status <> 'delivered'"))
         total = load.count(con, "alerts")
+        schema = column_schema(con, "alerts")
     if counts["failed"]:
         context.log.warning(f"{counts['failed']} alert(s) not delivered; they will be retried")
-    return dg.MaterializeResult(metadata={**counts, "not_delivered": waiting, "dagster/row_count": total})
+    return dg.MaterializeResult(
+        metadata={**counts, "not_delivered": waiting, "dagster/row_count": total, "dagster/column_schema": schema}
+    )
 
 
 @dg.asset_check(
@@ -294,6 +328,7 @@ DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone="UTC")
 
 
 @dg.asset(
+    kinds={"spacy", "duckdb"},
     group_name="backfill",
     owners=OWNERS,
     partitions_def=DAILY,

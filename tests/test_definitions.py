@@ -274,3 +274,28 @@ def test_sensor_waits_like_delivery_does(tmp_path):
     con.close()  # attempt 6 of max_attempts 6 is still due
     with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
         assert isinstance(pending_alerts_sensor(ctx), dg.SensorResult)
+
+
+def test_assets_declare_kinds_and_claims_carry_column_schema_and_plots(sample_run, tmp_path):
+    import shutil
+
+    from pipelines.assets import claims
+
+    repo = defs.get_repository_def()
+    kinds = {k.to_user_string(): repo.asset_graph.get(k).kinds for k in repo.asset_graph.get_all_asset_keys()}
+    assert kinds["raw_pages"] >= {"scrapy", "duckdb"} and kinds["claim_mentions"] >= {"spacy"}
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(sample_run["db"], db)
+    result = dg.materialize(
+        [claims],
+        resources={
+            "warehouse": WarehouseResource(db_path=str(db)),
+            "notifier": NotifierResource(alerts_file=str(tmp_path / "a.jsonl"), echo=False),
+        },
+    )
+    assert result.success
+    meta = result.asset_materializations_for_node("claims")[0].metadata
+    schema = meta["dagster/column_schema"].value
+    described = {c.name: c.description for c in schema.columns}
+    assert "suppressed" in described and described["claim_id"].startswith("sha1 of the claim key")
+    assert meta["plots"].value.count("data:image/svg+xml;base64,") == 3
