@@ -13,6 +13,7 @@ import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, ALL_CHECKS
 from pipelines.definitions import build_resources
+from pipelines.progress import progress_logger
 from warehouse.db import connect, scalar
 from warehouse.load import alert_details
 
@@ -196,13 +197,19 @@ def _materialize(
         echo_alerts=echo_alerts,
         alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
     )
-    return dg.materialize(
-        [*assets, *ALL_CHECKS],
+    # dg.materialize's ephemeral job, with the progress logger beside the console one (materialize() takes no
+    # loggers, so the same Definitions is built here)
+    defs = dg.Definitions(
+        jobs=[dg.define_asset_job(name="claimwatch_cli_run")],
+        assets=[*assets, *ALL_CHECKS],
         resources=resources,
-        instance=instance,
-        raise_on_error=False,
-        run_config=QUIET_LOGGING if quiet else None,
-        tags={"claimwatch/trigger": trigger},
+        loggers={"console": dg.default_loggers()["console"], "progress": progress_logger},
+    )
+    run_config: dict[str, Any] = {"loggers": {"progress": {}}}
+    if quiet:
+        run_config["loggers"].update(QUIET_LOGGING["loggers"])
+    return defs.resolve_job_def("claimwatch_cli_run").execute_in_process(
+        run_config=run_config, instance=instance, raise_on_error=False, tags={"claimwatch/trigger": trigger}
     )
 
 

@@ -1,0 +1,38 @@
+"""Runs started from a terminal show each stage's progress on stderr; piped runs stay quiet."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+from pipelines.run import ingest_paths
+
+PAGES = Path(__file__).parent / "fixtures" / "review_pages"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_sees_each_stage_start_and_what_it_did(tmp_path, monkeypatch):
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    summary = ingest_paths([str(PAGES)], tmp_path / "w.duckdb", "pages", tmp_path / "a.jsonl")
+    assert summary.success
+    lines = term.getvalue().splitlines()
+    assert all(re.match(r"^\[\s*\d+\.\ds\] ", x) for x in lines)
+    text = "\n".join(lines)
+    for stage in ("articles", "claim_mentions", "claims", "alerts"):
+        assert f"] {stage}: started" in text and f"] {stage}: done" in text
+    assert "articles: done (2 pages cleaned, 2 articles kept, 0 copies)" in text
+    assert "_have_text" not in text  # checks are not stages
+
+
+def test_a_piped_run_prints_no_progress(tmp_path, monkeypatch):
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    assert ingest_paths([str(PAGES)], tmp_path / "w.duckdb", "pages", tmp_path / "a.jsonl").success
+    assert pipe.getvalue() == ""
