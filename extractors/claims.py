@@ -772,6 +772,15 @@ class ClaimExtractor:
                 break
         return group
 
+    def _named_examples(self, doc: Doc, right: list[Mention], objects: list[Mention]) -> list[Mention]:
+        """For an unnamed group object followed by "such as / like / including" names, those names."""
+        if len(objects) != 1 or objects[0].org or not objects[0].group:
+            return []
+        after = [m for m in right if m.start >= objects[0].end and m.org]
+        if not after or after[0].start - objects[0].end > 3 or not self._introduces_examples(doc, after[0]):
+            return []
+        return self._forward_list(doc, right, right.index(after[0]))
+
     @staticmethod
     def _foil(doc: Doc, m: Mention) -> bool:
         """A name set against the claim, not a side of it: "Unlike Gemini 3 Pro, Claude beats GPT-6"."""
@@ -1143,6 +1152,15 @@ class ClaimExtractor:
                 # "..., outperforms on multilingual, slightly behind on creative writing", "approaches GPT-4, but a
                 # gap remains": the same two sides, compared again
                 right = list(previous_objects)
+            if not right and not earlier_sides and cue.label_ == "parity" and self._clause_ends(doc, cue.end):
+                pair = [m for m in subjects if m.org]
+                if len(pair) >= 2 and len({m.org for m in pair}) == len(pair):
+                    # "Claude Opus 5 and GPT-6 are neck and neck on GPQA": the listed sides, with each other
+                    previous_subjects, previous_objects = pair[:1], pair[1:]
+                    out += self._emit(
+                        article_id, doc, offset, pair[:1], "parity", pair[1:], False, hedged, cue, context, mentions
+                    )
+                    continue
             if not right and not earlier_sides:
                 # "..., but OpenAI and Anthropic remain ahead", "X leads, with Y just behind": the other side is
                 # the subject of the clause before
@@ -1161,6 +1179,9 @@ class ClaimExtractor:
                 objects = earlier_sides  # mentions of another sentence: no list to follow here
             else:
                 objects = self._forward_list(doc, right, 0)
+                named = self._named_examples(doc, right, objects)
+                if named:
+                    objects = named  # "leading closed models such as GPT-6 and Claude Opus 5": the named ones
             if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
                 continue
             reach = cue.end + 6 if earlier_sides else max(o.end for o in objects) + 5

@@ -34,6 +34,11 @@ class InvalidUrl(ValueError):
     """A URL that cannot be parsed: unbalanced IPv6 brackets, a port that is not 0-65535, ..."""
 
 
+# Why not w3lib.url.canonicalize_url (Scrapy's) or courlan: compared on the same URLs, w3lib keeps default ports
+# ("http://example.com:80/a") and every tracking parameter (utm_*, fbclid, ... from spiders/data/tracking_params
+# .yaml), so both steps would remain ours; it also re-encodes paths and hosts (%7E -> ~, IDNA), which would
+# change canonical_url, and so articles.article_id (its sha1), for every article already stored. Adopting its
+# encoding is a data migration to plan on its own, not a drop-in swap.
 def canonicalize_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, fragments and tracking parameters, sort the query.
 
