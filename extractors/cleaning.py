@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -92,21 +93,34 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(normalize_for_hash(strip_syndication_notes(text)).encode()).hexdigest()
 
 
-def detect_language(text: str, declared: str | None) -> str | None:
-    """The page's declared language (html lang / meta), else Chinese by its characters, else English.
+@lru_cache(maxsize=1)
+def _language_identifier() -> Any:
+    """py3langid's bundled model (no download), loaded once per process (~0.7 s), normalised probabilities."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    English is recognised when English function words dominate; anything else is unknown (None).
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def load_language_model() -> None:
+    """Load the language model now (before a worker pool forks, so the workers share it)."""
+    _language_identifier()
+
+
+def detect_language(text: str, declared: str | None) -> str | None:
+    """The page's declared language (html lang / meta), else Chinese by its characters, else py3langid's guess.
+
+    py3langid (0.2 ms an article once loaded) names any language, where counting English function words could
+    only tell English from "unknown"; a guess under 0.5 probability, or on under 20 words, is None.
     """
     if declared:
         return declared.split("-")[0].split("_")[0].lower() or None
     if is_chinese(text):
         return "zh"
-    words = _WORD.findall(text.lower()[:5000])
-    if len(words) < 20:
+    sample = text[:5000]
+    if len(_WORD.findall(sample.lower())) < 20:
         return None
-    sw = load_data("english_stopwords.yaml")
-    share = sum(w in set(sw["words"]) for w in words) / len(words)
-    return "en" if share >= sw["threshold"] else None
+    lang, probability = _language_identifier().classify(sample)
+    return str(lang) if probability >= 0.5 else None
 
 
 def _is_consent_wall(head: str, text: str, markers: dict[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 import dagster as dg
 
+from extractors.cleaning import load_language_model
 from pipelines.delivery import deliver_pending
 from pipelines.parallel import cleaned_batches, extract_alone_parallel, worker_count
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
@@ -145,6 +146,7 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         seed = load.discovered_entities(con)
         seeded_extractor(seed)  # before the pool forks: the workers inherit the seeded rules
+        load_language_model()  # and the language model
         key = seed_key(seed)
         index = load.signature_index(con)  # loaded once per run, extended batch by batch
         todo = load.unjudged_page_rowids(con)

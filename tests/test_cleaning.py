@@ -90,3 +90,19 @@ def test_cleaning_the_same_story_twice_in_one_process_gives_the_same_text():
 def test_home_pages_listing_headlines_are_index_pages():
     for outlet in ("daily-ledger", "partner-wire", "orbit-tech", "securewire"):
         assert clean_html(page(f"{outlet}/index.html")).reason == "index_page", outlet
+
+
+def test_pages_that_declare_no_language_are_identified_by_py3langid():
+    from extractors.cleaning import detect_language
+
+    de = (
+        "Die neue Version von Claude übertrifft GPT-6 bei den meisten Tests deutlich, sagte das Unternehmen am "
+        "Montag in Berlin und kündigte weitere Modelle für das kommende Jahr an."
+    )
+    en = (
+        "OpenAI released a new model today that beats every rival on coding benchmarks, the company said, and it "
+        "will be available to paying customers from next week onwards."
+    )
+    assert detect_language(de, None) == "de" and detect_language(en, None) == "en"
+    assert detect_language(de, "en-GB") == "en"  # what the page declares wins
+    assert detect_language("too short to tell", None) is None
