@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import duckdb
+import tenacity
 
 from pipelines.alerting import alert_payload, format_alert
 from pipelines.settings import AlertSettings
@@ -143,20 +144,22 @@ def _with_retries(
     A timed-out attempt is not retried in this run: the receiver may have it already, and every retry of a
     stalled receiver is one more copy (the next delivery run retries, under the same idempotency key).
     """
-    error = None
-    for attempt in range(settings.retries_in_run + 1):
-        if attempt:
-            sleep(settings.retry_backoff_seconds * 2 ** (attempt - 1))
-        try:
-            _send_bounded(channel, settings.attempt_timeout_seconds, title, body, payload, key)
-            return None
-        except DeliveryTimeout as exc:
-            return str(exc)
-        except DeliveryError as exc:
-            error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - any channel failure is recorded on the alert
-            error = f"{type(exc).__name__}: {exc}"
-    return error
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(settings.retries_in_run + 1),
+        wait=tenacity.wait_exponential(multiplier=settings.retry_backoff_seconds),  # backoff * 2**(n-1)
+        retry=tenacity.retry_if_exception(lambda exc: not isinstance(exc, DeliveryTimeout)),
+        sleep=sleep,
+        reraise=True,
+    )
+    try:
+        for attempt in retrying:
+            with attempt:
+                _send_bounded(channel, settings.attempt_timeout_seconds, title, body, payload, key)
+    except DeliveryError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - any channel failure is recorded on the alert
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def _title(d: dict[str, Any]) -> str:
