@@ -2,6 +2,12 @@
 
 Malformed documents are parsed as far as possible (lxml's recover mode); a document that declares
 a DTD or entities is rejected outright, so XXE and billion-laughs payloads are never expanded.
+
+Why not feedparser: measured on the sample site's RSS feed (timings in the stop-19 closing note),
+this parser takes 0.09 ms and feedparser 1.11 ms; with 500 items 10 ms against 95 ms; both recover the same
+links from a broken feed, and feedparser quietly drops a DTD entity where this one records
+``xml_dtd_rejected`` in the fetch log. Continuous polling of many feeds (issue 14) pays that factor on every
+poll, and sitemaps need a parser anyway.
 """
 
 from __future__ import annotations
