@@ -316,30 +316,36 @@ def clean(files: tuple[str, ...]) -> None:
 TABLE_CELL_MAX = 60  # the table format's widest column; json and csv are never cut
 
 
-def _fit(value: str, width: int) -> str:
-    """``value`` padded to ``width``, or cut to it with a visible … (a silent cut made URLs look whole)."""
-    return value.ljust(width) if len(value) <= width else value[: width - 1] + "…"
-
-
 def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    """Rows as JSON lines, CSV, or a rich table whose cut values end in a visible … (a silent cut hid URLs)."""
     if fmt == "json":
         for r in rows:
             click.echo(json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False))
-    elif fmt == "csv":
+        return
+    if fmt == "csv":
         w = csv.writer(sys.stdout)
         w.writerow(cols)
         w.writerows(rows)
-    else:
-        text = [[("" if v is None else str(v)) for v in r] for r in rows]
-        widths = [min(TABLE_CELL_MAX, max([len(c)] + [len(r[i]) for r in text])) for i, c in enumerate(cols)]
-        cut = any(len(v) > w for r in text for v, w in zip(r, widths, strict=True))
-        click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
-        for r in text:
-            click.echo("  ".join(_fit(v, w) for v, w in zip(r, widths, strict=True)))
-        note = (
-            f"; values over {TABLE_CELL_MAX} characters end in …, --format json or csv shows them whole" if cut else ""
-        )
-        click.echo(f"({len(rows)} rows{note})")
+        return
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    text = [[("" if v is None else str(v)) for v in r] for r in rows]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
+    for c in cols:
+        table.add_column(c, overflow="ellipsis", no_wrap=True, max_width=TABLE_CELL_MAX)
+    for r in text:
+        table.add_row(*r)
+    widths = [min(TABLE_CELL_MAX, max([len(c)] + [len(r[i]) for r in text])) for i, c in enumerate(cols)]
+    # never narrower than the table (piped output has no terminal width to wrap to)
+    console = Console(width=sum(widths) + 2 * len(cols) + 2, soft_wrap=False, highlight=False, markup=False)
+    with console.capture() as captured:
+        console.print(table)
+    click.echo(captured.get().rstrip("\n"))
+    cut = any(len(v) > TABLE_CELL_MAX for r in text for v in r)
+    note = f"; values over {TABLE_CELL_MAX} characters end in …, --format json or csv shows them whole" if cut else ""
+    click.echo(f"({len(rows)} rows{note})")
 
 
 @main.command()
