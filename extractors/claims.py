@@ -101,6 +101,8 @@ LEFT_OBJECT_RELATIONS = {"parity_left"}  # cues whose compared side stands befor
 CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
+# "Claude 3 Opus and some flavors of GPT-4": a quantity of a named model's versions is still that model
+LIST_GLUE |= {"some", "several", "various", "many", "most", "versions", "variants", "flavors", "flavours", "of"}
 SCORE_MARKS = {"%", "~", "≈", "pts", "points", "elo", "/", "+", "-", "–", ".", ",", "x"}
 # Markdown links keep their text, bare URLs go: "[GPT-5.4](https://x.ai/gpt-5-api)" must not name "gpt-5" twice.
 # Both are blanked with spaces of the same length, so character offsets into the article still hold.
