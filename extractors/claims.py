@@ -331,11 +331,13 @@ class ClaimExtractor:
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         # "better results than", "higher performance than": a comparative, up to three words, then "than"
         self.gapped_matcher = Matcher(self.nlp.vocab)
+        self.compared_matcher = Matcher(self.nlp.vocab)
         comp = rel.get("comparatives", {})
         self.gapped_prefilter: re.Pattern[str] | None = None
         if rel.get("gapped_comparatives"):
-            words = "|".join(map(re.escape, [*comp.get("surpass", []), *comp.get("trail", [])]))
-            leads = "|".join(map(re.escape, rel.get("lead_nouns", []))) or "(?!)"
+            # trie-shaped alternations: a plain "a|b|c" is tried word by word at every position of every article
+            words = trie_pattern(sorted({*comp.get("surpass", []), *comp.get("trail", [])}))
+            leads = trie_pattern(sorted(set(rel.get("lead_nouns", [])))) or "(?!)"
             gapped = rf"\b(?:(?:{words})(?:\W+\w+){{1,3}}?\W+than|(?:{leads})(?:\W+\w+){{1,3}}?\W+over)\b"
             self.gapped_prefilter = re.compile(gapped)  # run on the lower-cased text
             self.gapped_prefilter_ci = re.compile(gapped, re.IGNORECASE)
@@ -346,10 +348,11 @@ class ClaimExtractor:
             for relation, words in (("surpass", comp.get("surpass", [])), ("trail", comp.get("trail", []))):
                 gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "and", "or", "but"]}, "OP": "{1,3}"}
                 self.gapped_matcher.add(relation, [[{"LOWER": {"IN": words}}, gap, {"LOWER": "than"}]])
-                # "a significantly superior potential in maths compared to other models such as X"
+                # "a significantly superior potential in maths compared to other models such as X" (its own matcher:
+                # the wide gap is costly, and run only on sentences that say "compared" or "relative")
                 wide = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "but", "compared"]}, "OP": "{0,8}"}
                 compared = [{"LOWER": {"IN": ["compared", "relative"]}}, {"LOWER": {"IN": ["to", "with"]}}]
-                self.gapped_matcher.add(relation, [[{"LOWER": {"IN": words}}, wide, *compared]])
+                self.compared_matcher.add(relation, [[{"LOWER": {"IN": words}}, wide, *compared]])
             # "a slight advantage in accuracy over X", "an edge in coding over X"
             gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["over", "and", "or", "but"]}, "OP": "{1,3}"}
             lead_nouns = rel.get("lead_nouns", [])
@@ -687,7 +690,13 @@ class ClaimExtractor:
         an aspiration ("aims to match").
         """
         inside = {i for e in doc.ents for i in range(e.start, e.end)}
-        found = [*self.cue_matcher(doc), *self.gapped_matcher(doc)]
+        found = list(self.cue_matcher(doc))
+        lowered = doc.text.lower()
+        # the token matchers run only where their cheap regex says they can match (most cue sentences hold none)
+        if self.gapped_prefilter is not None and self.gapped_prefilter_ci.search(lowered):
+            found += self.gapped_matcher(doc)
+        if "compared" in lowered or "relative" in lowered:
+            found += self.compared_matcher(doc)
         spans = [Span(doc, s, e, label=m) for m, s, e in found if not inside & set(range(s, e))]
         kept = []
         for span in filter_spans(spans):
@@ -975,7 +984,9 @@ class ClaimExtractor:
         subj_starts: frozenset[int] = frozenset(),
     ) -> tuple[str, str | None]:
         """The claimant as the sentence itself words it."""
-        toks = [t.lower_ for t in doc]
+        toks = doc.user_data.get("lower_tokens")
+        if toks is None:  # once per sentence, not once per claim
+            toks = doc.user_data["lower_tokens"] = [t.lower_ for t in doc]
         # "according to X"
         for i in range(len(toks) - 1):
             if toks[i] == "according" and toks[i + 1] == "to":

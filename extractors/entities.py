@@ -63,7 +63,6 @@ class GazetteerRuler:
         self.vocab = nlp.vocab
         self.firm_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.model_matcher = Matcher(nlp.vocab)
-        self.group_matcher = Matcher(nlp.vocab)
         self.firm_of: dict[str, str] = {}
         self.firms: dict[str, dict[str, Any]] = {}
         self.families: dict[str, dict[str, Any]] = {}
@@ -139,7 +138,7 @@ class GazetteerRuler:
         )
         places = [p.lower() for p in groups["places"]]
         heads = [h.lower() for h in groups["heads"]]
-        self.group_matcher.add(
+        self.model_matcher.add(  # one token matcher for models and groups: one pass over each sentence
             "GROUP",
             [
                 [
@@ -192,6 +191,9 @@ class GazetteerRuler:
             while end - start > 1 and doc[end - 1].text == "-":
                 end -= 1
             key = strings[match_id]
+            if key == "GROUP":
+                spans.append(Span(doc, start, end, label="GROUP"))
+                continue
             if key == "MODEL::family" or key.startswith("MODEL::multi::"):
                 if key == "MODEL::family":
                     m = self._family_of_head.match(doc[start].text)
@@ -207,8 +209,6 @@ class GazetteerRuler:
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=fam["firm"]))
             else:
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=""))
-        for _match_id, start, end in self.group_matcher(doc):
-            spans.append(Span(doc, start, end, label="GROUP"))
         # Prefer gazetteer models over the generic pattern when both cover the same tokens.
         spans.sort(key=lambda s: s.label_ == "MODEL" and not s.kb_id_)
         doc.ents = filter_spans(spans)
