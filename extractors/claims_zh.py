@@ -407,18 +407,26 @@ class ChineseClaimRules:
             if comma is None:
                 continue
             subjects = [x for x in mentions if comma.end() <= x.start <= comma.end() + 3]
+            if not subjects:
+                continue
             geng = self.geng_re.search(sentence, comma.end())
-            if not subjects or geng is None or geng.start() - subjects[0].end > 8:
-                continue
-            if self.punct.search(sentence, subjects[0].end, geng.start()):
-                continue
-            relation = "trail" if geng.group("word") in self.geng_trail else "surpass"
-            negated = self._negated(sentence, geng.start())
-            for o in objects:
-                if (subjects[0].org, subjects[0].model) != (o.org, o.model):
-                    claim = (subjects[0], relation, o, negated, geng.start())
-                    if not any((c[0], c[2]) == (claim[0], claim[2]) for c in found):
-                        out.append(claim)
+            said: list[tuple[str, int]] = []
+            if geng is not None and geng.start() - subjects[0].end <= 8:
+                if not self.punct.search(sentence, subjects[0].end, geng.start()):
+                    said.append(("trail" if geng.group("word") in self.geng_trail else "surpass", geng.start()))
+            if not said:
+                # "在与 X 的对比测试中，Y 已经可以在大多数任务上做到逼近，甚至在某些任务上实现了超越": the cues after Y
+                # that name no other side compare Y with X
+                for cue in self.cue_re.finditer(sentence, subjects[0].end):
+                    if not any(cue.start() <= x.start for x in mentions if x is not subjects[0]):
+                        said.append((self.cue_of[cue.group(0)], cue.start()))
+            for relation, at in said:
+                negated = self._negated(sentence, at)
+                for o in objects:
+                    if (subjects[0].org, subjects[0].model) != (o.org, o.model):
+                        claim = (subjects[0], relation, o, negated, at)
+                        if not any((c[0], c[1], c[2]) == (claim[0], claim[1], claim[2]) for c in [*found, *out]):
+                            out.append(claim)
         return out
 
     def _marked_objects(self, sentence: str, mentions: list[ZhMention], cue_start: int) -> tuple[list[ZhMention], int]:
