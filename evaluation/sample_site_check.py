@@ -99,11 +99,24 @@ def check_sample_site(shared: Path, work: Path) -> list[str]:
                     problems.append(f"non-article loaded as article: {fix(u)}")
             bad_alerts = con.execute(
                 "SELECT count(*) FROM alerts a JOIN claims c USING (claim_id) "
-                "WHERE c.negated OR c.relation NOT IN ('parity', 'surpass')"
+                "WHERE (c.negated AND a.kind <> 'disputed') OR c.relation NOT IN ('parity', 'surpass')"
             ).fetchall()[0][0]
-            distinct = con.execute("SELECT count(*) = count(DISTINCT claim_id) FROM alerts").fetchall()[0][0]
-            if bad_alerts or not distinct:
-                problems.append("alerts must be distinct non-negated parity/surpass claims")
+            per_story = con.execute(
+                "SELECT count(*) = count(DISTINCT story_key || kind) FROM alerts WHERE story_key IS NOT NULL"
+            ).fetchall()[0][0]
+            if bad_alerts or not per_story:
+                problems.append(
+                    "alerts must be parity/surpass claims (denials only as disputes), one per story and kind"
+                )
+            stories = con.execute(
+                "SELECT count(DISTINCT story_key), count(*) FILTER (WHERE kind = 'new'), "
+                "count(*) FILTER (WHERE kind NOT IN ('new', 'unnamed')), count(*) FILTER (WHERE kind = 'unnamed') "
+                "FROM alerts"
+            ).fetchall()[0]
+            print(
+                f"alerts by story: {stories[0]} stories, {stories[1]} new-story alerts, {stories[2]} updates, "
+                f"{stories[3]} unnamed-subject claims for the digest"
+            )
         finally:
             con.close()
         if counts1 != counts2:

@@ -165,7 +165,11 @@ def _with_retries(
 def _title(d: dict[str, Any]) -> str:
     p = alert_payload(d)
     flag = "[PRIORITY] " if d.get("priority") else ""
-    change = " (relation changed)" if d.get("kind") == "relation_change" else ""
+    change = {
+        "relation_change": " (relation changed)",
+        "confirmed": f" (confirmed by {d.get('claimant_name') or 'a third party'})",
+        "disputed": f" (disputed by {d.get('claimant_name') or 'a third party'})",
+    }.get(d.get("kind") or "", "")
     return f"{flag}claimwatch: {p['subject']} {p['relation']} {p['object']}{change}"
 
 
@@ -218,6 +222,14 @@ def plan_deliveries(con: duckdb.DuckDBPyConnection, settings: AlertSettings) -> 
         else:
             single.append(d)
     plan = [_digest(key, members) for key, members in earlier.items()]
+    # claims with no named subject never go out on their own: they travel together in a digest
+    unnamed = [d for d in single if d.get("kind") == "unnamed"]
+    single = [d for d in single if d.get("kind") != "unnamed"]
+    if unnamed:
+        key = "digest-" + hashlib.sha1(",".join(sorted(d["alert_id"] for d in unnamed)).encode()).hexdigest()[:16]
+        with transaction(con):
+            assign_digest(con, [d["alert_id"] for d in unnamed], key)
+        plan.append(_digest(key, unnamed))
     if len(single) > settings.storm_threshold:
         key = "digest-" + hashlib.sha1(",".join(sorted(d["alert_id"] for d in single)).encode()).hexdigest()[:16]
         with transaction(con):

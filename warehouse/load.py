@@ -675,37 +675,85 @@ def discovered_entities(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, 
     ]
 
 
-CREATE_ALERTS_SQL = """
-INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts, priority, kind, run_id)
-SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
-       list_has_any([lower(c.subject_org), lower(c.subject_model), lower(c.object_org), lower(c.object_model)],
-                    ?::VARCHAR[]),
-       CASE WHEN EXISTS (
-           SELECT 1 FROM claims o WHERE o.claim_id <> c.claim_id AND o.relation <> c.relation AND NOT o.negated
-             AND o.subject_org IS NOT DISTINCT FROM c.subject_org AND o.object_org IS NOT DISTINCT FROM c.object_org
-             AND o.first_seen_at <= c.first_seen_at)
-            THEN 'relation_change' ELSE 'new' END,
-       ?
+# A story is a (subject firm, object firm) pair of parity/surpass claims: model, domain and outlet variants of it
+# are one story. Each statement below writes at most one alert per story and kind; every alert id is stable, so a
+# refresh never writes one twice.
+STORY = "c.subject_org || ' | ' || c.object_org"
+STORY_CLAIMS = (
+    "SELECT *, row_number() OVER (PARTITION BY subject_org, object_org ORDER BY first_seen_at, claim_id) AS n "
+    "FROM claims c WHERE c.relation IN ('parity', 'surpass') AND NOT c.suppressed "
+    "AND c.subject_org IS NOT NULL AND c.object_org IS NOT NULL"
+)
+NAMED_THIRD_PARTY = "c.strongest_claimant = 'third_party' AND c.strongest_claimant_name IS NOT NULL"
+ALERT_COLUMNS = (
+    "INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts, priority, kind, run_id, "
+    "story_key, claimant) "
+)
+PRIORITY = (
+    "list_has_any([lower(c.subject_org), lower(c.subject_model), lower(c.object_org), lower(c.object_model)], "
+    "?::VARCHAR[])"
+)
+CREATE_ALERTS_SQL = [
+    # new: the story's first claim (its strongest claimant over every claim of the story so far)
+    ALERT_COLUMNS
+    + f"""SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
+       {PRIORITY}, 'new', ?, {STORY},
+       CASE WHEN EXISTS (SELECT 1 FROM claims o WHERE o.subject_org = c.subject_org AND o.object_org = c.object_org
+                         AND o.relation IN ('parity', 'surpass') AND NOT o.negated AND NOT o.suppressed
+                         AND o.strongest_claimant = 'third_party' AND o.strongest_claimant_name IS NOT NULL)
+            THEN 'third_party' ELSE c.strongest_claimant END
+FROM ({STORY_CLAIMS} AND NOT c.negated) c
+WHERE c.n = 1 AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY})""",
+    # relation_change: a parity story now has a surpass claim
+    ALERT_COLUMNS
+    + f"""SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
+       {PRIORITY}, 'relation_change', ?, {STORY}, c.strongest_claimant
+FROM ({STORY_CLAIMS} AND NOT c.negated AND c.relation = 'surpass') c
+WHERE c.n = 1 AND EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY})
+  AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY} AND x.relation = 'surpass')""",
+    # confirmed: a story first alerted on its firm's or an outlet's word now has a named third party's
+    ALERT_COLUMNS
+    + f"""SELECT substr(md5({STORY} || ':confirmed'), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
+       {PRIORITY}, 'confirmed', ?, {STORY}, c.strongest_claimant
+FROM ({STORY_CLAIMS} AND NOT c.negated AND {NAMED_THIRD_PARTY}) c
+WHERE c.n = 1
+  AND EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY} AND x.kind = 'new'
+              AND coalesce(x.claimant, 'outlet') <> 'third_party')
+  AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY} AND x.kind = 'confirmed')""",
+    # disputed: a named party denies an alerted story
+    ALERT_COLUMNS
+    + f"""SELECT substr(md5({STORY} || ':disputed'), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
+       {PRIORITY}, 'disputed', ?, {STORY}, c.strongest_claimant
+FROM ({STORY_CLAIMS} AND c.negated AND {NAMED_THIRD_PARTY}) c
+WHERE c.n = 1 AND EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY})
+  AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY} AND x.kind = 'disputed')""",
+    # unnamed: "a Chinese AI model matches Anthropic" never alerts on its own; it goes out in a digest
+    ALERT_COLUMNS
+    + f"""SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
+       {PRIORITY}, 'unnamed', ?, NULL, c.strongest_claimant
 FROM claims c
 WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated AND NOT c.suppressed
-  AND (c.subject_org IS NOT NULL OR c.object_org IS NOT NULL)
-  AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.claim_id = c.claim_id AND x.relation = c.relation)
-"""
+  AND c.subject_org IS NULL AND c.object_org IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.claim_id = c.claim_id)""",
+]
 
 
 def _create_alerts(con: duckdb.DuckDBPyConnection, watchlist: Sequence[str], run_id: str | None) -> int:
     before = count(con, "alerts")
-    con.execute(CREATE_ALERTS_SQL, [[w.lower() for w in watchlist], run_id])
+    for statement in CREATE_ALERTS_SQL:
+        con.execute(statement, [[w.lower() for w in watchlist], run_id])
     return count(con, "alerts") - before
 
 
 def create_alerts(
     con: duckdb.DuckDBPyConnection, watchlist: Sequence[str] = (), run_id: str | None = None
 ) -> dict[str, int]:
-    """One pending alert per new non-negated parity/surpass claim naming at least one firm; never twice.
+    """Outbox alerts per story (subject firm, object firm), never twice: see :data:`CREATE_ALERTS_SQL`.
 
-    A claim touching a watched firm or model is marked priority; a claim whose firms were already claimed
-    with another relation (parity, now surpass) is kind ``relation_change``.
+    A story alerts once when it first appears (``new``) and again only when it changes in kind:
+    ``relation_change`` (parity, now surpass), ``confirmed`` (a named third party, after the firm's own or an
+    outlet's word), ``disputed`` (a named party denies it). A claim with no named subject is ``unnamed`` and
+    goes out only in a digest. A claim touching a watched firm or model is marked priority.
     """
     with transaction(con):
         new = _create_alerts(con, watchlist, run_id)

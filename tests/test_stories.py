@@ -1,0 +1,141 @@
+"""Alerts per story: one alert when a story appears, one update when it changes in kind, digests for the unnamed."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from pipelines.delivery import AppriseChannel
+from tests.test_alerts import FAST, deliver
+from tests.webhook_receiver import WebhookReceiver
+from warehouse import load
+from warehouse.db import connect
+
+
+def report(db, day, claims):
+    """Articles (one per claim) stating claims given as dicts with sides, relation, claimant; then refresh."""
+    con = connect(db)
+    for n, c in enumerate(claims):
+        aid = f"d{day}-{n}"
+        when = datetime(2026, 10, day, tzinfo=UTC) + timedelta(minutes=n)
+        load.load_articles(
+            con,
+            [],
+            [
+                {
+                    "article_id": aid,
+                    "url": f"https://{c.get('outlet', 'o')}.example/{aid}",
+                    "canonical_url": f"https://{c.get('outlet', 'o')}.example/{aid}",
+                    "source": c.get("outlet", "o"),
+                    "title": aid,
+                    "author": None,
+                    "published_at": when,
+                    "fetched_at": when,
+                    "language": "en",
+                    "sitename": None,
+                    "text": f"text {aid} " * 50,
+                    "content_hash": aid,
+                    "is_syndicated": False,
+                    "is_amp": False,
+                    "page_id": f"p{aid}",
+                }
+            ],
+        )
+        key = "|".join(str(c.get(k)) for k in ("so", "sm", "rel", "oo", "om", "neg", "group"))
+        load.load_mentions(
+            con,
+            [aid],
+            [
+                {
+                    "mention_id": f"m{aid}",
+                    "claim_id": load.sha1(key),
+                    "article_id": aid,
+                    "subject": c.get("sm") or c.get("so") or c.get("group"),
+                    "subject_org": c.get("so"),
+                    "subject_model": c.get("sm"),
+                    "subject_group": c.get("group"),
+                    "relation": c["rel"],
+                    "object": c.get("om") or c["oo"],
+                    "object_org": c["oo"],
+                    "object_model": c.get("om"),
+                    "object_group": None,
+                    "domain": c.get("domain", "coding"),
+                    "negated": c.get("neg", False),
+                    "sentence": f"{aid} says so.",
+                    "claimant": c.get("claimant", "outlet"),
+                    "claimant_name": c.get("claimant_name"),
+                    "hedged": False,
+                    "start_char": 0,
+                    "end_char": 10,
+                }
+            ],
+            "v1",
+        )
+    counts = load.refresh_claims_and_outbox(con, f"run-{day}", ())
+    con.close()
+    return counts["alerts_new"]
+
+
+def alerts(db):
+    con = connect(db, read_only=True)
+    try:
+        return con.execute("SELECT kind, story_key, relation FROM alerts ORDER BY created_at, kind").fetchall()
+    finally:
+        con.close()
+
+
+ZHIPU = {"so": "Zhipu AI", "oo": "Anthropic", "rel": "parity"}
+
+
+def test_a_story_reported_by_three_outlets_with_model_and_domain_variants_alerts_once(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert (
+        report(
+            db,
+            1,
+            [
+                {**ZHIPU, "sm": "GLM-5.2", "om": "Claude Opus 4", "outlet": "wire", "claimant": "self"},
+                {**ZHIPU, "sm": "GLM-5.2", "om": "Mythos", "domain": "vulnerability detection", "outlet": "blog"},
+                {**ZHIPU, "outlet": "daily", "claimant": "self"},
+            ],
+        )
+        == 1
+    )
+    assert report(db, 2, [{**ZHIPU, "sm": "GLM-5.3", "outlet": "weekly"}]) == 0  # a later report sends nothing
+    assert alerts(db) == [("new", "Zhipu AI | Anthropic", "parity")]
+
+
+def test_confirmation_upgrade_and_dispute_send_one_update_each(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert report(db, 1, [{**ZHIPU, "claimant": "self", "claimant_name": "Zhipu AI"}]) == 1
+    named = {"claimant": "third_party", "claimant_name": "Semgrep"}
+    assert report(db, 2, [{**ZHIPU, "sm": "GLM-5.2", "om": "Claude Opus 4", **named}]) == 1  # confirmed
+    assert report(db, 3, [{**ZHIPU, "sm": "GLM-5.2", "om": "Claude Opus 4", "domain": "math", **named}]) == 0
+    assert report(db, 4, [{**ZHIPU, "rel": "surpass", "claimant": "self"}]) == 1  # parity became surpass
+    assert report(db, 5, [{**ZHIPU, "rel": "surpass", "outlet": "other"}]) == 0
+    dispute = {**ZHIPU, "neg": True, "claimant": "third_party", "claimant_name": "Redline Labs"}
+    assert report(db, 6, [dispute]) == 1
+    assert report(db, 7, [{**dispute, "sm": "GLM-5.2", "claimant_name": "Another Lab"}]) == 0
+    assert [k for k, _, _ in alerts(db)] == ["new", "confirmed", "relation_change", "disputed"]
+
+
+def test_a_story_first_reported_by_a_named_third_party_needs_no_confirmation(tmp_path):
+    db = tmp_path / "w.duckdb"
+    named = {"claimant": "third_party", "claimant_name": "Epoch AI"}
+    assert report(db, 1, [{**ZHIPU, **named}, {**ZHIPU, "sm": "GLM-5.2", "claimant": "self"}]) == 1
+    assert report(db, 2, [{**ZHIPU, "sm": "GLM-5.3", **named}]) == 0
+
+
+def test_an_unnamed_subject_only_reaches_the_digest(tmp_path):
+    db = tmp_path / "w.duckdb"
+    unnamed = {"group": "a chinese ai model", "oo": "Anthropic", "om": "Mythos", "rel": "parity"}
+    assert report(db, 1, [unnamed, {**ZHIPU, "claimant": "self"}]) == 2
+    assert sorted(k for k, _, _ in alerts(db)) == ["new", "unnamed"]
+    with WebhookReceiver() as rx:
+        counts = deliver(db, AppriseChannel([rx.url("ok")], FAST.timeout_seconds))
+    assert counts["delivered"] == 2
+    by_title = {p["body"]["title"]: json.loads(p["body"]["message"]) for p in rx.posts}
+    digest = next(body for title, body in by_title.items() if "new claims" in title)
+    single = next(title for title in by_title if "new claims" not in title)
+    assert digest["digest_id"] and len(digest["alert_ids"]) == 1  # the unnamed claim, alone, still as a digest
+    assert "Zhipu AI" in single
