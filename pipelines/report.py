@@ -33,6 +33,29 @@ def _empty(title: str) -> str:
     return f'<p class="empty">{html.escape(title)}: no claims in this period.</p>'
 
 
+def _stacked_weekly(
+    weekly: list[dict[str, Any]], series_of: Any, order: list[str], colours: dict[str, str], title: str
+) -> str:
+    """Stacked bars of new claims per week, one series per ``series_of(row)`` in ``order``."""
+    weeks = sorted({r["week"] for r in weekly})
+    counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for r in weekly:
+        counts[series_of(r)][r["week"]] += r["claims"]
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    bottom = [0] * len(weeks)
+    labels = [str(w) for w in weeks]
+    for series in order:
+        values = [counts[series][w] for w in weeks] if series in counts else []
+        if any(values):
+            ax.bar(labels, values, bottom=bottom, label=series, color=colours.get(series))
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel("new claims")
+    ax.set_title(title)
+    ax.legend(fontsize=8, ncols=2, frameon=False)
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    return _svg(fig)
+
+
 def weekly_by_firm_svg(weekly: list[dict[str, Any]]) -> str:
     """Stacked bars: new claims per week by subject firm (the busiest firms, the rest as 'other')."""
     if not weekly:
@@ -41,48 +64,20 @@ def weekly_by_firm_svg(weekly: list[dict[str, Any]]) -> str:
     for r in weekly:
         totals[r["firm"] or "unnamed"] += r["claims"]
     top = [f for f, _ in sorted(totals.items(), key=lambda x: (-x[1], x[0]))[:TOP_FIRMS]]
-    weeks = sorted({r["week"] for r in weekly})
-    counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for r in weekly:
-        firm = r["firm"] or "unnamed"
-        counts[firm if firm in top else "other"][r["week"]] += r["claims"]
-    fig, ax = plt.subplots(figsize=(9, 3.6))
-    bottom = [0] * len(weeks)
-    labels = [str(w) for w in weeks]
-    for firm in [*top, "other"]:
-        if firm not in counts:
-            continue
-        values = [counts[firm][w] for w in weeks]
-        ax.bar(labels, values, bottom=bottom, label=firm)
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_ylabel("new claims")
-    ax.set_title("Claims per week, by subject firm")
-    ax.legend(fontsize=8, ncols=2, frameon=False)
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    return _svg(fig)
+
+    def firm(r: dict[str, Any]) -> str:
+        return (r["firm"] or "unnamed") if (r["firm"] or "unnamed") in top else "other"
+
+    return _stacked_weekly(weekly, firm, [*top, "other"], {}, "Claims per week, by subject firm")
 
 
 def weekly_by_relation_svg(weekly: list[dict[str, Any]]) -> str:
     """Stacked bars: new claims per week by relation."""
     if not weekly:
         return _empty("Claims per week by relation")
-    weeks = sorted({r["week"] for r in weekly})
-    counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for r in weekly:
-        counts[r["relation"]][r["week"]] += r["claims"]
-    fig, ax = plt.subplots(figsize=(9, 3.2))
-    bottom = [0] * len(weeks)
-    labels = [str(w) for w in weeks]
-    for relation, colour in RELATION_COLOURS.items():
-        values = [counts[relation][w] for w in weeks]
-        if any(values):
-            ax.bar(labels, values, bottom=bottom, label=relation, color=colour)
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_ylabel("new claims")
-    ax.set_title("Claims per week, by relation")
-    ax.legend(fontsize=8, frameon=False)
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    return _svg(fig)
+    return _stacked_weekly(
+        weekly, lambda r: r["relation"], list(RELATION_COLOURS), RELATION_COLOURS, "Claims per week, by relation"
+    )
 
 
 def matrix_svg(matrix: list[dict[str, Any]]) -> str:

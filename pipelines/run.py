@@ -213,6 +213,16 @@ def _materialize(
     )
 
 
+def _outcome(result: dg.ExecuteInProcessResult, db_path: str | Path, run_id: str) -> RunSummary:
+    """Record a run started outside Dagster (ingest, reextract) as failed or ok, and read its summary back."""
+    error = run_failure(result)
+    record_outcome(str(db_path), run_id, error)
+    summary = summarize(str(db_path), run_id, result.success, error, dagster_run_id=result.run_id)
+    summary.run_id = f"{run_id} (dagster run {result.run_id})"
+    summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    return summary
+
+
 INGEST_BATCH = 500
 
 
@@ -255,12 +265,7 @@ def ingest_paths(
         )
     finally:
         con.close()
-    error = run_failure(result)
-    record_outcome(str(db_path), run_id, error)
-    summary = summarize(str(db_path), run_id, result.success, error, dagster_run_id=result.run_id)
-    summary.run_id = f"{run_id} (dagster run {result.run_id})"
-    summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    return summary
+    return _outcome(result, db_path, run_id)
 
 
 def reextract_since(
@@ -290,9 +295,4 @@ def reextract_since(
         )
     finally:
         con.close()
-    error = run_failure(result)
-    record_outcome(str(db_path), run_id, error)
-    summary = summarize(str(db_path), run_id, result.success, error, dagster_run_id=result.run_id)
-    summary.run_id = f"{run_id} (dagster run {result.run_id})"
-    summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    return marked, summary
+    return marked, _outcome(result, db_path, run_id)
