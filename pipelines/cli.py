@@ -339,7 +339,7 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
         table.add_row(*r)
     widths = [min(TABLE_CELL_MAX, max([len(c)] + [len(r[i]) for r in text])) for i, c in enumerate(cols)]
     # never narrower than the table (piped output has no terminal width to wrap to)
-    console = Console(width=sum(widths) + 2 * len(cols) + 2, soft_wrap=False, highlight=False, markup=False)
+    console = Console(width=sum(widths) + 4 * len(cols) + 8, soft_wrap=False, highlight=False, markup=False)
     with console.capture() as captured:
         console.print(table)
     click.echo(captured.get().rstrip("\n"))

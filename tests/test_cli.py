@@ -221,3 +221,13 @@ def test_claims_table_shows_evidence_source_and_languages(sample_run):
     r = CliRunner().invoke(main, ["claims", "--db", str(sample_run["db"]), "--relation", "parity", "--format", "json"])
     row = json.loads(r.output.splitlines()[0])
     assert {"evidence", "claimant", "first_url", "first_source", "languages", "first_language"} <= set(row)
+
+
+def test_table_format_cuts_only_values_over_the_limit(sample_run):
+    many = ", ".join(f"'value {i}' AS column_number_{i}" for i in range(8))
+    sql = f"SELECT 'Redline Labs' AS firm, {many}, repeat('x', 100) AS long_text, 'daily-ledger-sitemap' AS source"
+    r = CliRunner().invoke(main, ["query", "--db", str(sample_run["db"]), sql])
+    assert r.exit_code == 0
+    row = r.output.splitlines()[2]
+    assert "Redline Labs" in row and "daily-ledger-sitemap" in row and "x" * 59 + "…" in row
+    assert "column_number_7" in r.output.splitlines()[0] and "value 7" in row
