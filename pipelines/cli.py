@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +23,36 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "warehouse/claimwatch.duckdb"
 SAMPLE_SITE = REPO_ROOT / "sample" / "site"
 SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", "partner-wire", "jiqi-daily"]
+
+
+class SinceDate(click.ParamType):
+    """A day, as ISO ("2026-11-01", "2026-11-01T08:00") or relative ("today", "yesterday", "7d", "2w", "3 days ago").
+
+    Hand-written rather than dateparser: these few forms are all the CLI needs, and dateparser's language data
+    would be one more large dependency for them.
+    """
+
+    name = "date"
+    RELATIVE = re.compile(r"^(\d+)\s*(d|day|days|w|week|weeks)(?:\s+ago)?$")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        """The start of the day ``value`` names (UTC for relative forms)."""
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip().lower()
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        if text in ("today", "yesterday"):
+            return today - timedelta(days=1 if text == "yesterday" else 0)
+        if m := self.RELATIVE.match(text):
+            days = int(m.group(1)) * (7 if m.group(2).startswith("w") else 1)
+            return today - timedelta(days=days)
+        try:
+            return datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date: use YYYY-MM-DD, today, yesterday, 7d, 2w or '3 days ago'", param, ctx)
+
+
+SINCE = SinceDate()
 
 
 def reader_db_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -216,8 +247,8 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
 @click.option(
     "--since",
     required=True,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Articles published (undated: fetched) on or after this date (YYYY-MM-DD).",
+    type=SINCE,
+    help="Articles published (undated: fetched) on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w).",
 )
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
@@ -360,8 +391,8 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
 @click.option("--org", help="Only claims with this firm on either side (canonical name, case-insensitive).")
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Only claims first seen on or after this date (YYYY-MM-DD).",
+    type=SINCE,
+    help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w).",
 )
 @click.option("--include-suppressed", is_flag=True, help="Also list claims judged wrong (claimwatch review).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
@@ -548,8 +579,8 @@ def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
 @reader_db_options
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Only claims first seen on or after this date (YYYY-MM-DD); default: the last 90 days.",
+    type=SINCE,
+    help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w); default: 90d.",
 )
 @click.option("--out", "out_file", default="report.html", show_default=True, type=click.Path(dir_okay=False))
 def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str) -> None:
@@ -560,8 +591,6 @@ def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str
 
     Example: claimwatch report --since 2026-11-01 --out report.html
     """
-    from datetime import UTC, timedelta
-
     from pipelines.report import render_report
     from warehouse.queries import report_data
 

@@ -126,5 +126,5 @@ def test_reextract_reads_stored_articles_again_and_keeps_judgements(judged, tmp_
     assert con.execute("SELECT count(*) FROM claim_mentions").fetchone()[0] == before
     assert con.execute("SELECT suppressed FROM claims WHERE claim_id = ?", [judged["ladder"]]).fetchone() == (True,)
     con.close()
-    r = CliRunner().invoke(main, ["reextract", "--since", "yesterday", "--db", str(db)])
-    assert r.exit_code != 0 and "YYYY-MM-DD" in r.output.replace("%Y-%m-%d", "YYYY-MM-DD")
+    r = CliRunner().invoke(main, ["reextract", "--since", "last tuesday", "--db", str(db)])
+    assert r.exit_code == 2 and "is not a date: use YYYY-MM-DD" in r.output
