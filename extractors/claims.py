@@ -427,7 +427,6 @@ class ClaimExtractor:
             return []
         self._context_cache: dict[str, tuple[Mention, ...]] = {}
         self._doc_cache: dict[str, Doc] = {}  # one parse per sentence per article
-        self._author: str | None = None
         new = discover(self._parse, [text[s:e] for s, e in sentences[: candidates[-1] + 1]], self.discovered)
         self.discovered.update(new)
         short = {
@@ -482,7 +481,7 @@ class ClaimExtractor:
         for line in (title, text[sentences[0][0] : sentences[0][1]] if sentences else None):
             if not line or not (m := self.h2h_marker.search(line)):
                 continue
-            doc = add_discovered(self.nlp(line), self._found)
+            doc = add_discovered(self._parse(line), self._found)
             named = [x for x in self._mentions(doc) if x.org and x.org not in self.claimant_only]
             before = [x for x in named if doc[x.end - 1].idx < m.start()]
             after = [x for x in named if doc[x.start].idx >= m.end()]
@@ -693,7 +692,7 @@ class ClaimExtractor:
         found = list(self.cue_matcher(doc))
         lowered = doc.text.lower()
         # the token matchers run only where their cheap regex says they can match (most cue sentences hold none)
-        if self.gapped_prefilter is not None and self.gapped_prefilter_ci.search(lowered):
+        if self.gapped_prefilter is not None and self.gapped_prefilter.search(lowered):
             found += self.gapped_matcher(doc)
         if "compared" in lowered or "relative" in lowered:
             found += self.compared_matcher(doc)

@@ -88,6 +88,12 @@ def _read_only(db_path: str, lock_wait: float = 60.0) -> Iterator[Any]:
         con.close()
 
 
+def _require_warehouse(db_path: str) -> None:
+    """For commands that write to an existing warehouse: a clear error instead of creating an empty one."""
+    if not Path(db_path).exists():
+        raise click.ClickException(f"warehouse {db_path} does not exist yet: run `claimwatch run` first")
+
+
 def _check_settings() -> None:
     """Validate the settings files (and nothing heavy is imported yet): a typo fails in a fraction of a second."""
     from pipelines.settings import check_settings_files
@@ -261,8 +267,7 @@ def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) ->
 
     Example: claimwatch reextract --since 2026-11-01
     """
-    if not Path(db_path).exists():
-        raise click.ClickException(f"warehouse {db_path} does not exist yet: run `claimwatch run` first")
+    _require_warehouse(db_path)
     _check_settings()
     from pipelines.run import reextract_since
 
@@ -495,8 +500,7 @@ def review_mark(target_id: str, right: bool, note: str | None, reviewer: str | N
     from warehouse.db import WarehouseBusyError, connect
     from warehouse.reviews import Review, add_review, target_kind
 
-    if not Path(db_path).exists():
-        raise click.ClickException(f"warehouse {db_path} does not exist yet: run `claimwatch run` first")
+    _require_warehouse(db_path)
     try:
         con = connect(db_path)
     except WarehouseBusyError as exc:

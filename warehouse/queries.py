@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from warehouse.load import EVIDENCE_JOIN
+from warehouse.load import EVIDENCE_JOIN, dict_rows
 
 CLAIM_COLUMNS = (
     "c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
@@ -29,6 +29,7 @@ def claims_query(
     since: str | None = None,
     include_suppressed: bool = False,
     claim_id: str | None = None,
+    newest_first: bool = False,
 ) -> tuple[str, list[Any]]:
     """SQL and parameters for `claimwatch claims` filters (suppressed claims only when asked for)."""
     where: list[str] = [] if include_suppressed or claim_id else ["NOT c.suppressed"]
@@ -50,7 +51,7 @@ def claims_query(
     sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM}"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    return sql + " ORDER BY c.first_seen_at, c.claim_id", params
+    return sql + f" ORDER BY c.first_seen_at{' DESC' if newest_first else ''}, c.claim_id", params
 
 
 CLAIM_MENTIONS_SQL = """
@@ -66,9 +67,7 @@ ORDER BY coalesce(a.published_at, a.fetched_at), a.source, m.start_char
 
 def claim_mentions(con: Any, claim_id: str) -> list[dict[str, Any]]:
     """Every mention of one claim, oldest first, with its article's source, URL and date and its review."""
-    cur = con.execute(CLAIM_MENTIONS_SQL, [claim_id])
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return dict_rows(con.execute(CLAIM_MENTIONS_SQL, [claim_id]))
 
 
 ENTITIES_SQL = """
@@ -86,9 +85,7 @@ ORDER BY e.in_gazetteer, e.mention_count DESC, e.name
 
 def entities(con: Any, include_known: bool = False, kind: str | None = None) -> list[dict[str, Any]]:
     """Firms and models the claims name (only those not in the gazetteer unless ``include_known``), with an example."""
-    cur = con.execute(ENTITIES_SQL, [include_known, kind, kind])
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return dict_rows(con.execute(ENTITIES_SQL, [include_known, kind, kind]))
 
 
 REPORT_WEEKLY_SQL = """
@@ -109,19 +106,12 @@ GROUP BY ALL ORDER BY claims DESC
 
 def report_data(con: Any, since: str, newest: int = 25) -> dict[str, list[dict[str, Any]]]:
     """What the HTML report shows, since ``since`` (a date): weekly counts, the firm matrix, newest claims, sources."""
-
-    def rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        cur = con.execute(sql, params)
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-    sql, params = claims_query(since=since)
-    newest_sql = sql.replace(" ORDER BY c.first_seen_at, c.claim_id", " ORDER BY c.first_seen_at DESC, c.claim_id")
+    sql, params = claims_query(since=since, newest_first=True)
     return {
-        "weekly": rows(REPORT_WEEKLY_SQL, [since]),
-        "matrix": rows(REPORT_MATRIX_SQL, [since]),
-        "newest": rows(newest_sql + f" LIMIT {int(newest)}", params),
-        "sources": rows("SELECT * FROM source_health ORDER BY source", []),
+        "weekly": dict_rows(con.execute(REPORT_WEEKLY_SQL, [since])),
+        "matrix": dict_rows(con.execute(REPORT_MATRIX_SQL, [since])),
+        "newest": dict_rows(con.execute(sql + f" LIMIT {int(newest)}", params)),
+        "sources": dict_rows(con.execute("SELECT * FROM source_health ORDER BY source")),
     }
 
 
