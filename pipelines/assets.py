@@ -11,7 +11,7 @@ from typing import Any
 import dagster as dg
 
 from extractors.cleaning import load_language_model
-from pipelines.delivery import deliver_pending
+from pipelines.delivery import deliver_digests, deliver_pending
 from pipelines.parallel import cleaned_batches, extract_alone_parallel, worker_count
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.settings import orchestration_settings
@@ -32,6 +32,12 @@ OWNERS = ["team:data-engineering"]
 CLEAN_BATCH = 500
 
 
+class CrawlScope(dg.Config):
+    """What one run of raw_pages crawls."""
+
+    new_urls: dict[str, list[str]] = {}  # source -> URLs a feed poll found new (feed_poll_sensor); empty: every source
+
+
 @dg.asset(
     kinds={"scrapy", "duckdb"},
     group_name=GROUP,
@@ -41,10 +47,10 @@ CLEAN_BATCH = 500
     "with every fetch outcome (including failures) in fetch_log.",
 )
 def raw_pages(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, crawler: CrawlerResource
+    context: dg.AssetExecutionContext, config: CrawlScope, warehouse: WarehouseResource, crawler: CrawlerResource
 ) -> dg.MaterializeResult:
-    """Crawl the sources in a child process and land what it fetched."""
-    return _crawl_and_land(context, warehouse, crawler, None)
+    """Crawl the sources (or only the new URLs a feed poll found) in a child process and land what it fetched."""
+    return _crawl_and_land(context, warehouse, crawler, None, config.new_urls or None)
 
 
 def column_schema(con: Any, table: str) -> dg.TableSchema:
@@ -64,6 +70,7 @@ def _crawl_and_land(
     warehouse: WarehouseResource,
     crawler: CrawlerResource,
     only_sources: list[str] | None,
+    only_urls: dict[str, list[str]] | None = None,
 ) -> dg.MaterializeResult:
     """Crawl (all sources or ``only_sources``) without holding the warehouse, then land in one transaction."""
     with warehouse.get_connection() as con:
@@ -71,7 +78,7 @@ def _crawl_and_land(
         skip = load.known_urls(con)
         state = load.feed_state(con)
     warehouse.release_connection()  # the crawl can take a long time: let readers (and other crawls) in meanwhile
-    result = crawler.crawl(skip, state, only_sources)
+    result = crawler.crawl(skip, state, only_sources, only_urls)
     fetches = list(result.fetches)
     crash = None
     if result.exit_code != 0:
@@ -298,9 +305,11 @@ def alerts(
             yield con
         warehouse.release_connection()  # no lock held while a channel is on the network
 
-    counts = deliver_pending(briefly, notifier.channel(), notifier.settings())
+    subscribers = notifier.subscribers()
+    counts = deliver_pending(briefly, subscribers, notifier.settings())
+    counts.update(deliver_digests(briefly, subscribers, notifier.settings()))
     with warehouse.get_connection() as con:
-        waiting = int(load.scalar(con, "SELECT count(*) FROM alerts WHERE status <> 'delivered'"))
+        waiting = int(load.scalar(con, "SELECT count(*) FROM alerts WHERE status NOT IN ('delivered', 'filtered')"))
         total = load.count(con, "alerts")
         schema = column_schema(con, "alerts")
     if counts["failed"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import sys
@@ -96,9 +97,18 @@ def _require_warehouse(db_path: str) -> None:
 
 def _check_settings() -> None:
     """Validate the settings files (and nothing heavy is imported yet): a typo fails in a fraction of a second."""
-    from pipelines.settings import check_settings_files
+    from pipelines.settings import SettingsError, check_settings_files
 
     problems = check_settings_files()
+    subscriptions = os.environ.get("CLAIMWATCH_SUBSCRIPTIONS")
+    if subscriptions:
+        from pipelines.subscriptions import Subscriptions
+
+        try:
+            for channel in Subscriptions.load(subscriptions).channels:
+                channel.apprise_url()  # its environment variable is set
+        except SettingsError as exc:
+            problems.append(str(exc))
     if problems:
         raise click.ClickException("; ".join(problems))
 
@@ -113,7 +123,7 @@ def _echo_summary(summary: Any) -> None:
         click.echo(f"New parity/surpass alerts ({len(summary.alerts_new)}{state}):")
         for d in summary.alerts_new:
             click.echo(format_alert(d))
-            if d.get("status") != "delivered":
+            if d.get("status") not in ("delivered", "filtered"):
                 click.echo(f"    NOT delivered ({d.get('status')}): {d.get('last_error') or 'no channel accepted it'}")
 
 
@@ -805,3 +815,55 @@ def query(sql: str, db_path: str, lock_wait: float, fmt: str) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.group()
+def alerts() -> None:
+    """Alert channels: check that each subscribed channel receives messages.
+
+    Channels, filters and modes live in a subscriptions file (CLAIMWATCH_SUBSCRIPTIONS); without one, alerts go
+    to the Apprise URLs of CLAIMWATCH_ALERT_URLS, or to stdout and alerts.jsonl.
+    """
+
+
+@alerts.command("test")
+@click.option(
+    "--subscriptions",
+    "subscriptions_file",
+    envvar="CLAIMWATCH_SUBSCRIPTIONS",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Subscriptions file (default: $CLAIMWATCH_SUBSCRIPTIONS; none: the one channel of CLAIMWATCH_ALERT_URLS).",
+)
+@click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="The log channel's file.")
+def alerts_test(subscriptions_file: str | None, alerts_file: str) -> None:
+    """Send one sample alert, marked as a test, to every channel, whatever its filter and mode.
+
+    Prints each channel's answer; exits 1 if any channel did not accept it.
+
+    Example: CLAIMWATCH_SUBSCRIPTIONS=subscriptions.yaml claimwatch alerts test
+    """
+    from pipelines.delivery import send_test_alert, subscribers
+    from pipelines.settings import AlertSettings, SettingsError
+    from pipelines.subscriptions import Subscriptions
+
+    settings = AlertSettings.load()
+    try:
+        subs = subscribers(
+            Subscriptions.load(subscriptions_file) if subscriptions_file else None,
+            os.environ.get("CLAIMWATCH_ALERT_URLS", ""),
+            alerts_file,
+            False,
+            settings.timeout_seconds,
+        )
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    failures = 0
+    for sub, error in send_test_alert(subs, settings):
+        mode = f"{sub.mode}, {sub.channel.name}"
+        if error is None:
+            click.echo(f"{sub.name} ({mode}): accepted the test alert")
+        else:
+            failures += 1
+            click.echo(f"{sub.name} ({mode}): NOT accepted: {error}")
+    if failures:
+        raise click.ClickException(f"{failures} of {len(subs)} channel(s) did not accept the test alert")

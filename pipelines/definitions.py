@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, ALL_CHECKS, BACKFILL_ASSETS, BY_SOURCE_ASSETS
 from pipelines.jobs import (
     crawl_job,
     deliver_alerts_job,
+    feed_poll_sensor,
     hourly_crawl_schedule,
     pending_alerts_sensor,
     sources_partitions_sensor,
@@ -21,10 +24,12 @@ def build_resources(
     alerts_file: str | None = None,
     echo_alerts: bool = True,
     alert_urls: str | None = None,
+    subscriptions_file: str | None = None,
 ) -> dict[str, dg.ConfigurableResource]:
     """Resources for the asset graph; unset values come from environment variables (read at run time).
 
     Alert channel URLs carry secrets: in the Dagster UI they come from CLAIMWATCH_ALERT_URLS via ``dg.EnvVar``.
+    CLAIMWATCH_SUBSCRIPTIONS names a subscriptions file (channels with filters and modes), when there is one.
     """
     return {
         "warehouse": WarehouseResource(db_path=db_path or dg.EnvVar("CLAIMWATCH_DB")),
@@ -33,6 +38,10 @@ def build_resources(
             alerts_file=alerts_file or dg.EnvVar("CLAIMWATCH_ALERTS_FILE"),
             echo=echo_alerts,
             alert_urls=dg.EnvVar("CLAIMWATCH_ALERT_URLS") if alert_urls is None else alert_urls,
+            # optional, so only an environment that sets it hands it over (an unset dg.EnvVar fails the launch)
+            subscriptions_file=subscriptions_file
+            if subscriptions_file is not None
+            else (dg.EnvVar("CLAIMWATCH_SUBSCRIPTIONS") if os.environ.get("CLAIMWATCH_SUBSCRIPTIONS") else ""),
         ),
     }
 
@@ -42,6 +51,6 @@ defs = dg.Definitions(
     asset_checks=ALL_CHECKS,
     jobs=[crawl_job, deliver_alerts_job],
     schedules=[hourly_crawl_schedule],
-    sensors=[pending_alerts_sensor, sources_partitions_sensor],
+    sensors=[feed_poll_sensor, pending_alerts_sensor, sources_partitions_sensor],
     resources=build_resources(),
 )

@@ -14,9 +14,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
 import duckdb
@@ -24,8 +25,19 @@ import tenacity
 
 from pipelines.alerting import alert_payload, format_alert
 from pipelines.settings import AlertSettings
+from pipelines.subscriptions import ChannelFilter, Subscription, Subscriptions
 from warehouse.db import transaction
-from warehouse.load import alert_details, assign_digest, claim_due_alerts, mark_alerts
+from warehouse.load import (
+    alert_details,
+    alerts_not_delivered_to,
+    assign_digest,
+    channel_deliveries,
+    claim_due_alerts,
+    last_delivery_at,
+    mark_alerts,
+    mark_alerts_filtered,
+    record_channel_deliveries,
+)
 
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
 
@@ -174,14 +186,46 @@ def _title(d: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
+class Subscriber:
+    """One channel of the subscriptions, ready to send: its name, filter and mode (see pipelines/subscriptions)."""
+
+    channel: Channel
+    name: str = "default"
+    mode: Literal["immediate", "digest"] = "immediate"
+    filter: ChannelFilter = field(default_factory=ChannelFilter)
+    subscription: Subscription | None = None  # the file's entry (digest time); None for the default channel
+
+
+def subscribers(
+    subscriptions: Subscriptions | None, alert_urls: str, alerts_file: str | Path, echo: bool, timeout_seconds: float
+) -> list[Subscriber]:
+    """The channels to deliver to.
+
+    The subscriptions file's channels, or with none one unfiltered immediate channel: the Apprise URLs of
+    ``alert_urls``, else stdout + ``alerts_file``.
+    """
+    if subscriptions is None:
+        return [Subscriber(make_channel(alert_urls, alerts_file, echo, timeout_seconds))]
+    out = []
+    for sub in subscriptions.channels:
+        url = sub.apprise_url()
+        channel: Channel = (
+            AppriseChannel([url], timeout_seconds) if url else LogChannel(sub.log_file or alerts_file, echo=False)
+        )
+        out.append(Subscriber(channel, sub.name, sub.mode, sub.filter, sub))
+    return out
+
+
+@dataclass(frozen=True)
 class Delivery:
-    """One message to send: a single alert, or a digest of several under one stable id."""
+    """One message to one channel: a single alert, or a digest of several under one stable id."""
 
     key: str  # idempotency key: the alert id, or the digest id
     alert_ids: tuple[str, ...]
     title: str
     body: str
     payload: dict[str, Any]
+    channel: str = "default"  # the subscriber's name
 
     @property
     def is_digest(self) -> bool:
@@ -189,7 +233,7 @@ class Delivery:
         return self.key.startswith("digest-")
 
 
-def _digest(key: str, alerts: list[dict[str, Any]]) -> Delivery:
+def _digest(key: str, alerts: list[dict[str, Any]], channel: str) -> Delivery:
     ids = sorted(d["alert_id"] for d in alerts)
     priority = sum(1 for d in alerts if d.get("priority"))
     title = f"claimwatch: {len(alerts)} new claims" + (f" ({priority} priority)" if priority else "")
@@ -199,81 +243,242 @@ def _digest(key: str, alerts: list[dict[str, Any]]) -> Delivery:
         "alert_ids": ids,
         "alerts": [alert_payload(d) for d in alerts],
     }
-    return Delivery(key, tuple(ids), title, "\n\n".join(format_alert(d) for d in alerts), payload)
+    return Delivery(key, tuple(ids), title, "\n\n".join(format_alert(d) for d in alerts), payload, channel)
 
 
-def plan_deliveries(con: duckdb.DuckDBPyConnection, settings: AlertSettings) -> list[Delivery]:
-    """Claim the due alerts and group them into messages (writes: the claim, and new digests' ids).
+def _digest_key(channel: str, alerts: list[dict[str, Any]]) -> str:
+    """A digest's id: its channel and members (the default channel keeps the id it had before subscriptions)."""
+    members = ",".join(sorted(d["alert_id"] for d in alerts))
+    prefix = "" if channel == "default" else channel + ":"
+    return "digest-" + hashlib.sha1((prefix + members).encode()).hexdigest()[:16]
 
-    Alerts that already went out in a digest that failed are resent as that same digest (same id, same
-    members); more than ``storm_threshold`` other alerts become a new digest; the rest go one by one,
-    watchlist priority first.
+
+def _new_digest(con: duckdb.DuckDBPyConnection, channel: str, alerts: list[dict[str, Any]]) -> Delivery:
+    """A digest of ``alerts`` for ``channel``, its members recorded before the first attempt (a retry resends it)."""
+    key = _digest_key(channel, alerts)
+    ids = [d["alert_id"] for d in alerts]
+    with transaction(con):
+        assign_digest(con, ids, key)
+        record_channel_deliveries(con, ids, channel, "planned", key)
+    return _digest(key, alerts, channel)
+
+
+def _plan_channel(
+    con: duckdb.DuckDBPyConnection,
+    sub: Subscriber,
+    due: list[dict[str, Any]],
+    planned: dict[tuple[str, str], str],
+    settings: AlertSettings,
+) -> list[Delivery]:
+    """The messages for one immediate channel.
+
+    Digests it failed to take before (same id, same members); claims with no named subject together in a digest;
+    more than ``storm_threshold`` others in one digest; else one message each.
     """
-    ids = claim_due_alerts(con, settings.max_attempts, settings.lease_seconds)
-    if not ids:
-        return []
-    due = alert_details(con, "al.alert_id IN (SELECT unnest(?))", [ids])
-    due.sort(key=lambda d: (not d.get("priority"), d["created_at"]))
     earlier: dict[str, list[dict[str, Any]]] = {}
     single = []
     for d in due:
-        if d.get("digest_id"):
-            earlier.setdefault(d["digest_id"], []).append(d)
+        key = planned.get((d["alert_id"], sub.name))
+        if key:
+            earlier.setdefault(key, []).append(d)
         else:
             single.append(d)
-    plan = [_digest(key, members) for key, members in earlier.items()]
-    # claims with no named subject never go out on their own: they travel together in a digest
+    plan = [_digest(key, members, sub.name) for key, members in earlier.items()]
     unnamed = [d for d in single if d.get("kind") == "unnamed"]
     single = [d for d in single if d.get("kind") != "unnamed"]
     if unnamed:
-        key = "digest-" + hashlib.sha1(",".join(sorted(d["alert_id"] for d in unnamed)).encode()).hexdigest()[:16]
-        with transaction(con):
-            assign_digest(con, [d["alert_id"] for d in unnamed], key)
-        plan.append(_digest(key, unnamed))
+        plan.append(_new_digest(con, sub.name, unnamed))
     if len(single) > settings.storm_threshold:
-        key = "digest-" + hashlib.sha1(",".join(sorted(d["alert_id"] for d in single)).encode()).hexdigest()[:16]
-        with transaction(con):
-            assign_digest(con, [d["alert_id"] for d in single], key)
-        return [*plan, _digest(key, single)]
+        return [*plan, _new_digest(con, sub.name, single)]
     for d in single:
         payload = alert_payload(d)
         payload.update({"priority": bool(d.get("priority")), "kind": d.get("kind")})
-        plan.append(Delivery(d["alert_id"], (d["alert_id"],), _title(d), format_alert(d), payload))
+        plan.append(Delivery(d["alert_id"], (d["alert_id"],), _title(d), format_alert(d), payload, sub.name))
     return plan
+
+
+@dataclass
+class DeliveryPlan:
+    """What one delivery sends, and which immediate channels want each claimed alert."""
+
+    messages: list[Delivery]
+    wanted: dict[str, list[str]]  # alert id -> names of the immediate channels that subscribe to it
+    already: set[tuple[str, str]]  # (alert id, channel) pairs accepted before this delivery
+
+
+def plan_deliveries(
+    con: duckdb.DuckDBPyConnection, settings: AlertSettings, subs: Sequence[Subscriber] | None = None
+) -> DeliveryPlan:
+    """Claim the due alerts and group them into messages per immediate channel.
+
+    Writes: the claim, the digests' members, and 'filtered' for alerts no immediate channel subscribes to.
+    A channel that already accepted an alert (an earlier delivery failed on another channel) is not sent it again;
+    watchlist priority goes first.
+    """
+    subs = list(subs or [])
+    ids = claim_due_alerts(con, settings.max_attempts, settings.lease_seconds)
+    if not ids:
+        return DeliveryPlan([], {}, set())
+    due = alert_details(con, "al.alert_id IN (SELECT unnest(?))", [ids])
+    due.sort(key=lambda d: (not d.get("priority"), d["created_at"]))
+    rows = channel_deliveries(con, ids)
+    already = {(r["alert_id"], r["channel"]) for r in rows if r["status"] == "delivered"}
+    planned = {(r["alert_id"], r["channel"]): r["digest_id"] for r in rows if r["status"] == "planned"}
+    immediate = [s for s in subs if s.mode == "immediate"]
+    wanted = {d["alert_id"]: [s.name for s in immediate if s.filter.admits(d)] for d in due}
+    with transaction(con):
+        mark_alerts_filtered(con, [a for a, names in wanted.items() if not names])
+    messages: list[Delivery] = []
+    for sub in immediate:
+        mine = [d for d in due if sub.name in wanted[d["alert_id"]] and (d["alert_id"], sub.name) not in already]
+        messages += _plan_channel(con, sub, mine, planned, settings)
+    return DeliveryPlan(messages, {a: n for a, n in wanted.items() if n}, already)
+
+
+def _send(sub: Subscriber, settings: AlertSettings, sleep: Callable[[float], None], delivery: Delivery) -> str | None:
+    """One message to one channel, with retries; None on success, else the last error."""
+    return _with_retries(sub.channel, settings, sleep, delivery.title, delivery.body, delivery.payload, delivery.key)
 
 
 ConnectionFactory = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
+def _as_subscribers(target: Channel | Sequence[Subscriber]) -> list[Subscriber]:
+    """One channel means the default subscription: every alert, immediately."""
+    if isinstance(target, Sequence):
+        return list(target)
+    return [Subscriber(target)]
+
+
 def deliver_pending(
     connection: ConnectionFactory,
-    channel: Channel,
+    target: Channel | Sequence[Subscriber],
     settings: AlertSettings,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, int]:
-    """Send every alert that is due (pending, or failed and past its wait, under max attempts).
+    """Send every due alert to each immediate channel whose filter admits it.
 
-    ``connection()`` opens the warehouse for a short block; it is called once to claim and plan, and once
-    per outcome to record it, so no connection (and no write lock) is held while a channel is on the
-    network. Delivery stays at least once: a crash between sending and recording resends after the lease,
-    under the same idempotency key.
+    Due: pending, or failed and past its wait, under max attempts.
+    ``connection()`` opens the warehouse for a short block; it is called once to claim and plan, once per message
+    to record which channel took what, and once to record each alert's outcome, so no connection (and no write
+    lock) is held while a channel is on the network. Delivery stays at least once: a crash between sending and
+    recording resends after the lease, under the same idempotency key, and only to the channels not recorded.
     """
+    subs = _as_subscribers(target)
+    by_name = {s.name: s for s in subs}
     with connection() as con:
-        plan = plan_deliveries(con, settings)
-    sent = failed = digests = 0
-    for delivery in plan:
-        error = _with_retries(channel, settings, sleep, delivery.title, delivery.body, delivery.payload, delivery.key)
-        with connection() as con:
-            mark_alerts(
-                con,
-                list(delivery.alert_ids),
-                error is None,
-                ("digest:" if delivery.is_digest else "") + channel.name,
-                error,
-                settings.next_run_backoff_seconds,
-                delivery.key if delivery.is_digest else None,
-            )
-        n = len(delivery.alert_ids)
+        plan = plan_deliveries(con, settings, subs)
+    accepted = set(plan.already)
+    errors: dict[str, list[str]] = {}
+    digests = 0
+    for delivery in plan.messages:
+        sub = by_name[delivery.channel]
+        error = _send(sub, settings, sleep, delivery)
         digests += delivery.is_digest
-        sent, failed = (sent + n, failed) if error is None else (sent, failed + n)
+        if error is not None:
+            for alert_id in delivery.alert_ids:
+                errors.setdefault(alert_id, []).append(f"{sub.name}: {error}" if len(subs) > 1 else error)
+            continue
+        digest = delivery.key if delivery.is_digest else None
+        with connection() as con, transaction(con):
+            record_channel_deliveries(con, delivery.alert_ids, sub.name, "delivered", digest)
+        accepted.update((a, sub.name) for a in delivery.alert_ids)
+    sent = failed = 0
+    with connection() as con:
+        for alert_id, names in plan.wanted.items():
+            label = ", ".join(by_name[n].name if len(subs) > 1 else by_name[n].channel.name for n in names)
+            if alert_id in errors or not all((alert_id, n) in accepted for n in names):
+                mark_alerts(
+                    con,
+                    [alert_id],
+                    False,
+                    label,
+                    "; ".join(errors.get(alert_id, ["not sent"])),
+                    settings.next_run_backoff_seconds,
+                )
+                failed += 1
+            else:
+                mark_alerts(con, [alert_id], True, label)
+                sent += 1
     return {"delivered": sent, "failed": failed, "digests": digests}
+
+
+def deliver_digests(
+    connection: ConnectionFactory,
+    subs: Sequence[Subscriber],
+    settings: AlertSettings,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, int]:
+    """Send each digest-mode channel its daily digest when due.
+
+    A digest carries the alerts since the channel's previous digest (at most a day back) that its filter admits
+    and it has not accepted: one message per channel, retried by the next run under the same id if it fails.
+    """
+    now = now or datetime.now(UTC)
+    sent = failed = 0
+    for sub in subs:
+        if sub.mode != "digest" or sub.subscription is None:
+            continue
+        due_since = sub.subscription.digest_due_since(now)
+        with connection() as con:
+            last = last_delivery_at(con, sub.name)
+            if last is not None and last >= due_since:
+                continue  # this period's digest went out
+            window = max(last, due_since - timedelta(days=1)) if last else due_since - timedelta(days=1)
+            mine = [d for d in alerts_not_delivered_to(con, sub.name, window) if sub.filter.admits(d)]
+            if not mine:
+                continue
+            key = _digest_key(sub.name, mine)
+            with transaction(con):
+                record_channel_deliveries(con, [d["alert_id"] for d in mine], sub.name, "planned", key)
+        delivery = _digest(key, mine, sub.name)
+        error = _send(sub, settings, sleep, delivery)
+        if error is None:
+            with connection() as con, transaction(con):
+                record_channel_deliveries(con, delivery.alert_ids, sub.name, "delivered", key)
+            sent += 1
+        else:
+            failed += 1
+    return {"digests_sent": sent, "digests_failed": failed}
+
+
+def sample_alert(now: datetime | None = None) -> dict[str, Any]:
+    """A made-up alert, plainly marked as a test, in the shape of ``warehouse.load.alert_details`` rows."""
+    now = now or datetime.now(UTC)
+    return {
+        "alert_id": f"test-{now:%Y%m%dT%H%M%S}",
+        "claim_id": "test",
+        "kind": "new",
+        "priority": False,
+        "created_at": now,
+        "subject_org": "Example Labs",
+        "subject_model": "Example-1",
+        "subject_group": None,
+        "relation": "parity",
+        "object_org": "Sample AI",
+        "object_model": "Sample-2",
+        "object_group": None,
+        "domain": "test delivery",
+        "claimant": "outlet",
+        "claimant_name": None,
+        "hedged": False,
+        "first_seen_at": now,
+        "first_source": "claimwatch alerts test",
+        "first_url": "about:blank",
+        "sentence": "TEST: this is a test message from claimwatch alerts test; no claim was found.",
+        "first_language": "en",
+        "languages": "en",
+        "mention_count": 0,
+        "source_count": 0,
+    }
+
+
+def send_test_alert(
+    subs: Sequence[Subscriber], settings: AlertSettings, sleep: Callable[[float], None] = time.sleep
+) -> list[tuple[Subscriber, str | None]]:
+    """Send :func:`sample_alert` to every channel (filters and modes aside); each channel with its error or None."""
+    d = sample_alert()
+    payload = {**alert_payload(d), "test": True, "kind": "test"}
+    delivery = Delivery(d["alert_id"], (d["alert_id"],), "[TEST] " + _title(d), format_alert(d), payload)
+    return [(sub, _send(sub, settings, sleep, delivery)) for sub in subs]

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, SOURCES, alerts
+from pipelines.freshness import build_feed_poll_sensor
 from pipelines.resources import CrawlerResource, WarehouseResource
 from pipelines.settings import AlertSettings, orchestration_settings
 from warehouse.db import WarehouseBusyError
@@ -19,6 +20,8 @@ deliver_alerts_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(alerts),
     description="Retry delivery of alerts still pending or failed.",
 )
+
+feed_poll_sensor = build_feed_poll_sensor(crawl_job, orchestration_settings().poll_tick_seconds)
 
 hourly_crawl_schedule = dg.ScheduleDefinition(
     name="hourly_crawl",

@@ -2,15 +2,17 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from pipelines.delivery import Channel, make_channel
+from pipelines.delivery import Channel, Subscriber, make_channel, subscribers
 from pipelines.settings import AlertSettings
+from pipelines.subscriptions import Subscriptions
 from spiders.crawl import CrawlResult, run_crawl
-from spiders.sources import load_sources
+from spiders.sources import Source, load_sources
 from warehouse.db import connect
 
 
@@ -76,21 +78,33 @@ class CrawlerResource(dg.ConfigurableResource):
     sources_file: str = "sources.yaml"
     workdir: str | None = None
     timeout_seconds: float = 3600.0
+    poll_state_file: str = ""  # the feed poller's state (feed_poll_sensor); "" = beside the sources file
 
     def crawl(
         self,
         skip_urls: list[str],
         feed_state: dict[str, dict[str, str | None]] | None = None,
         only_sources: list[str] | None = None,
+        only_urls: dict[str, list[str]] | None = None,
     ) -> CrawlResult:
-        """Crawl every source (or ``only_sources``); ``skip_urls`` are not fetched again; feeds are conditional."""
+        """Crawl every source (or ``only_sources``); ``skip_urls`` are not fetched again; feeds are conditional.
+
+        ``only_urls`` (source name -> article URLs, what a feed poll found new) crawls just those pages, with the
+        sources file's crawl settings, under their sources' names.
+        """
         config = load_sources(self.sources_file)
+        if only_urls:
+            config.sources = [Source(name, "urls", tuple(urls)) for name, urls in sorted(only_urls.items()) if urls]
         if only_sources is not None:
             unknown = set(only_sources) - {s.name for s in config.sources}
             if unknown:
                 raise ValueError(f"{self.sources_file} has no source named {', '.join(sorted(unknown))}")
             config.sources = [s for s in config.sources if s.name in only_sources]
         return run_crawl(config, self.workdir, skip_urls, timeout=self.timeout_seconds, feed_state=feed_state)
+
+    def poll_state_path(self) -> str:
+        """Where the feed poller keeps its per-feed state: beside the sources file unless set."""
+        return self.poll_state_file or str(Path(self.sources_file).with_suffix(".poll-state.json"))
 
     def source_names(self) -> list[str]:
         """Names of the configured sources (the keys of the by-source crawl partitions)."""
@@ -104,6 +118,7 @@ class NotifierResource(dg.ConfigurableResource):
     echo: bool = True
     alert_urls: str = ""  # space/comma separated Apprise URLs; secrets, so set through dg.EnvVar
     settings_file: str = ""  # alert settings (watchlist, storm threshold, retries); default pipelines/alerts.yaml
+    subscriptions_file: str = ""  # channels with filters and modes (pipelines/subscriptions.py); "" = one channel
 
     def settings(self) -> AlertSettings:
         """Watchlist, storm threshold and retry settings."""
@@ -112,3 +127,8 @@ class NotifierResource(dg.ConfigurableResource):
     def channel(self) -> Channel:
         """Where this run sends alerts."""
         return make_channel(self.alert_urls, self.alerts_file, self.echo, self.settings().timeout_seconds)
+
+    def subscribers(self) -> list[Subscriber]:
+        """Every channel with its filter and mode: the subscriptions file's, else the one channel above."""
+        subscriptions = Subscriptions.load(self.subscriptions_file) if self.subscriptions_file else None
+        return subscribers(subscriptions, self.alert_urls, self.alerts_file, self.echo, self.settings().timeout_seconds)

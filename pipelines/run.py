@@ -45,8 +45,8 @@ class RunSummary:
 
     @property
     def undelivered(self) -> list[dict[str, Any]]:
-        """The new alerts of the run that no channel accepted (they stay in the outbox and are retried)."""
-        return [d for d in self.alerts_new if d.get("status") != "delivered"]
+        """The new alerts of the run that a channel wants and has not accepted (they stay in the outbox, retried)."""
+        return [d for d in self.alerts_new if d.get("status") not in ("delivered", "filtered")]
 
     def _delivery_note(self) -> str:
         if not self.alerts_new:
@@ -196,6 +196,7 @@ def _materialize(
         alerts_file=str(alerts_file),
         echo_alerts=echo_alerts,
         alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
+        subscriptions_file=os.environ.get("CLAIMWATCH_SUBSCRIPTIONS", ""),
     )
     # dg.materialize's ephemeral job, with the progress logger beside the console one (materialize() takes no
     # loggers, so the same Definitions is built here)

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from spiders.feed_polling import PollSettings
 from spiders.yaml_loading import YamlFileError, load_yaml_file
 
 SOURCE_KINDS = ("feed", "sitemap", "urls", "gdelt")
@@ -58,6 +59,8 @@ class CrawlSettings(BaseModel):
     frontier_redis_url: str = ""
     frontier_key: str = Field("claimwatch:frontier:{hour}", min_length=1)  # {hour}: same UTC hour, one frontier
     frontier_ttl_seconds: int = Field(86400, ge=1)  # the frontier's Redis keys expire this long after a crawl
+    # continuous polling of feeds and news sitemaps (feed_poll_sensor): bounds of the learned intervals
+    polling: PollSettings = PollSettings()
 
     @field_validator("allow_networks", mode="before")
     @classmethod

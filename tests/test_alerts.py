@@ -24,8 +24,12 @@ FAST = AlertSettings(
 )
 
 
-def seed(db, claims, day=1):
-    """Claims as (subject_org, subject_model, relation, object_org, object_model, negated); one article each."""
+def seed(db, claims, day=1, claimants=None):
+    """Claims as (subject_org, subject_model, relation, object_org, object_model, negated); one article each.
+
+    ``claimants`` maps a claim's index to its (claimant, claimant_name); the rest are the outlet's word.
+    """
+    claimants = claimants or {}
     con = connect(db)
     for n, (so, sm, rel, oo, om, neg) in enumerate(claims):
         aid = f"a{day}-{n}"
@@ -74,8 +78,8 @@ def seed(db, claims, day=1):
                     "domain": "coding",
                     "negated": neg,
                     "sentence": f"{sm or so} vs {om or oo}.",
-                    "claimant": "outlet",
-                    "claimant_name": None,
+                    "claimant": claimants.get(n, ("outlet", None))[0],
+                    "claimant_name": claimants.get(n, ("outlet", None))[1],
                     "hedged": False,
                     "start_char": 0,
                     "end_char": 10,

@@ -29,6 +29,7 @@ COMMANDS = [
     "entities",
     "entities add",
     "report",
+    "alerts test",
 ]
 
 

@@ -1,7 +1,8 @@
 """A webhook receiver on loopback that records every POST and can fail or stall on purpose.
 
-Paths: /hook/ok (200), /hook/fail-once (500 to the first POST of each idempotency key, then 200),
-/hook/slow-once (first POST of each key answers after ``slow_seconds``). ``accepted`` keeps the 2xx
+Paths: /hook/ok (200, as is any other path), /hook/fail-once (500 to the first POST of each idempotency key, then
+200), /hook/down (always 500), /hook/slow-once (first POST of each key answers after ``slow_seconds``). ``accepted``
+keeps the 2xx
 deliveries; ``seen_once`` is what a receiver that drops repeats by Idempotency-Key would keep.
 """
 
@@ -35,7 +36,7 @@ class WebhookReceiver:
                     receiver._first[(self.path, key)] += 1
                     n = receiver._first[(self.path, key)]
                 status = 200
-                if self.path.endswith("/fail-once") and n == 1:
+                if self.path.endswith("/fail-once") and n == 1 or self.path.endswith("/down"):
                     status = 500
                 if self.path.endswith("/slow-once") and n == 1:
                     time.sleep(receiver.slow_seconds)

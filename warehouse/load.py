@@ -787,7 +787,7 @@ LEFT JOIN LATERAL (
 ALERT_DETAIL_SQL = (
     """
 SELECT al.alert_id, al.status, al.created_at, al.delivered_at, al.priority, al.kind, al.attempts, al.digest_id,
-       al.last_error,
+       al.last_error, al.story_key, al.claimant AS story_claimant,
        c.claim_id,
        c.subject_org, c.subject_model,
        c.subject_group, c.relation, c.object_org, c.object_model, c.object_group, c.domain, c.first_seen_at,
@@ -859,7 +859,8 @@ def mark_alerts(
         if delivered:
             con.execute(
                 "UPDATE alerts SET status = 'delivered', delivered_at = now(), channel = ?, attempts = attempts + 1, "
-                "last_error = NULL, next_attempt_at = NULL, digest_id = ? WHERE alert_id IN (SELECT unnest(?))",
+                "last_error = NULL, next_attempt_at = NULL, digest_id = coalesce(?, digest_id) "
+                "WHERE alert_id IN (SELECT unnest(?))",
                 [channel, digest_id, ids],
             )
         else:
@@ -868,3 +869,58 @@ def mark_alerts(
                 "next_attempt_at = now() + to_seconds(? * pow(2, attempts)) WHERE alert_id IN (SELECT unnest(?))",
                 [channel, error, float(backoff_seconds), ids],
             )
+
+
+def mark_alerts_filtered(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str]) -> None:
+    """Record that no immediate channel subscribes to these alerts (status 'filtered'; digests may still carry them)."""
+    if alert_ids:
+        con.execute(
+            "UPDATE alerts SET status = 'filtered', next_attempt_at = NULL WHERE alert_id IN (SELECT unnest(?))",
+            [list(alert_ids)],
+        )
+
+
+def channel_deliveries(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The per-channel rows of these alerts: alert_id, channel, digest_id, status (planned or delivered)."""
+    cur = con.execute(
+        "SELECT alert_id, channel, digest_id, status FROM alert_deliveries WHERE alert_id IN (SELECT unnest(?)) "
+        "ORDER BY alert_id, channel",
+        [list(alert_ids)],
+    )
+    return dict_rows(cur)
+
+
+def record_channel_deliveries(
+    con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], channel: str, status: str, digest_id: str | None
+) -> None:
+    """Write (or move on) the per-channel rows of alerts: ``planned`` in a digest, or ``delivered``."""
+    if not alert_ids:
+        return
+    con.execute(
+        """INSERT INTO alert_deliveries (alert_id, channel, digest_id, status, delivered_at)
+           SELECT unnest(?), ?, ?, ?, CASE WHEN ? = 'delivered' THEN now() END
+           ON CONFLICT (alert_id, channel) DO UPDATE SET digest_id = excluded.digest_id, status = excluded.status,
+               delivered_at = excluded.delivered_at""",
+        [list(alert_ids), channel, digest_id, status, status],
+    )
+
+
+def last_delivery_at(con: duckdb.DuckDBPyConnection, channel: str) -> datetime | None:
+    """When ``channel`` last accepted anything (None: never)."""
+    value = scalar(
+        con, "SELECT max(delivered_at) FROM alert_deliveries WHERE channel = ? AND status = 'delivered'", [channel]
+    )
+    return value if isinstance(value, datetime) else None
+
+
+def alerts_not_delivered_to(
+    con: duckdb.DuckDBPyConnection, channel: str, created_since: datetime
+) -> list[dict[str, Any]]:
+    """Alerts written since ``created_since`` (of claims not judged wrong) that ``channel`` has not accepted yet."""
+    return alert_details(
+        con,
+        "al.created_at >= ? AND al.status <> 'suppressed' AND NOT c.suppressed AND NOT EXISTS "
+        "(SELECT 1 FROM alert_deliveries ad WHERE ad.alert_id = al.alert_id AND ad.channel = ? "
+        "AND ad.status = 'delivered')",
+        [created_since, channel],
+    )

@@ -1,0 +1,148 @@
+"""Continuous feed polling: learned intervals, conditional GET, robots, Retry-After, and the sensor's small runs."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.cli import SAMPLE_SITE
+from pipelines.freshness import poll_once
+from pipelines.resources import CrawlerResource
+from spiders.feed_polling import FeedPoller, PollSettings, PollState, learned_interval
+from spiders.loopback_server import LoopbackSite
+from tests.conftest import write_sources
+from tests.fault_server import FaultServer
+
+FAST = PollSettings(min_interval=30, max_interval=3600, first_interval=60, interval_factor=0.25)
+GEMINI = "northgate-post/2026/09/researchers-say-gemini-trails-claude-at-finding-software-flaws.html"
+QWEN = "northgate-post/2026/09/benchmark-lab-finds-qwen3-outperforms-llama-4-on-math.html"
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [(60.0, 30.0), (600.0, 150.0), (6 * 3600.0, 3600.0)],  # a wire hits the floor, a blog the ceiling
+)
+def test_interval_follows_the_publishing_rate(gap, expected):
+    now = 1_000_000.0
+    dates = [now - gap * k for k in range(10, 0, -1)]
+    assert learned_interval(dates, now, FAST) == pytest.approx(expected)
+
+
+def test_a_feed_gone_quiet_slows_down():
+    now = 1_000_000.0
+    busy_then_silent = [now - 86400 - 60 * k for k in range(5)]  # five items a minute apart, a day ago
+    assert learned_interval(busy_then_silent, now, FAST) > 60 * 60 * 0.5 * 0.25
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    """A one-outlet copy of the sample site whose feed starts with one of its two stories."""
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE_SITE / "northgate-post", root / "northgate-post")
+    shutil.copy(SAMPLE_SITE / "robots.txt", root / "robots.txt")
+    feed = root / "northgate-post" / "feed.xml"
+    full = feed.read_text(encoding="utf-8")
+    start = full.index("<entry><title>Benchmark lab")
+    end = full.index("</entry>", start) + len("</entry>")
+    feed.write_text(full[:start] + full[end:], encoding="utf-8")
+    with LoopbackSite(root) as server:
+        server.full_feed = full  # type: ignore[attr-defined]
+        server.feed_path = feed  # type: ignore[attr-defined]
+        yield server
+
+
+def sources_for(tmp_path: Path, base_url: str, polling: dict | None = None) -> Path:
+    crawl = {"download_delay": 0.0, "autothrottle_start_delay": 0.0, "polling": polling or {}}
+    data = {
+        "allow_private_networks": True,
+        "crawl": crawl,
+        "sources": [{"name": "northgate", "feed": f"{base_url}/northgate-post/feed.xml"}],
+    }
+    return write_sources(tmp_path / "sources.yaml", data)
+
+
+def test_conditional_get_new_items_and_intervals(site, tmp_path):
+    crawler = CrawlerResource(sources_file=str(sources_for(tmp_path, site.base_url)))
+    t0 = time.time()
+    new, [first] = poll_once(crawler, now=t0)
+    assert (first.status, new) == (200, {})  # the first poll learns the feed's history; nothing is new
+    new, [second] = poll_once(crawler, now=t0 + 3600)
+    assert (second.status, new) == (304, {})  # unchanged: one conditional GET answered 304
+    site.feed_path.write_text(site.full_feed, encoding="utf-8")
+    new, [third] = poll_once(crawler, now=t0 + 7200)
+    assert third.status == 200 and new == {"northgate": [f"{site.base_url}/{QWEN}"]}
+    new, _ = poll_once(crawler, now=t0 + 7200)  # not due again yet: no request
+    assert new == {}
+    state = PollState.load(crawler.poll_state_path())
+    [feed] = state.feeds.values()
+    assert (feed.polls, feed.not_modified) == (3, 1)
+    assert feed.next_due > t0 + 7200
+    assert site.hits["/robots.txt"] == 1  # cached for hours, not fetched per poll
+    assert site.hits["/northgate-post/feed.xml"] == 3
+
+
+def test_robots_retry_after_and_private_networks(tmp_path):
+    with FaultServer(robots_status=200) as faults:
+        state = PollState()
+        state.sync(
+            [("limited", "feed", f"{faults.base_url}/faults/429"), ("private", "feed", "http://10.0.0.1/feed.xml")],
+            FAST,
+        )
+        poller = FeedPoller(FAST, "claimwatch-test", allow_private_networks=False, allow_networks=("127.0.0.0/8",))
+        now = time.time()
+        results = {r.source: r for r in poller.tick(state, now)}
+        poller.close()
+    assert results["limited"].status == 429 and "HTTP 429" in (results["limited"].error or "")
+    assert state.feeds[f"{faults.base_url}/faults/429"].next_due >= now + 60  # backoff at least its interval
+    assert "private_address" in (results["private"].error or "")  # refused before any request
+    disallowed = PollState()
+    with LoopbackSite(SAMPLE_SITE) as site:
+        disallowed.sync([("hidden", "feed", f"{site.base_url}/private/feed.xml")], FAST)
+        poller = FeedPoller(FAST, "claimwatch-test", allow_private_networks=True)
+        [r] = poller.tick(disallowed)
+        poller.close()
+        assert "robots.txt disallows" in (r.error or "") and site.hits["/private/feed.xml"] == 0
+
+
+def test_the_sensor_starts_a_small_run_that_alerts(site, tmp_path):
+    """New URL in a feed -> one run request scoped to it -> the run crawls just that page and alerts its story."""
+    from pipelines.assets import ALL_ASSETS, ALL_CHECKS
+    from pipelines.definitions import build_resources
+    from pipelines.jobs import crawl_job, feed_poll_sensor
+
+    sources = sources_for(tmp_path, site.base_url)
+    crawler = CrawlerResource(sources_file=str(sources))
+    first = feed_poll_sensor(dg.build_sensor_context(cursor=None, resources={"crawler": crawler}))
+    assert isinstance(first, dg.SensorResult) and not first.run_requests and first.cursor == "1"
+    site.feed_path.write_text(site.full_feed, encoding="utf-8")
+    state = PollState.load(crawler.poll_state_path())
+    for feed in state.feeds.values():
+        feed.next_due = 0  # due now
+    state.save(crawler.poll_state_path())
+    result = feed_poll_sensor(dg.build_sensor_context(cursor=first.cursor, resources={"crawler": crawler}))
+    [request] = result.run_requests
+    assert result.cursor == "2"
+    assert request.run_config["ops"]["raw_pages"]["config"]["new_urls"] == {"northgate": [f"{site.base_url}/{QWEN}"]}
+
+    db = tmp_path / "w.duckdb"
+    defs = dg.Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=[crawl_job],
+        resources=build_resources(str(db), str(sources), str(tmp_path / "a.jsonl"), False, ""),
+    )
+    run = defs.resolve_job_def("crawl_job").execute_in_process(run_config=request.run_config, tags=request.tags)
+    assert run.success
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        fetched = {r[0] for r in con.execute("SELECT url FROM raw_pages").fetchall()}
+        stories = con.execute("SELECT story_key, kind FROM alerts").fetchall()
+    finally:
+        con.close()
+    assert fetched == {f"{site.base_url}/{QWEN}"}  # the feed and the older story are not fetched again
+    assert stories == [("Alibaba | Meta", "new")]
