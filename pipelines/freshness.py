@@ -20,6 +20,7 @@ from spiders.feed_polling import FeedPoller, PollResult, PollSettings, PollState
 from spiders.sources import SourcesError, load_sources
 
 FRESH_TAG = "claimwatch/trigger"
+WAITING = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING]
 
 
 def new_urls_by_source(results: Sequence[PollResult]) -> dict[str, list[str]]:
@@ -34,8 +35,15 @@ def new_urls_by_source(results: Sequence[PollResult]) -> dict[str, list[str]]:
     return out
 
 
-def poll_once(crawler: CrawlerResource, now: float | None = None) -> tuple[dict[str, list[str]], list[PollResult]]:
-    """One polling tick over the crawler's sources file: poll what is due, save the state, return the new URLs."""
+def poll_once(
+    crawler: CrawlerResource, now: float | None = None, release: bool = True
+) -> tuple[dict[str, list[str]], list[PollResult]]:
+    """One polling tick over the crawler's sources file: poll what is due and queue the new URLs.
+
+    With ``release`` the queued URLs (this tick's and those held back before) are returned and leave the queue;
+    without it they stay queued for a later tick (a run is already waiting to start). The state is saved either
+    way, so a crash between polling and requesting a run loses no URL.
+    """
     config = load_sources(crawler.sources_file)
     settings = PollSettings(**config.crawl.get("polling", {}))
     feeds = [(s.name, s.kind, s.urls[0]) for s in config.sources if s.kind in ("feed", "sitemap")]
@@ -51,8 +59,10 @@ def poll_once(crawler: CrawlerResource, now: float | None = None) -> tuple[dict[
         results = poller.tick(state, now)
     finally:
         poller.close()
+    state.add_pending(new_urls_by_source(results))
+    released = state.take_pending() if release else {}
     state.save(crawler.poll_state_path())
-    return new_urls_by_source(results), results
+    return released, results
 
 
 def fresh_run_request(new_urls: dict[str, list[str]]) -> dg.RunRequest:
@@ -81,8 +91,12 @@ def build_feed_poll_sensor(job: dg.UnresolvedAssetJobDefinition, interval_second
         context: dg.SensorEvaluationContext, crawler: CrawlerResource
     ) -> dg.SensorResult | dg.SkipReason:
         started = time.monotonic()
+        # bounded queue: while a fresh run waits to start, new URLs are held and go together in the next one
+        waiting = context.instance.get_runs_count(
+            dg.RunsFilter(job_name=job.name, statuses=WAITING, tags={FRESH_TAG: "fresh"})
+        )
         try:
-            new_urls, results = poll_once(crawler)
+            new_urls, results = poll_once(crawler, release=not waiting)
         except SourcesError as exc:
             return dg.SkipReason(f"sources file unusable: {exc}")
         polled = sum(1 for r in results if r.status is not None)
@@ -93,8 +107,10 @@ def build_feed_poll_sensor(job: dg.UnresolvedAssetJobDefinition, interval_second
         cursor = str(int(context.cursor or 0) + 1)
         summary = (
             f"{len(results)} due, {polled} polled ({unchanged} unchanged), {len(failed)} failed, "
-            f"{sum(map(len, new_urls.values()))} new URLs, {time.monotonic() - started:.1f}s"
+            f"{sum(1 for r in results for _ in r.new_urls)} new URLs, {time.monotonic() - started:.1f}s"
         )
+        if waiting:
+            summary += f"; held for the next run ({waiting} fresh run waiting to start)"
         if not new_urls:
             return dg.SensorResult(skip_reason=dg.SkipReason(summary), cursor=cursor)
         context.log.info(summary)

@@ -12,13 +12,18 @@ from warehouse.load import DUE_ALERTS_WHERE
 crawl_job = dg.define_asset_job(
     "crawl_job",
     selection=dg.AssetSelection.assets(*ALL_ASSETS),
-    description="Crawl every source, clean, extract, load claims and send alerts.",
+    description="Crawl every source (or the new URLs feed_poll_sensor found), clean, extract, load claims and send "
+    "alerts.",
+    # one process for the whole run: the stages are sequential, share one DuckDB connection, and a process per
+    # step would pay the imports (~2 s) again for each of them
+    executor_def=dg.in_process_executor,
     tags={"dagster/max_retries": 2},  # run retries for transient failures (enabled in dagster_home/dagster.yaml)
 )
 deliver_alerts_job = dg.define_asset_job(
     "deliver_alerts_job",
     selection=dg.AssetSelection.assets(alerts),
-    description="Retry delivery of alerts still pending or failed.",
+    description="Retry delivery of alerts still pending or failed, and send the daily digests that are due.",
+    executor_def=dg.in_process_executor,
 )
 
 feed_poll_sensor = build_feed_poll_sensor(crawl_job, orchestration_settings().poll_tick_seconds)

@@ -35,7 +35,7 @@ class OrchestrationSettings(BaseModel):
     crawl_cron: str = "0 * * * *"
     crawl_timezone: str = "UTC"
     duplicate_rate_max: float = Field(0.6, gt=0, le=1)
-    poll_tick_seconds: int = Field(15, ge=5, le=300)
+    poll_tick_seconds: int = Field(10, ge=5, le=300)
 
     @field_validator("crawl_cron")
     @classmethod

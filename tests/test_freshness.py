@@ -117,14 +117,17 @@ def test_the_sensor_starts_a_small_run_that_alerts(site, tmp_path):
 
     sources = sources_for(tmp_path, site.base_url)
     crawler = CrawlerResource(sources_file=str(sources))
-    first = feed_poll_sensor(dg.build_sensor_context(cursor=None, resources={"crawler": crawler}))
+    instance = dg.DagsterInstance.ephemeral()
+    first = feed_poll_sensor(dg.build_sensor_context(cursor=None, resources={"crawler": crawler}, instance=instance))
     assert isinstance(first, dg.SensorResult) and not first.run_requests and first.cursor == "1"
     site.feed_path.write_text(site.full_feed, encoding="utf-8")
     state = PollState.load(crawler.poll_state_path())
     for feed in state.feeds.values():
         feed.next_due = 0  # due now
     state.save(crawler.poll_state_path())
-    result = feed_poll_sensor(dg.build_sensor_context(cursor=first.cursor, resources={"crawler": crawler}))
+    result = feed_poll_sensor(
+        dg.build_sensor_context(cursor=first.cursor, resources={"crawler": crawler}, instance=instance)
+    )
     [request] = result.run_requests
     assert result.cursor == "2"
     assert request.run_config["ops"]["raw_pages"]["config"]["new_urls"] == {"northgate": [f"{site.base_url}/{QWEN}"]}
@@ -146,3 +149,41 @@ def test_the_sensor_starts_a_small_run_that_alerts(site, tmp_path):
         con.close()
     assert fetched == {f"{site.base_url}/{QWEN}"}  # the feed and the older story are not fetched again
     assert stories == [("Alibaba | Meta", "new")]
+
+
+def test_new_urls_wait_while_a_fresh_run_is_queued(site, tmp_path):
+    """A bounded queue: while a fresh run waits to start, new URLs are held and go out together afterwards."""
+    import uuid
+
+    from pipelines.freshness import FRESH_TAG
+    from pipelines.jobs import feed_poll_sensor
+
+    crawler = CrawlerResource(sources_file=str(sources_for(tmp_path, site.base_url)))
+    instance = dg.DagsterInstance.ephemeral()
+
+    def tick(cursor):
+        return feed_poll_sensor(
+            dg.build_sensor_context(cursor=cursor, resources={"crawler": crawler}, instance=instance)
+        )
+
+    first = tick(None)
+    site.feed_path.write_text(site.full_feed, encoding="utf-8")
+    state = PollState.load(crawler.poll_state_path())
+    for feed in state.feeds.values():
+        feed.next_due = 0
+    state.save(crawler.poll_state_path())
+    queued = dg.DagsterRun(
+        job_name="crawl_job",
+        run_id=str(uuid.uuid4()),
+        status=dg.DagsterRunStatus.NOT_STARTED,
+        tags={FRESH_TAG: "fresh"},
+    )
+    instance.add_run(queued)
+    held = tick(first.cursor)
+    assert not held.run_requests and "held for the next run" in held.skip_reason.skip_message
+    assert PollState.load(crawler.poll_state_path()).pending == {"northgate": [f"{site.base_url}/{QWEN}"]}
+    instance.delete_run(queued.run_id)
+    released = tick(held.cursor)  # nothing is due; the held URL goes out now
+    [request] = released.run_requests
+    assert request.run_config["ops"]["raw_pages"]["config"]["new_urls"] == {"northgate": [f"{site.base_url}/{QWEN}"]}
+    assert PollState.load(crawler.poll_state_path()).pending == {}
