@@ -148,6 +148,7 @@ class Claim:
     object_group: str | None = None
     subject_model_in_gazetteer: bool | None = None  # None when the side names no model
     object_model_in_gazetteer: bool | None = None
+    disputed: bool = False  # the sentence itself reports doubt or a denial of the claim
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON."""
@@ -321,6 +322,7 @@ class ClaimExtractor:
         self.negations = set(rel["negations"])
         self.negation_window = int(rel["negation_window"])
         self.hedges = set(rel["hedges"])
+        self.disputes = re.compile(r"\b(?:" + "|".join(map(re.escape, rel.get("disputes", []))) + r")\b")
         self.passive_aux = set(rel["passive_auxiliaries"])
         self.negation_exceptions = set(rel.get("negation_exceptions", []))
         self.aspirations = set(rel.get("aspirations", []))
@@ -1239,6 +1241,7 @@ class ClaimExtractor:
             doc, mentions, cue, {s.org for s in subjects}, context, frozenset(s.start for s in subjects)
         )
         domain = self._domain(text)
+        disputed = bool(self.disputes.search(text.lower()))
         out = []
         for s in subjects:
             for o in objects:
@@ -1248,11 +1251,11 @@ class ClaimExtractor:
                     continue
                 if s.group and o.group:
                     continue
-                out.append(
-                    claim_row(
-                        article_id, s, relation, o, domain, (claimant, claimant_name), negated, hedged, text, offset
-                    )
+                row = claim_row(
+                    article_id, s, relation, o, domain, (claimant, claimant_name), negated, hedged, text, offset
                 )
+                row.disputed = disputed
+                out.append(row)
         return out
 
 
@@ -1313,6 +1316,7 @@ def extract_chinese(article_id: str, text: str) -> list[Claim]:
             claim = claim_row(
                 article_id, subj, relation, obj, rules.domain(sentence), claimant, negated, hedged, stripped, at
             )
+            claim.disputed = rules.disputed(sentence)
             if (claim.claim_key, claim.start_char) not in seen:
                 seen.add((claim.claim_key, claim.start_char))
                 claims.append(claim)

@@ -194,6 +194,7 @@ class ChineseClaimRules:
         self.domains = [(name, re.compile("|".join(map(re.escape, words)))) for name, words in v["domains"].items()]
         self.scope = re.compile("|".join(map(re.escape, v["scope_words"])))
         self.hedge = re.compile("|".join(map(re.escape, v["hedges"])))
+        self.dispute = re.compile("|".join(map(re.escape, v.get("disputes", []))) or "(?!)")
         self.claim_verbs = re.compile("|".join(map(re.escape, v["claim_verbs"])))
         self.third_party = re.compile("|".join(map(re.escape, v["third_party_words"])))
         self.refs = re.compile("|".join(sorted(map(re.escape, v["subject_refs"]), key=len, reverse=True)))
@@ -483,6 +484,10 @@ class ChineseClaimRules:
     def hedged(self, sentence: str) -> bool:
         """Someone claims it, or it may be so."""
         return bool(self.hedge.search(sentence))
+
+    def disputed(self, sentence: str) -> bool:
+        """The sentence reports doubt or a denial of its claim ("业内质疑……的说法")."""
+        return bool(self.dispute.search(sentence))
 
 
 @lru_cache(maxsize=1)

@@ -103,7 +103,13 @@ def format_claim(row: dict[str, Any]) -> str:
             f"  ({row.get('source_count')} source(s), {row.get('mention_count')} mention(s){lang_note})",
             f"    claim {row.get('claim_id')}; first reported by {row.get('first_source')} on {first}: "
             f"{row.get('first_url')}",
-            f"    asserted by: {who}{', hedged' if row.get('hedged') else ''}",
+            f"    asserted by: {who}{', hedged' if row.get('hedged') else ''}{_doubted(row)}",
             f'    evidence: "{row.get("evidence") or ""}"',
         ]
     )
+
+
+def _doubted(row: dict[str, Any]) -> str:
+    """ ", reported as doubted in 1 of 3 mentions" when some report says the claim is doubted or denied."""
+    n = row.get("disputed_count") or 0
+    return f", reported as doubted in {n} of {row.get('mention_count')} mention(s)" if n else ""

@@ -18,7 +18,7 @@ from extractors.vocab import load_data
 from spiders.urls import canonicalize_url
 from warehouse.load import sha1
 
-RULES_CODE_VERSION = "2"  # bumped when the rules code changes (data files are hashed)
+RULES_CODE_VERSION = "3"  # bumped when the rules code changes (data files are hashed)
 
 
 def extractor_version() -> str:

@@ -56,6 +56,22 @@ def test_hedging(extractor):
     assert hedged.hedged and not plain.hedged
 
 
+@pytest.mark.parametrize(
+    ("text", "disputed"),
+    [
+        ("Researchers at Redline Labs have cast doubt on claims that Qwen3 beats Llama 4 on math.", True),
+        ("Two university teams could not reproduce the finding that Qwen3 beats Llama 4 on math.", True),
+        ("Meta denied that Qwen3 beats Llama 4 on math, calling the test unfair.", True),
+        ("Benchmark testing by Redline Labs found that Qwen3 beats Llama 4 on math.", False),
+        ("Qwen3 reportedly beats Llama 4 on math, with no doubt left after a second run.", False),
+    ],
+)
+def test_a_claim_the_sentence_doubts_is_marked_disputed(extractor, text, disputed):
+    [claim] = extractor.extract("a", text)
+    assert (claim.subject_org, claim.relation, claim.object_org) == ("Alibaba", "surpass", "Meta")
+    assert claim.disputed is disputed and not claim.negated  # kept as stated, as the labelling guide asks
+
+
 def test_claim_key_merges_aliases_but_never_groups_with_names(extractor):
     [a] = extractor.extract("a", "Z.ai's GLM-5.2 rivals Claude Opus 4.")
     [b] = extractor.extract("b", "Zhipu's GLM-5.2 rivals Anthropic's Claude Opus 4.")

@@ -65,3 +65,10 @@ def test_chinese_language_and_near_duplicates() -> None:
     assert len(shingles(a) & shingles(b)) / len(shingles(a) | shingles(b)) < 0.1
     copy = "(本文转载自合作门户)" + a.replace("下月", "下个月")  # a syndicated copy, lightly edited
     assert len(shingles(a) & shingles(copy)) / len(shingles(a) | shingles(copy)) > 0.5
+
+
+def test_a_chinese_claim_the_sentence_doubts_is_marked_disputed(extractor: ClaimExtractor) -> None:
+    [doubted] = extractor.extract("z", "多位研究人员质疑通义千问Qwen3在数学方面超越Llama 4的说法。")
+    [plain] = extractor.extract("z", "测试显示，通义千问Qwen3在数学方面超越了Llama 4。")
+    assert (doubted.subject_org, doubted.relation, doubted.object_org) == ("Alibaba", "surpass", "Meta")
+    assert doubted.disputed and not plain.disputed

@@ -65,6 +65,7 @@ def report(db, day, claims):
                     "claimant": c.get("claimant", "outlet"),
                     "claimant_name": c.get("claimant_name"),
                     "hedged": False,
+                    "disputed": c.get("disputed", False),
                     "start_char": 0,
                     "end_char": 10,
                 }
@@ -139,3 +140,20 @@ def test_an_unnamed_subject_only_reaches_the_digest(tmp_path):
     single = next(title for title in by_title if "new claims" not in title)
     assert digest["digest_id"] and len(digest["alert_ids"]) == 1  # the unnamed claim, alone, still as a digest
     assert "Zhipu AI" in single
+
+
+def test_a_claim_only_reported_as_doubted_starts_no_story(tmp_path):
+    db = tmp_path / "w.duckdb"
+    doubted = {**ZHIPU, "disputed": True}  # "Redline Labs cast doubt on claims that Zhipu AI matches Anthropic"
+    assert report(db, 1, [doubted]) == 0
+    assert report(db, 2, [{**ZHIPU, "sm": "GLM-5.2", "claimant": "self"}]) == 2  # the claim itself, and its doubt
+    assert sorted(k for k, _, _ in alerts(db)) == ["disputed", "new"]
+    assert report(db, 3, [{**doubted, "sm": "GLM-5.3"}]) == 0
+
+
+def test_a_report_doubting_an_alerted_story_disputes_it_once(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert report(db, 1, [{**ZHIPU, "claimant": "self"}]) == 1
+    assert report(db, 2, [{**ZHIPU, "sm": "GLM-5.2", "disputed": True}]) == 1
+    assert report(db, 3, [{**ZHIPU, "sm": "GLM-5.3", "disputed": True, "outlet": "other"}]) == 0
+    assert [k for k, _, _ in alerts(db)] == ["new", "disputed"]

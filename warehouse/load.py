@@ -402,6 +402,7 @@ MENTION_COLUMNS = [
     "extracted_at",
     "subject_model_in_gazetteer",
     "object_model_in_gazetteer",
+    "disputed",
 ]
 
 
@@ -534,6 +535,7 @@ def load_mentions(
     per_article: dict[str, int] = {a: 0 for a in article_ids}
     for m in mentions:
         m.setdefault("extracted_at", now)
+        m["disputed"] = bool(m.get("disputed"))  # mentions from before the flag existed were not doubted
         per_article[m["article_id"]] = per_article.get(m["article_id"], 0) + 1
     rows = list({m["mention_id"]: m for m in mentions}.values())
     with transaction(con):
@@ -576,6 +578,7 @@ SELECT m.claim_id,
        max(coalesce(a.published_at, a.fetched_at)) AS last_seen_at,
        arg_min(a.article_id, coalesce(a.published_at, a.fetched_at)) AS first_article_id,
        count(*)::INTEGER AS mention_count,
+       count(*) FILTER (WHERE m.disputed)::INTEGER AS disputed_count,
        count(DISTINCT a.source)::INTEGER AS source_count,
        arg_min(m.claimant, CASE m.claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2 END
                * 10 + CASE WHEN m.claimant_name IS NULL THEN 1 ELSE 0 END) AS strongest_claimant,
@@ -587,14 +590,15 @@ GROUP BY m.claim_id;
 DELETE FROM claims WHERE claim_id NOT IN (SELECT claim_id FROM claim_agg);
 INSERT OR REPLACE INTO claims (claim_id, subject_org, subject_model, subject_group, relation, object_org,
     object_model, object_group, domain, negated, first_seen_at, last_seen_at, first_article_id, mention_count,
-    source_count, created_at, created_run_id, strongest_claimant, strongest_claimant_name, suppressed)
+    source_count, created_at, created_run_id, strongest_claimant, strongest_claimant_name, suppressed, disputed_count)
 SELECT g.claim_id, g.subject_org, g.subject_model, g.subject_group, g.relation, g.object_org, g.object_model,
        g.object_group, g.domain, g.negated, g.first_seen_at, g.last_seen_at, g.first_article_id, g.mention_count,
        g.source_count, coalesce(old.created_at, now()), CASE WHEN old.claim_id IS NULL THEN ?
        ELSE old.created_run_id END, g.strongest_claimant, g.strongest_claimant_name,
        EXISTS (SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'claim' AND w.target_id = g.claim_id)
        OR NOT EXISTS (SELECT 1 FROM claim_mentions o WHERE o.claim_id = g.claim_id AND NOT EXISTS (
-           SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'mention' AND w.target_id = o.mention_id))
+           SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'mention' AND w.target_id = o.mention_id)),
+       g.disputed_count
 FROM claim_agg g LEFT JOIN claims old ON old.claim_id = g.claim_id;
 DROP TABLE claim_agg;
 DROP TABLE counted_mentions;
@@ -685,6 +689,7 @@ STORY_CLAIMS = (
     "AND c.subject_org IS NOT NULL AND c.object_org IS NOT NULL"
 )
 NAMED_THIRD_PARTY = "c.strongest_claimant = 'third_party' AND c.strongest_claimant_name IS NOT NULL"
+ASSERTED = "c.mention_count > c.disputed_count"  # some report states it without doubting it
 ALERT_COLUMNS = (
     "INSERT INTO alerts (alert_id, claim_id, relation, created_at, status, attempts, priority, kind, run_id, "
     "story_key, claimant) "
@@ -702,29 +707,29 @@ CREATE_ALERTS_SQL = [
                          AND o.relation IN ('parity', 'surpass') AND NOT o.negated AND NOT o.suppressed
                          AND o.strongest_claimant = 'third_party' AND o.strongest_claimant_name IS NOT NULL)
             THEN 'third_party' ELSE c.strongest_claimant END
-FROM ({STORY_CLAIMS} AND NOT c.negated) c
+FROM ({STORY_CLAIMS} AND NOT c.negated AND {ASSERTED}) c
 WHERE c.n = 1 AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY})""",
     # relation_change: a parity story now has a surpass claim
     ALERT_COLUMNS
     + f"""SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
        {PRIORITY}, 'relation_change', ?, {STORY}, c.strongest_claimant
-FROM ({STORY_CLAIMS} AND NOT c.negated AND c.relation = 'surpass') c
+FROM ({STORY_CLAIMS} AND NOT c.negated AND {ASSERTED} AND c.relation = 'surpass') c
 WHERE c.n = 1 AND EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY})
   AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY} AND x.relation = 'surpass')""",
     # confirmed: a story first alerted on its firm's or an outlet's word now has a named third party's
     ALERT_COLUMNS
     + f"""SELECT substr(md5({STORY} || ':confirmed'), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
        {PRIORITY}, 'confirmed', ?, {STORY}, c.strongest_claimant
-FROM ({STORY_CLAIMS} AND NOT c.negated AND {NAMED_THIRD_PARTY}) c
+FROM ({STORY_CLAIMS} AND NOT c.negated AND {ASSERTED} AND {NAMED_THIRD_PARTY}) c
 WHERE c.n = 1
   AND EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY} AND x.kind = 'new'
               AND coalesce(x.claimant, 'outlet') <> 'third_party')
   AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY} AND x.kind = 'confirmed')""",
-    # disputed: a named party denies an alerted story
+    # disputed: a named party denies an alerted story, or a report of it says it is doubted
     ALERT_COLUMNS
     + f"""SELECT substr(md5({STORY} || ':disputed'), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
        {PRIORITY}, 'disputed', ?, {STORY}, c.strongest_claimant
-FROM ({STORY_CLAIMS} AND c.negated AND {NAMED_THIRD_PARTY}) c
+FROM ({STORY_CLAIMS} AND ((c.negated AND {NAMED_THIRD_PARTY}) OR (NOT c.negated AND c.disputed_count > 0))) c
 WHERE c.n = 1 AND EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY})
   AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY} AND x.kind = 'disputed')""",
     # unnamed: "a Chinese AI model matches Anthropic" never alerts on its own; it goes out in a digest
@@ -732,7 +737,7 @@ WHERE c.n = 1 AND EXISTS (SELECT 1 FROM alerts x WHERE x.story_key = {STORY})
     + f"""SELECT substr(md5(c.claim_id || ':' || c.relation), 1, 20), c.claim_id, c.relation, now(), 'pending', 0,
        {PRIORITY}, 'unnamed', ?, NULL, c.strongest_claimant
 FROM claims c
-WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated AND NOT c.suppressed
+WHERE c.relation IN ('parity', 'surpass') AND NOT c.negated AND NOT c.suppressed AND {ASSERTED}
   AND c.subject_org IS NULL AND c.object_org IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.claim_id = c.claim_id)""",
 ]

@@ -10,7 +10,7 @@ from warehouse.load import EVIDENCE_JOIN, dict_rows
 CLAIM_COLUMNS = (
     "c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
     "c.relation, c.object_org, c.object_model, coalesce(c.object_group, '') AS object_group, c.domain, "
-    "c.negated, c.first_seen_at, c.last_seen_at, c.mention_count, c.source_count, "
+    "c.negated, c.first_seen_at, c.last_seen_at, c.mention_count, c.source_count, c.disputed_count, "
     # the languages the claim was reported in, and the language of its first report (a Chinese report hours
     # before the first English one is what an analyst looks for)
     "(SELECT string_agg(DISTINCT ar.language, ',' ORDER BY ar.language) FROM claim_mentions m "
@@ -57,6 +57,7 @@ def claims_query(
 CLAIM_MENTIONS_SQL = """
 SELECT m.mention_id, a.source, a.url, coalesce(a.published_at, a.fetched_at) AS published_at, a.language,
        a.duplicate_of IS NOT NULL AS duplicate_copy, m.subject, m.relation, m.object, m.domain, m.negated, m.hedged,
+       m.disputed,
        m.claimant, m.claimant_name, m.sentence, r.verdict AS review, r.note AS review_note
 FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id
 LEFT JOIN v_current_reviews r ON r.target_kind = 'mention' AND r.target_id = m.mention_id
