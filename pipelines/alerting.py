@@ -110,6 +110,6 @@ def format_claim(row: dict[str, Any]) -> str:
 
 
 def _doubted(row: dict[str, Any]) -> str:
-    """ ", reported as doubted in 1 of 3 mentions" when some report says the claim is doubted or denied."""
+    """The note ", reported as doubted in N of M mention(s)" when some report says the claim is doubted."""
     n = row.get("disputed_count") or 0
     return f", reported as doubted in {n} of {row.get('mention_count')} mention(s)" if n else ""
