@@ -37,8 +37,9 @@ dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sens
 	mkdir -p dagster_home
 	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipelines.definitions
 
-bench: install  ## throughput, parallel speed-up, memory and crawl benchmarks -> benchmarks/results.md
+bench: install  ## throughput, speed-up, memory, crawl and freshness (alert latency) benchmarks -> benchmarks/results.md
 	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000 --rounds 5 --generated-rounds 3
+	$(BIN)/python benchmarks/freshness.py --feeds 1000 --minutes 10
 
 docs: install  ## docs/warehouse.md from the warehouse's COMMENT ON metadata (a test checks it is in step)
 	$(BIN)/python -m warehouse.docs

@@ -416,7 +416,10 @@ def main() -> None:
         f"{args.crawl_pages} --rounds {args.rounds} --generated-rounds {args.generated_rounds}`), "
         f"{time.perf_counter() - t0:.0f} s in all.\n\n" + "\n".join(table) + "\n"
     )
-    args.out.write_text(text, encoding="utf-8")
+    # the sections other benchmarks write (benchmarks/freshness.py: "## Freshness") are kept
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    kept = old[old.index("\n## ") :] if "\n## " in old else ""
+    args.out.write_text(text + kept, encoding="utf-8")
     print(text)
 
 
