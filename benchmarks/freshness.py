@@ -141,6 +141,7 @@ def _role(p: psutil.Process) -> str:
         return "other"
     for needle, role in (
         ("crawl_child", "crawler"),
+        ("spawn_main", "runs"),  # the code server starts each run with multiprocessing's spawn
         ("execute_run", "runs"),
         ("grpc", "code server (sensor ticks)"),
         ("dagster-daemon", "daemon"),
@@ -257,6 +258,17 @@ def run_continuous(feeds: int, minutes: float, seed: int, work: Path) -> dict[st
             }:
                 break
         elapsed_h = (time.time() - sim.t0) / 3600
+        # stop polling, let the runs in flight finish, then stop the daemon (a run killed mid-way is not a result)
+        subprocess.run(
+            [str(BIN / "dagster"), "sensor", "stop", "feed_poll_sensor", "-m", "pipelines.definitions"],
+            env=env,
+            cwd=REPO,
+            check=False,
+            capture_output=True,
+        )
+        drain_until = time.time() + 90
+        while time.time() < drain_until and runs_in_flight(home):
+            time.sleep(2)
         os.killpg(daemon.pid, signal.SIGINT)
         try:
             daemon.wait(60)
@@ -283,6 +295,16 @@ def run_continuous(feeds: int, minutes: float, seed: int, work: Path) -> dict[st
         feeds=feeds,
     )
     return figures
+
+
+def runs_in_flight(home: Path) -> int:
+    """Runs queued, starting or started in the instance at ``home``."""
+    import dagster as dg
+
+    os.environ["DAGSTER_HOME"] = str(home)
+    waiting = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+    with dg.DagsterInstance.get() as instance:
+        return instance.get_runs_count(dg.RunsFilter(statuses=waiting))
 
 
 def dagster_run_figures(home: Path) -> dict[str, Any]:

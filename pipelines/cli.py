@@ -447,6 +447,26 @@ def claims(
 
 
 @main.command()
+@reader_db_options
+@click.option("--org", help="Only stories with this firm on either side (canonical name, case-insensitive).")
+@click.option("--since", type=SINCE, help="Only stories first seen on or after this day (YYYY-MM-DD, 7d, ...).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def stories(db_path: str, lock_wait: float, org: str | None, since: datetime | None, fmt: str) -> None:
+    """Stories: one row per (subject firm, object firm) of parity/surpass claims, newest first.
+
+    Each shows its relations, sources, first report, strongest claimant, domains, doubted reports and the alerts
+    it sent (the v_stories view).
+
+    Example: claimwatch stories --org Anthropic --since 7d
+    """
+    from warehouse.queries import stories as story_rows
+
+    with _read_only(db_path, lock_wait) as con:
+        cols, rows = story_rows(con, org, since.date().isoformat() if since else None)
+    _print_rows(cols, rows, fmt)
+
+
+@main.command()
 @click.argument("claim_id")
 @reader_db_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)

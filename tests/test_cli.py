@@ -30,6 +30,7 @@ COMMANDS = [
     "entities add",
     "report",
     "alerts test",
+    "stories",
 ]
 
 

@@ -157,3 +157,23 @@ def test_a_report_doubting_an_alerted_story_disputes_it_once(tmp_path):
     assert report(db, 2, [{**ZHIPU, "sm": "GLM-5.2", "disputed": True}]) == 1
     assert report(db, 3, [{**ZHIPU, "sm": "GLM-5.3", "disputed": True, "outlet": "other"}]) == 0
     assert [k for k, _, _ in alerts(db)] == ["new", "disputed"]
+
+
+def test_the_stories_command_shows_what_later_reports_added(tmp_path):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    db = tmp_path / "w.duckdb"
+    report(db, 1, [{**ZHIPU, "sm": "GLM-5.2", "outlet": "wire", "claimant": "self"}])
+    named = {"claimant": "third_party", "claimant_name": "Semgrep"}
+    report(db, 2, [{**ZHIPU, "om": "Mythos", "domain": "vulnerability detection", "outlet": "blog", **named}])
+    report(db, 3, [{**ZHIPU, "sm": "GLM-5.3", "outlet": "daily", "disputed": True}])
+    report(db, 4, [{"so": "Alibaba", "oo": "Meta", "rel": "surpass"}])
+    r = CliRunner().invoke(main, ["stories", "--db", str(db), "--org", "anthropic", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    [story] = [json.loads(line) for line in r.output.splitlines()]
+    assert story["story_key"] == "Zhipu AI | Anthropic" and story["source_count"] == 3
+    assert (story["strongest_claimant"], story["strongest_claimant_name"]) == ("third_party", "Semgrep")
+    assert story["domains"] == "coding, vulnerability detection" and story["disputed_mentions"] == 1
+    assert story["alerts_sent"] == "new,confirmed,disputed"

@@ -212,3 +212,24 @@ def export_tables(con: Any, out_dir: Path, overwrite: bool = False) -> list[tupl
                 rows += batch.num_rows
         done.append((table, path, rows))
     return done
+
+
+STORY_COLUMNS = (
+    "story_key, relations, first_seen_at, source_count, mention_count, first_source, strongest_claimant, "
+    "strongest_claimant_name, domains, disputed_mentions, alerts_sent, first_url"
+)
+
+
+def stories(con: Any, org: str | None = None, since: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Rows of ``v_stories`` (newest first), optionally one firm's and first seen on or after ``since``."""
+    where, params = ["TRUE"], []
+    if org:
+        where.append("(lower(subject_org) = lower(?) OR lower(object_org) = lower(?))")
+        params += [org, org]
+    if since:
+        where.append("first_seen_at >= CAST(? AS DATE)")
+        params.append(since)
+    cur = con.execute(
+        f"SELECT {STORY_COLUMNS} FROM v_stories WHERE {' AND '.join(where)} ORDER BY first_seen_at DESC", params
+    )
+    return [d[0] for d in cur.description], cur.fetchall()
