@@ -319,7 +319,7 @@ def plan_deliveries(
     ids = claim_due_alerts(con, settings.max_attempts, settings.lease_seconds)
     if not ids:
         return DeliveryPlan([], {}, set())
-    due = alert_details(con, "al.alert_id IN (SELECT unnest(?))", [ids])
+    due = alert_details(con, alert_ids=ids)
     due.sort(key=lambda d: (not d.get("priority"), d["created_at"]))
     rows = channel_deliveries(con, ids)
     already = {(r["alert_id"], r["channel"]) for r in rows if r["status"] == "delivered"}

@@ -7,7 +7,7 @@ from pipelines.freshness import build_feed_poll_sensor
 from pipelines.resources import CrawlerResource, WarehouseResource
 from pipelines.settings import AlertSettings, orchestration_settings
 from warehouse.db import WarehouseBusyError
-from warehouse.load import DUE_ALERTS_WHERE
+from warehouse.load import due_alerts_summary
 
 crawl_job = dg.define_asset_job(
     "crawl_job",
@@ -55,11 +55,7 @@ def pending_alerts_sensor(
     try:
         with warehouse.get_connection(read_only=True, wait_seconds=SENSOR_LOCK_WAIT_SECONDS) as con:
             # the same "due" rule and attempt limit as the delivery itself
-            row = con.execute(
-                f"SELECT count(*), max(al.created_at)::VARCHAR, sum(al.attempts) FROM alerts al "
-                f"WHERE {DUE_ALERTS_WHERE}",
-                [AlertSettings.load().max_attempts],
-            ).fetchall()[0]
+            row = due_alerts_summary(con, AlertSettings.load().max_attempts)
     except FileNotFoundError:
         return dg.SkipReason("no warehouse yet")
     except WarehouseBusyError:

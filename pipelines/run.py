@@ -146,7 +146,7 @@ def summarize(
         s.claims_total = scalar(con, "SELECT count(*) FROM claims")
         stats = scalar(con, "SELECT summary FROM runs WHERE run_id = ?", [run_id])
         s.crawl_stats = json.loads(stats) if stats else {}
-        s.alerts_new = alert_details(con, "al.run_id = ?", [dagster_run_id or run_id])
+        s.alerts_new = alert_details(con, run_id=dagster_run_id or run_id)
     finally:
         con.close()
     return s

@@ -809,10 +809,30 @@ LEFT JOIN articles a ON a.article_id = c.first_article_id
 )
 
 
-def alert_details(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: Sequence[Any] = ()) -> list[dict]:
-    """Alerts joined with their claim, first source and evidence sentence."""
+def _alert_details(con: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     cur = con.execute(ALERT_DETAIL_SQL + f" WHERE {where} ORDER BY c.first_seen_at, al.alert_id", list(params))
     return dict_rows(cur)
+
+
+def alert_details(
+    con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str] | None = None, run_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Alerts (all, these ids, or those a run wrote) joined with their claim, first source and evidence sentence."""
+    if alert_ids is not None:
+        return _alert_details(con, "al.alert_id IN (SELECT unnest(?))", [list(alert_ids)])
+    if run_id is not None:
+        return _alert_details(con, "al.run_id = ?", [run_id])
+    return _alert_details(con, "TRUE", [])
+
+
+def due_alerts_summary(con: duckdb.DuckDBPyConnection, max_attempts: int) -> tuple[int, str | None, int]:
+    """Alerts due for delivery now: how many, the newest one's creation time, and their attempts so far."""
+    row = con.execute(
+        f"SELECT count(*), max(al.created_at)::VARCHAR, coalesce(sum(al.attempts), 0) FROM alerts al "
+        f"WHERE {DUE_ALERTS_WHERE}",
+        [max_attempts],
+    ).fetchall()[0]
+    return int(row[0]), row[1], int(row[2])
 
 
 def claim_due_alerts(con: duckdb.DuckDBPyConnection, max_attempts: int, lease_seconds: float) -> list[str]:
@@ -922,7 +942,7 @@ def alerts_not_delivered_to(
     con: duckdb.DuckDBPyConnection, channel: str, created_since: datetime
 ) -> list[dict[str, Any]]:
     """Alerts written since ``created_since`` (of claims not judged wrong) that ``channel`` has not accepted yet."""
-    return alert_details(
+    return _alert_details(
         con,
         "al.created_at >= ? AND al.status <> 'suppressed' AND NOT c.suppressed AND NOT EXISTS "
         "(SELECT 1 FROM alert_deliveries ad WHERE ad.alert_id = al.alert_id AND ad.channel = ? "
