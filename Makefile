@@ -8,7 +8,7 @@ export CLAIMWATCH_SOURCES ?= sources.yaml
 export CLAIMWATCH_ALERTS_FILE ?= alerts.jsonl
 export CLAIMWATCH_ALERT_URLS ?=
 
-.PHONY: install demo test lint eval dev run bench docs
+.PHONY: install demo test lint eval dev run bench docs package-check
 
 $(BIN)/claimwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sens
 bench: install  ## throughput, speed-up, memory, crawl and freshness (alert latency) benchmarks -> benchmarks/results.md
 	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000 --rounds 5 --generated-rounds 3
 	$(BIN)/python benchmarks/freshness.py --feeds 1000 --minutes 10
+
+package-check:  ## a non-editable `pip install .` in a fresh venv runs the demo (every data file is package data)
+	rm -rf build/package-check && $(PYTHON) -m venv build/package-check/venv
+	build/package-check/venv/bin/pip install --quiet .
+	cd build/package-check && venv/bin/claimwatch demo --out demo --port 0 > demo.log && tail -3 demo.log
 
 docs: install  ## docs/warehouse.md from the warehouse's COMMENT ON metadata (a test checks it is in step)
 	$(BIN)/python -m warehouse.docs

@@ -81,11 +81,11 @@ def story(i: int, rng: random.Random, vocab: dict[str, Any]) -> dict[str, Any]:
 
 def generated_pages(n: int, seed: int = 11) -> list[bytes]:
     """``n`` article pages (distinct stories, plus ``repost_share`` verbatim re-posts at other outlets)."""
-    sys.path.insert(0, str(REPO / "sample"))
+    sys.path.insert(0, str(REPO / "pipelines" / "sample"))
     from build_site import article_page  # the sample site's own page template
 
     vocab = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
-    outlets = yaml.safe_load((REPO / "sample" / "articles.yaml").read_text(encoding="utf-8"))["outlets"]
+    outlets = yaml.safe_load((REPO / "pipelines" / "sample" / "articles.yaml").read_text(encoding="utf-8"))["outlets"]
     rng = random.Random(seed)
     stories: list[dict[str, Any]] = []
     pages = []

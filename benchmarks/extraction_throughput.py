@@ -46,7 +46,7 @@ FILLER_ZH = [
 
 
 def _sample_bodies(lang: str) -> list[list[str]]:
-    data = yaml.safe_load((REPO / "sample" / "articles.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((REPO / "pipelines" / "sample" / "articles.yaml").read_text(encoding="utf-8"))
     langs = {o["slug"]: o.get("lang", "en") for o in data["outlets"]}
     return [a["paragraphs"] for a in data["articles"] if "paragraphs" in a and langs.get(a["outlet"]) == lang]
 

@@ -20,9 +20,9 @@ import yaml
 from pipelines.alerting import format_alert, format_claim
 from spiders.sources import SourcesError, load_sources
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = "warehouse/claimwatch.duckdb"
-SAMPLE_SITE = REPO_ROOT / "sample" / "site"
+SAMPLE_SITE = PACKAGE_DIR / "sample" / "site"  # package data: `pip install .` ships it
 SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", "partner-wire", "jiqi-daily"]
 
 

@@ -1,7 +1,7 @@
 """Serve a static news site on 127.0.0.1 for the demo and the tests.
 
 Text responses have the placeholder ``BASE_URL`` replaced by the server's own address, so a
-site rendered once (``sample/site``) works on any port. Every request is counted per path.
+site rendered once (``pipelines/sample/site``) works on any port. Every request is counted per path.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Render sample/articles.yaml into sample/site/, the demo's multi-outlet news site.
+"""Render pipelines/sample/articles.yaml into pipelines/sample/site/, the demo's multi-outlet news site.
 
-Usage: python sample/build_site.py [--out sample/site]
+Usage: python pipelines/sample/build_site.py [--out pipelines/sample/site]
 
 Absolute links use the placeholder BASE_URL, which the loopback server
 (``spiders.sample_server``) replaces with its own address. The rendered site is
