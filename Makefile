@@ -8,7 +8,7 @@ export CLAIMWATCH_SOURCES ?= sources.yaml
 export CLAIMWATCH_ALERTS_FILE ?= alerts.jsonl
 export CLAIMWATCH_ALERT_URLS ?=
 
-.PHONY: install demo test lint eval dev run bench docs package-check
+.PHONY: install demo test test-unit lint eval dev run bench docs package-check
 
 $(BIN)/claimwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ demo: install  ## run the whole pipeline on the bundled sample site and print th
 
 test: install  ## the test suite (no network, no ../shared needed)
 	$(BIN)/python -m pytest -q
+
+test-unit: install  ## the tests that start no server, crawler or Dagster run (pytest -m "not integration")
+	$(BIN)/python -m pytest -q -m "not integration"
 
 lint: install
 	$(BIN)/ruff check .

@@ -70,3 +70,15 @@ def sample_run(sample_site: LoopbackSite, tmp_path_factory: pytest.TempPathFacto
         "base_url": sample_site.base_url,
         "sources": sources,
     }
+
+
+# Tests that use these fixtures serve the sample site or run the whole pipeline: they are integration tests wherever
+# they live. Whole modules of them say so with `pytestmark = pytest.mark.integration`.
+INTEGRATION_FIXTURES = {"sample_site", "sample_run"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that uses an integration fixture (``pytest -m "not integration"`` leaves them out)."""
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)

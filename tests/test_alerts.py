@@ -13,6 +13,9 @@ from tests.webhook_receiver import WebhookReceiver
 from warehouse import load
 from warehouse.db import connect
 
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
+
 FAST = AlertSettings(
     watchlist=("Anthropic",),
     storm_threshold=10,

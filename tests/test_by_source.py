@@ -8,12 +8,16 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 import yaml
 
 from pipelines.assets import SOURCES, articles
 from pipelines.jobs import sources_partitions_sensor
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from spiders.loopback_server import LoopbackSite
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 

@@ -143,6 +143,7 @@ def test_run_with_bad_sources_file_fails_clearly(tmp_path):
     assert r.exit_code != 0 and "exactly one of feed, sitemap, urls" in r.output
 
 
+@pytest.mark.integration
 def test_run_offline_records_each_unreachable_source_and_succeeds(tmp_path):
     sources = write_sources(
         tmp_path / "s.yaml",

@@ -12,12 +12,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from pipelines.assets import articles
 from pipelines.cli import SAMPLE_SITE
 from pipelines.resources import WarehouseResource
 from warehouse import load
 from warehouse.db import WarehouseBusyError, connect
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
 
 REPO = Path(__file__).resolve().parents[1]
 

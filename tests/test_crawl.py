@@ -10,6 +10,9 @@ import pytest
 from spiders.crawl import run_crawl
 from spiders.sources import parse_sources
 
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
+
 FAST = {
     "autothrottle_start_delay": 0.0,
     "download_delay": 0.0,

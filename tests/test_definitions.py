@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import dagster as dg
+import pytest
 
 from pipelines.definitions import defs
 from pipelines.jobs import pending_alerts_sensor
 from pipelines.resources import NotifierResource, WarehouseResource
 from warehouse import load
 from warehouse.db import connect
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
 
 
 def test_definitions_load_with_graph_schedule_and_sensor():

@@ -9,6 +9,9 @@ from tests.conftest import write_sources
 from tests.fault_server import FaultServer
 from warehouse.db import connect
 
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
+
 PAGES = ["429", "500", "flaky", "slow", "huge", "gzip-bomb", "redirect-loop", "binary", "latin1", "consent", "empty"]
 FEEDS = ["bad-feed.xml", "xxe-feed.xml", "billion-laughs.xml"]
 CRAWL = {

@@ -109,6 +109,7 @@ def test_robots_retry_after_and_private_networks(tmp_path):
         assert "robots.txt disallows" in (r.error or "") and site.hits["/private/feed.xml"] == 0
 
 
+@pytest.mark.integration
 def test_the_sensor_starts_a_small_run_that_alerts(site, tmp_path):
     """New URL in a feed -> one run request scoped to it -> the run crawls just that page and alerts its story."""
     from pipelines.assets import ALL_ASSETS, ALL_CHECKS

@@ -22,6 +22,9 @@ from spiders.frontier import frontier_key, frontier_settings
 from spiders.loopback_server import LoopbackSite
 from spiders.sources import SourcesError, parse_sources
 
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
+
 PAGES = 60
 REDIS_SERVER = shutil.which("redis-server") or next(
     (p for p in ("/usr/bin/redis-server", "/usr/sbin/redis-server") if Path(p).exists()), None

@@ -14,6 +14,9 @@ from spiders.loopback_server import LoopbackSite
 from spiders.sources import SourcesError, parse_sources
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
+
 FAST = {"autothrottle_start_delay": 0.0, "download_delay": 0.0, "download_timeout": 5, "retry_times": 0}
 
 

@@ -6,12 +6,16 @@ import gzip
 import io
 import json
 
+import pytest
 from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipelines.cli import SAMPLE_SITE, main
 from warehouse.db import connect
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
 
 QWEN = "northgate-post/2026/09/benchmark-lab-finds-qwen3-outperforms-llama-4-on-math.html"
 KIMI = "daily-ledger/2026/09/moonshot-ai-claims-kimi-k2-rivals-gpt-4-1-on-agent-tasks.html"

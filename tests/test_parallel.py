@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from pipelines.cli import SAMPLE_SITE
 from pipelines.parallel import (
     MIN_ARTICLES_FOR_EXTRACT_POOL,
@@ -21,6 +23,8 @@ from pipelines.stages import (
     extract_mentions,
     seeded_extractor,
 )
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
 
 
 def _pages():

@@ -7,7 +7,12 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipelines.run import ingest_paths
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
 
 PAGES = Path(__file__).parent / "fixtures" / "review_pages"
 

@@ -14,6 +14,9 @@ from PIL import Image
 
 from pipelines.cli import main
 
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 

@@ -7,8 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipelines.cli import demo_sources
 from tests.conftest import write_sources
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
 
 REPO = Path(__file__).resolve().parents[1]
 SCRAPY = [sys.executable, "-m", "scrapy.cmdline"]

@@ -205,6 +205,7 @@ def test_bad_subscriptions_are_named(tmp_path, text, message):
         subs_for(path, tmp_path)
 
 
+@pytest.mark.integration
 def test_alerts_test_sends_a_sample_to_every_channel_and_says_which_failed(tmp_path, monkeypatch):
     with WebhookReceiver() as rx:
         monkeypatch.setenv("CLAIMWATCH_TEST_DESK_URL", rx.url("ok"))
@@ -227,6 +228,7 @@ def test_alerts_test_sends_a_sample_to_every_channel_and_says_which_failed(tmp_p
     assert "1 of 1 channel(s) did not accept" in bad.output
 
 
+@pytest.mark.integration
 def test_a_run_delivers_through_the_subscriptions_file(sample_site, tmp_path, monkeypatch):
     """The whole pipeline over the sample site: each channel of CLAIMWATCH_SUBSCRIPTIONS gets what it asked for."""
     from pipelines.cli import demo_sources

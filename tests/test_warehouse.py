@@ -73,6 +73,7 @@ def test_read_only_open_of_missing_file_is_a_clear_error(tmp_path):
         connect(tmp_path / "none.duckdb", read_only=True)
 
 
+@pytest.mark.integration
 def test_second_writer_waits_then_gets_a_clear_message(tmp_path):
     db = tmp_path / "w.duckdb"
     connect(db).close()

@@ -10,10 +10,15 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from pipelines.delivery import AlertSettings, AppriseChannel, deliver_pending
 from tests.test_alerts import CLAIMS, FAST, seed, statuses
 from tests.webhook_receiver import WebhookReceiver
 from warehouse.db import connect
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
 
 PATIENT = AlertSettings(**{**FAST.__dict__, "attempt_timeout_seconds": 15.0})
 

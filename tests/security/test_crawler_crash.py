@@ -10,11 +10,15 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 
 from pipelines.cli import SAMPLE_SITE
 from spiders.loopback_server import LoopbackSite
 from tests.conftest import write_sources
 from warehouse.db import connect
+
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
 
 PAGES = [
     "orbit-tech/2026/09/deepseek-says-new-reasoning-model-matches-openai-o3-on-coding.html",

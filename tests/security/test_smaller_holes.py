@@ -24,6 +24,9 @@ from tests.conftest import write_sources
 from tests.test_alerts import CLAIMS, seed
 from warehouse.db import connect
 
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
+
 ARTICLES = [
     "orbit-tech/2026/09/deepseek-says-new-reasoning-model-matches-openai-o3-on-coding.html",
     "northgate-post/2026/09/benchmark-lab-finds-qwen3-outperforms-llama-4-on-math.html",

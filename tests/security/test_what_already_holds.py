@@ -19,6 +19,9 @@ from spiders.middlewares import parse_retry_after
 from spiders.netguard import UrlRefused, check_url
 from spiders.sources import load_sources, parse_sources
 
+pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+
+
 LOOPBACK_SPELLINGS = [
     "127.0.0.1",
     "127.1",
