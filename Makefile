@@ -27,8 +27,10 @@ test: install  ## the test suite (no network, no ../shared needed)
 test-unit: install  ## the tests that start no server, crawler or Dagster run (pytest -m "not integration")
 	$(BIN)/python -m pytest -q -m "not integration"
 
-lint: install
+lint: install  ## ruff and mypy (zero errors)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 eval: install  ## scores on ../shared (claims, cleaning, sample-site crawl) against pinned floors
 	$(BIN)/python -m evaluation.run_all --shared $(SHARED)

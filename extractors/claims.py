@@ -10,6 +10,7 @@ and domain.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from bisect import bisect_left
@@ -265,6 +266,7 @@ def list_glue(doc: Doc, start: int, end: int) -> list[str] | None:
             inner = doc[k + 1 : close] if close is not None else None
             if (
                 inner is not None
+                and close is not None
                 and any(x.like_num for x in inner)
                 and all(x.like_num or x.lower_ in SCORE_MARKS or x.is_space for x in inner)
             ):
@@ -398,8 +400,8 @@ class ClaimExtractor:
         self._found: dict[str, Discovered] = {}
         self._author: str | None = None  # the firm that wrote the article being read, if it says so
         self._topic: list[Mention] = []
-        self._context_cache = {}
-        self._doc_cache = {}
+        self._context_cache: dict[str, tuple[Mention, ...]] = {}
+        self._doc_cache: dict[str, Doc] = {}  # one parse per sentence per article
         # names discovered in earlier articles (this extractor's lifetime, or preloaded from the warehouse)
         self.discovered: dict[str, Discovered] = {}
 
@@ -427,8 +429,8 @@ class ClaimExtractor:
         candidates = sorted({i for i in (bisect_left(ends, h) for h in hits) if i < len(sentences)})
         if not candidates:
             return []
-        self._context_cache: dict[str, tuple[Mention, ...]] = {}
-        self._doc_cache: dict[str, Doc] = {}  # one parse per sentence per article
+        self._context_cache = {}
+        self._doc_cache = {}
         new = discover(self._parse, [text[s:e] for s, e in sentences[: candidates[-1] + 1]], self.discovered)
         self.discovered.update(new)
         short = {
@@ -446,14 +448,16 @@ class ClaimExtractor:
         docs = {i: add_discovered(self._doc_cache[t], found) for i, t in zip(candidates, todo, strict=True)}
         claims: list[Claim] = []
         seen: set[tuple[Any, ...]] = set()
-        self._topic: list[Mention] = []  # the subjects of the latest claim: what "it" / "the model" refer to
+        self._topic = []  # the subjects of the latest claim: what "it" / "the model" refer to
         self._topic_at = -1  # the sentence it was claimed in
         self._topic_objects: list[Mention] = []  # that claim's other side ("trailed behind both": the two sides)
         pair = self._head_to_head_pair(title, text, sentences) if head_to_head else None
         for i in candidates:
             start, end = sentences[i]
             context = LazyContext(
-                lambda i=i: self._context_mentions(text, sentences, i), i, lambda: self._lead_subject(text, sentences)
+                functools.partial(self._context_mentions, text, sentences, i),
+                i,
+                functools.partial(self._lead_subject, text, sentences),
             )
             found_here = self._claims_in_sentence(article_id, docs[i], start, context)
             if not found_here and pair is not None:
@@ -1011,9 +1015,9 @@ class ClaimExtractor:
                 continue  # "MiMo-9B shows higher accuracy": the model shows it, nobody is quoted
             if not speaker:
                 # "Robin Li, Baidu's founder and CEO, said", "Alibaba's cloud unit asserted": a firm's person or unit
-                window = range(max(0, i - 10), i)
-                if any(toks[k] in ROLE_WORDS for k in window):
-                    speaker = [m for m in mentions if m.org and m.start in window and not m.model]
+                near = range(max(0, i - 10), i)
+                if any(toks[k] in ROLE_WORDS for k in near):
+                    speaker = [m for m in mentions if m.org and m.start in near and not m.model]
             if speaker:
                 m = speaker[-1]
                 if m.org in subj_orgs or m.org is None and m.group:
@@ -1022,7 +1026,7 @@ class ClaimExtractor:
             window = toks[max(0, i - 3) : i]
             if any(w in COMPANY_REFS for w in window) and ("the" in window or "company" in window):
                 # "the company" is a firm named before (not a model: "superiority over GPT-4o. The company said")
-                firms = [m.org for m in context.mentions if m.org and not m.model]
+                firms: list[str | None] = [m.org for m in context.mentions if m.org and not m.model]
                 if not firms:  # no firm named before: the latest name, whatever it is
                     firms = [m.org for m in context.mentions[-1:]]
                 if not firms or firms[-1] is None or any(f in subj_orgs for f in firms):

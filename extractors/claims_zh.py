@@ -178,7 +178,8 @@ class ChineseClaimRules:
 
     def __init__(self) -> None:
         self.nlp = build_nlp_zh()
-        self.evaluators = self.nlp.get_pipe("claimwatch_gazetteer_zh").gazetteer.evaluators
+        gazetteer: Any = self.nlp.get_pipe("claimwatch_gazetteer_zh")  # spaCy types a pipe as a plain callable
+        self.evaluators = gazetteer.gazetteer.evaluators
         v = load_data("zh.yaml")
         self.v = v
         cues = [(p, rel) for rel, phrases in v["relations"].items() for p in phrases]
@@ -329,10 +330,10 @@ class ChineseClaimRules:
                 objects, left_limit = self._marked_objects(sentence, mentions, start)
             if not objects:
                 # "持平甚至超过 X": a cue joined to the next cue by 甚至/或 shares its object
-                after = self.chained.match(sentence, end)
+                chained = self.chained.match(sentence, end)
                 look_from = end
-                if after is not None:
-                    nxt = self.cue_re.match(sentence, after.end())
+                if chained is not None:
+                    nxt = self.cue_re.match(sentence, chained.end())
                     look_from = nxt.end() if nxt is not None else end
                 stop = self._clause_end(sentence, look_from)
                 right = [m for m in mentions if look_from <= m.start < stop and m.start - look_from <= self.max_gap]
@@ -393,7 +394,7 @@ class ChineseClaimRules:
         self, sentence: str, mentions: list[ZhMention], found: list[tuple[ZhMention, str, ZhMention, bool, int]]
     ) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
         """Claims of "相较于 X，Y 更易遭受攻击" / "与 X 相比，Y 更强": Y trails / surpasses X, by the word after 更."""
-        out = []
+        out: list[tuple[ZhMention, str, ZhMention, bool, int]] = []
         for m in self.compared_re.finditer(sentence):
             if m.group("marker"):
                 first = [x for x in mentions if m.end() <= x.start <= m.end() + 3]

@@ -49,8 +49,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     candidates: list[str] = []
     if content_type and (m := _HEADER_CHARSET.search(content_type)):
         candidates.append(m.group(1))
-    if m := _META_CHARSET.search(body[:4096]):
-        candidates.append(m.group(1).decode("ascii", "ignore"))
+    if meta := _META_CHARSET.search(body[:4096]):
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
     candidates += ["utf-8", "cp1252"]
     for enc in candidates:
         try:

@@ -381,8 +381,8 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
     for c in cols:
         table.add_column(c, overflow="ellipsis", no_wrap=True, max_width=TABLE_CELL_MAX)
-    for r in text:
-        table.add_row(*r)
+    for cells in text:
+        table.add_row(*cells)
     widths = [min(TABLE_CELL_MAX, max([len(c)] + [len(r[i]) for r in text])) for i, c in enumerate(cols)]
     # never narrower than the table (piped output has no terminal width to wrap to)
     console = Console(width=sum(widths) + 4 * len(cols) + 8, soft_wrap=False, highlight=False, markup=False)

@@ -79,7 +79,7 @@ def sources_partitions_sensor(
 ) -> dg.SensorResult | dg.SkipReason:
     """Add and remove partition keys so they match the configured source names."""
     wanted = set(crawler.source_names())
-    have = set(context.instance.get_dynamic_partitions(SOURCES.name))
+    have = set(context.instance.get_dynamic_partitions(str(SOURCES.name)))
     add, drop = sorted(wanted - have), sorted(have - wanted)
     if not add and not drop:
         return dg.SkipReason(f"{len(have)} source partitions, in step with the sources file")

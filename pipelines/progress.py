@@ -56,7 +56,7 @@ class ProgressHandler(logging.Handler):
             self._line(f"{step}: FAILED")
 
 
-@dg.logger(description="One progress line per stage start and result, on a terminal's stderr.")
+@dg.logger(config_schema=None, description="One progress line per stage start and result, on a terminal's stderr.")
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     """The progress logger (it writes nothing when stderr is not a terminal)."""
     logger = logging.getLogger(f"claimwatch.progress.{id(init_context)}")

@@ -61,7 +61,7 @@ def resolve(host: str) -> list[str]:
     except ValueError:
         pass
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def check_url(url: str, allow_private_networks: bool, allow_networks: tuple[str, ...] = ()) -> list[str]:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import exceptions as scrapy_exc
-from scrapy.http import Response
+from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -387,7 +387,7 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """Record a failed fetch with a reason an operator can group by."""
-        request = failure.request
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on every download failure
         reason, status, detail = failure_reason(failure)
         yield FetchRecord(
             request.url,

@@ -106,7 +106,7 @@ class RobotsPolicyMiddleware:
             robots_url, priority=self.DOWNLOAD_PRIORITY, meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK
         )
         try:
-            response = await self.crawler.engine.download_async(request)  # type: ignore[union-attr]
+            response = await self.crawler.engine.download_async(request)
         except Exception as exc:  # noqa: BLE001 - any failure to fetch robots.txt is an outcome, not a crash
             # Unreachable robots.txt (refused connection, DNS, a refused private address): as Scrapy does,
             # paths are not restricted by it; the page fetches meet the same failure and are logged with it.

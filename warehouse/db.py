@@ -21,7 +21,7 @@ class WarehouseBusyError(RuntimeError):
 def migration_files() -> list[tuple[str, str]]:
     """Return (name, sql) for every migration, in version order."""
     root = resources.files(MIGRATIONS_PACKAGE)
-    files = sorted(p for p in root.iterdir() if p.name.endswith(".sql"))
+    files = sorted((p for p in root.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name)
     return [(p.name, p.read_text(encoding="utf-8")) for p in files]
 
 
