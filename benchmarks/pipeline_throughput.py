@@ -30,6 +30,8 @@ from pathlib import Path
 
 import trafilatura
 
+from pipelines.articles import load_articles
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PAGES = REPO.parent / "shared" / "extraction-benchmark" / "html"
 sys.path.insert(0, str(REPO))
@@ -177,7 +179,7 @@ def stage_rows(name: str, pages: list[bytes], work: Path) -> list[Row]:
     rows.append((name, f"extract (claim rules; {sum(found):,} mentions)", f"{r:,.1f} articles/s"))
     r, _ = rate(len(texts), lambda: [signature(t) for t in texts])
     rows.append((name, "dedup (MinHash signatures)", f"{r:,.1f} articles/s"))
-    r, _ = rate(n, lambda: load.load_articles(con, verdicts, arts))
+    r, _ = rate(n, lambda: load_articles(con, verdicts, arts))
     con.close()
     rows.append((name, "load (DuckDB: verdicts + articles + dedup groups)", f"{r:,.1f} pages/s"))
     return rows

@@ -11,6 +11,7 @@ from typing import Any
 import dagster as dg
 
 from extractors.cleaning import load_language_model
+from pipelines.articles import load_articles, signature_index
 from pipelines.delivery import deliver_digests, deliver_pending
 from pipelines.parallel import cleaned_batches, extract_alone_parallel, worker_count
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
@@ -155,14 +156,14 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
         seeded_extractor(seed)  # before the pool forks: the workers inherit the seeded rules
         load_language_model()  # and the language model
         key = seed_key(seed)
-        index = load.signature_index(con)  # loaded once per run, extended batch by batch
+        index = signature_index(con)  # loaded once per run, extended batch by batch
         todo = load.unjudged_page_rowids(con)
         batches = cleaned_batches(
             lambda ids: load.pages_at_rowids(con, ids), todo, CLEAN_BATCH, work=clean_sign_extract
         )
         with duckdb_threads(con, 1 if worker_count() > 1 else None):  # the pool has the cores
             for verdicts, rows, extractions in batches:
-                counts = load.load_articles(con, verdicts, rows, index)
+                counts = load_articles(con, verdicts, rows, index)
                 totals["extractions_staged"] += load.stage_extractions(con, extractions, version, key)
                 totals["pages_judged"] += len(verdicts)
                 totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pipelines.articles import load_articles
 from pipelines.delivery import AlertSettings, AppriseChannel, LogChannel, deliver_pending
 from tests.webhook_receiver import WebhookReceiver
 from warehouse import load
@@ -37,7 +38,7 @@ def seed(db, claims, day=1, claimants=None):
     for n, (so, sm, rel, oo, om, neg) in enumerate(claims):
         aid = f"a{day}-{n}"
         when = datetime(2026, 9, day, tzinfo=UTC) + timedelta(minutes=n)
-        load.load_articles(
+        load_articles(
             con,
             [],
             [

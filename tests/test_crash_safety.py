@@ -32,6 +32,7 @@ CHILD = textwrap.dedent("""
     from warehouse import load
     from warehouse.db import connect
     from pipelines.stages import clean_pages
+    from pipelines.articles import load_articles
     real_insert = load.insert_rows
     def pausing_insert(con, table, rows, columns, or_ignore=False):
         n = real_insert(con, table, rows, columns, or_ignore)
@@ -43,7 +44,7 @@ CHILD = textwrap.dedent("""
     con = connect(sys.argv[1])
     pages = load.unjudged_pages(con)
     verdicts, rows = clean_pages(pages)
-    load.load_articles(con, verdicts, rows)
+    load_articles(con, verdicts, rows)
     print("COMMITTED", flush=True)
 """)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import pytest
 
+from pipelines.articles import load_articles
 from pipelines.definitions import defs
 from pipelines.jobs import pending_alerts_sensor
 from pipelines.resources import NotifierResource, WarehouseResource
@@ -43,7 +44,7 @@ def test_definitions_load_with_graph_schedule_and_sensor():
 def _seed_alert(db):
     con = connect(db)
     d = datetime(2026, 9, 1, tzinfo=UTC)
-    load.load_articles(
+    load_articles(
         con,
         [],
         [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from pipelines.articles import load_articles
 from pipelines.delivery import AppriseChannel
 from tests.test_alerts import FAST, deliver
 from tests.webhook_receiver import WebhookReceiver
@@ -18,7 +19,7 @@ def report(db, day, claims):
     for n, c in enumerate(claims):
         aid = f"d{day}-{n}"
         when = datetime(2026, 10, day, tzinfo=UTC) + timedelta(minutes=n)
-        load.load_articles(
+        load_articles(
             con,
             [],
             [

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
+from pipelines.articles import load_articles
 from warehouse import load
 from warehouse.db import WarehouseBusyError, connect, migration_files
 
@@ -146,7 +147,7 @@ def _mention(aid, claim_id="c1", relation="parity", negated=False, start=0):
 def test_claims_aggregate_over_kept_articles_and_alert_exactly_once(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     d1, d2, d3 = (datetime(2026, 9, d, tzinfo=UTC) for d in (1, 2, 3))
-    load.load_articles(
+    load_articles(
         con,
         [],
         [
@@ -184,10 +185,10 @@ def test_claims_aggregate_over_kept_articles_and_alert_exactly_once(tmp_path):
 def test_a_later_original_takes_over_and_the_copy_loses_its_mentions(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     copy = _article("copy", "wire", "https://wire/1", datetime(2026, 9, 2, tzinfo=UTC), chash="same", syndicated=True)
-    load.load_articles(con, [], [copy])
+    load_articles(con, [], [copy])
     load.load_mentions(con, ["copy"], [_mention("copy")], "v1")
     orig = _article("orig", "paper", "https://paper/1", datetime(2026, 9, 1, tzinfo=UTC), chash="same")
-    load.load_articles(con, [], [orig])
+    load_articles(con, [], [orig])
     assert dict(con.execute("SELECT article_id, duplicate_of FROM articles").fetchall()) == {
         "orig": None,
         "copy": "orig",
@@ -203,7 +204,7 @@ def test_failed_load_rolls_back_the_whole_batch(tmp_path):
     bad = _article("b", "s", "https://b/1", None)
     bad["text"] = None  # violates NOT NULL
     with pytest.raises(duckdb.Error):
-        load.load_articles(
+        load_articles(
             con,
             [
                 {
@@ -226,7 +227,7 @@ def test_claims_new_lists_only_what_the_latest_run_added(tmp_path):
     from warehouse.queries import claims_query
 
     con = connect(tmp_path / "w.duckdb")
-    load.load_articles(con, [], [_article("a", "s1", "https://a/1", datetime(2026, 9, 1, tzinfo=UTC))])
+    load_articles(con, [], [_article("a", "s1", "https://a/1", datetime(2026, 9, 1, tzinfo=UTC))])
     load.start_run(con, "run-1", None)
     load.load_mentions(con, ["a"], [_mention("a")], "v1")
     load.refresh_claims(con, "run-1")
@@ -241,7 +242,7 @@ def test_claims_new_lists_only_what_the_latest_run_added(tmp_path):
 
 def test_entities_flag_what_the_gazetteer_does_not_know(tmp_path):
     con = connect(tmp_path / "w.duckdb")
-    load.load_articles(
+    load_articles(
         con,
         [],
         [
@@ -306,7 +307,7 @@ OTHER_TAKE = [
 def test_minhash_catches_a_rewritten_copy_across_batches_but_not_another_take(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     d = datetime(2026, 9, 1, tzinfo=UTC)
-    load.load_articles(
+    load_articles(
         con,
         [],
         [
@@ -321,7 +322,7 @@ def test_minhash_catches_a_rewritten_copy_across_batches_but_not_another_take(tm
         ],
     )
     copy_text = "\n".join(["Reprinted for our readers: a Chinese lab's claim, in full, as first reported."] + STORY[1:])
-    load.load_articles(
+    load_articles(
         con,
         [],
         [

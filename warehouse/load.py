@@ -14,14 +14,6 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from extractors.dedup import (
-    ArticleKey,
-    SignatureIndex,
-    assign_duplicates,
-    signature,
-    signature_bytes,
-    signature_from_bytes,
-)
 from warehouse.db import scalar, transaction
 
 # An alert is due for delivery: pending, or failed and past its wait, with attempts left (parameter: max attempts).
@@ -264,117 +256,85 @@ ARTICLE_COLUMNS = [
 ]
 
 
-def _article_key(row: dict[str, Any]) -> ArticleKey:
-    return ArticleKey(
-        row["article_id"],
-        row["url"],
-        row["canonical_url"],
-        row["content_hash"],
-        row["title"],
-        row["text"],
-        row["published_at"],
-        row["fetched_at"],
-        bool(row["is_amp"]),
-        bool(row["is_syndicated"]),
+def insert_verdicts(con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, Any]]) -> int:
+    """Record page verdicts (a page judged before keeps its first verdict)."""
+    return insert_rows(
+        con,
+        "page_verdicts",
+        verdicts,
+        ["page_id", "url", "source", "is_article", "reason", "signal", "judged_at"],
+        or_ignore=True,
     )
 
 
-def load_articles(
+def existing_article_ids(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> set[str]:
+    """Which of these article ids are stored already."""
+    if not article_ids:
+        return set()
+    rows = con.execute(
+        "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [list(article_ids)]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def copy_groups(
     con: duckdb.DuckDBPyConnection,
-    verdicts: Sequence[dict[str, Any]],
-    articles: Sequence[dict[str, Any]],
-    index: SignatureIndex | None = None,
-) -> dict[str, int]:
-    """Record page verdicts and insert new articles, (re)assigning ``duplicate_of`` across old and new copies.
+    canonical_urls: Sequence[str],
+    content_hashes: Sequence[str],
+    article_ids: Sequence[str],
+) -> list[dict[str, Any]]:
+    """Stored copy groups touching the given canonical URLs, content hashes or article ids.
 
-    ``index`` holds the stored signatures for a run that loads many batches (see :func:`signature_index`);
-    without it they are read from the warehouse. The new articles' signatures are added to it.
-
-    An article that stops being the kept copy loses its claim mentions, so claims never count a copy twice.
+    Every member of each group is returned: the kept copy and all its duplicates.
     """
-    with transaction(con):
-        insert_rows(
-            con,
-            "page_verdicts",
-            verdicts,
-            ["page_id", "url", "source", "is_article", "reason", "signal", "judged_at"],
-            or_ignore=True,
-        )
-        existing_ids = (
-            {
-                r[0]
-                for r in con.execute(
-                    "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))",
-                    [[a["article_id"] for a in articles]],
-                ).fetchall()
-            }
-            if articles
-            else set()
-        )
-        new = [a for a in articles if a["article_id"] not in existing_ids]
-        # de-duplicate within the batch by article id (the same URL landed twice)
-        new = list({a["article_id"]: a for a in new}.values())
-        if not new:
-            return {"articles_new": 0, "duplicates_new": 0}
-        sigs = {
-            a["article_id"]: signature_from_bytes(a["minhash"]) if a.get("minhash") else signature(a["text"] or "")
-            for a in new
-        }
-        if index is None:
-            index = signature_index(con)
-        stored = index.signatures
-        near = {h for m in sigs.values() for h in index.near(m)}
-        # candidates: same canonical URL, same hash, or near-duplicate text; then their whole copy groups
-        cur = con.execute(
-            f"""
-            WITH hit AS (
-                SELECT article_id, duplicate_of FROM articles
-                WHERE canonical_url IN (SELECT unnest(?)) OR content_hash IN (SELECT unnest(?))
-                   OR article_id IN (SELECT unnest(?))),
-            keepers AS (SELECT coalesce(duplicate_of, article_id) AS k FROM hit)
-            SELECT {", ".join(ARTICLE_COLUMNS)} FROM articles
-            WHERE article_id IN (SELECT k FROM keepers) OR duplicate_of IN (SELECT k FROM keepers)
-            """,
-            [[a["canonical_url"] for a in new], [a["content_hash"] for a in new], sorted(near)],
-        )
-        old = dict_rows(cur)
-        for a in old:
-            if a["article_id"] in stored:
-                sigs.setdefault(a["article_id"], stored[a["article_id"]])
-        assignment = assign_duplicates((_article_key(a) for a in [*old, *new]), sigs)
-        insert_rows(
-            con,
-            "article_signatures",
-            [{"article_id": a["article_id"], "minhash": signature_bytes(sigs[a["article_id"]])} for a in new],
-            ["article_id", "minhash"],
-            or_ignore=True,
-        )
-        for a in new:
-            a["duplicate_of"], a["duplicate_reason"] = assignment[a["article_id"]]
-        insert_rows(con, "articles", new, ARTICLE_COLUMNS)
-        for a in old:
-            dup, why = assignment[a["article_id"]]
-            if dup != a["duplicate_of"]:
-                con.execute(
-                    "UPDATE articles SET duplicate_of = ?, duplicate_reason = ? WHERE article_id = ?",
-                    [dup, why, a["article_id"]],
-                )
-                if dup is not None:
-                    con.execute("DELETE FROM claim_mentions WHERE article_id = ?", [a["article_id"]])
-                    con.execute("DELETE FROM article_extractions WHERE article_id = ?", [a["article_id"]])
-    for a in new:  # only after the commit: a rolled-back batch leaves nothing in the index
-        index.add(a["article_id"], sigs[a["article_id"]])
-    return {"articles_new": len(new), "duplicates_new": sum(1 for a in new if a["duplicate_of"])}
-
-
-def signature_index(con: duckdb.DuckDBPyConnection) -> SignatureIndex:
-    """Every stored article signature, indexed once for a run of many batches."""
-    return SignatureIndex(
-        {
-            aid: signature_from_bytes(b)
-            for aid, b in con.execute("SELECT article_id, minhash FROM article_signatures").fetchall()
-        }
+    cur = con.execute(
+        f"""
+        WITH hit AS (
+            SELECT article_id, duplicate_of FROM articles
+            WHERE canonical_url IN (SELECT unnest(?)) OR content_hash IN (SELECT unnest(?))
+               OR article_id IN (SELECT unnest(?))),
+        keepers AS (SELECT coalesce(duplicate_of, article_id) AS k FROM hit)
+        SELECT {", ".join(ARTICLE_COLUMNS)} FROM articles
+        WHERE article_id IN (SELECT k FROM keepers) OR duplicate_of IN (SELECT k FROM keepers)
+        """,
+        [list(canonical_urls), list(content_hashes), list(article_ids)],
     )
+    return dict_rows(cur)
+
+
+def insert_articles(
+    con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str, Any]], signatures: dict[str, bytes]
+) -> int:
+    """Insert new articles (``duplicate_of`` already decided) and their text signatures."""
+    insert_rows(
+        con,
+        "article_signatures",
+        [{"article_id": a["article_id"], "minhash": signatures[a["article_id"]]} for a in articles],
+        ["article_id", "minhash"],
+        or_ignore=True,
+    )
+    return insert_rows(con, "articles", articles, ARTICLE_COLUMNS)
+
+
+def set_duplicate_of(
+    con: duckdb.DuckDBPyConnection, article_id: str, duplicate_of: str | None, reason: str | None
+) -> None:
+    """Record which article a stored copy duplicates (None: it is the kept copy).
+
+    A copy that is no longer kept loses its claim mentions, so claims never count a copy twice.
+    """
+    con.execute(
+        "UPDATE articles SET duplicate_of = ?, duplicate_reason = ? WHERE article_id = ?",
+        [duplicate_of, reason, article_id],
+    )
+    if duplicate_of is not None:
+        con.execute("DELETE FROM claim_mentions WHERE article_id = ?", [article_id])
+        con.execute("DELETE FROM article_extractions WHERE article_id = ?", [article_id])
+
+
+def stored_signatures(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
+    """Every stored article's text signature, as stored."""
+    return {aid: bytes(b) for aid, b in con.execute("SELECT article_id, minhash FROM article_signatures").fetchall()}
 
 
 # -- claims ------------------------------------------------------------------------------------------
