@@ -4,7 +4,7 @@ Each asset is thin: it reads from the warehouse, calls a pure function, writes i
 returns row counts as metadata.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,7 +26,16 @@ from pipelines.stages import (
 )
 from warehouse import load
 from warehouse.db import duckdb_threads
-from warehouse.queries import column_docs, quiet_sources
+from warehouse.queries import (
+    article_duplicate_counts,
+    articles_without_text_count,
+    column_docs,
+    duplicated_claim_key_count,
+    new_claims_preview,
+    orphan_mention_count,
+    quiet_sources,
+    undelivered_alert_count,
+)
 
 GROUP = "claimwatch"
 OWNERS = ["team:data-engineering"]
@@ -265,12 +274,7 @@ def claims(
     with warehouse.get_connection() as con:
         counts = load.refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().watchlist)
         counts.update(load.refresh_entities(con, gazetteer_firm_names()))
-        preview = con.execute(
-            "SELECT coalesce(subject_org, subject_group), coalesce(subject_model, ''), relation, "
-            "coalesce(object_org, object_group), coalesce(object_model, ''), domain, mention_count FROM claims "
-            "WHERE created_run_id = ? ORDER BY first_seen_at DESC LIMIT 20",
-            [context.run.run_id],
-        ).fetchall()
+        preview = new_claims_preview(con, context.run.run_id)
         plots = report_data(con, "1970-01-01", newest=0)
         schema = column_schema(con, "claims")
     table = "| subject | model | relation | object | model | domain | mentions |\n|---|---|---|---|---|---|---|\n"
@@ -310,7 +314,7 @@ def alerts(
     counts = deliver_pending(briefly, subscribers, notifier.settings())
     counts.update(deliver_digests(briefly, subscribers, notifier.settings()))
     with warehouse.get_connection() as con:
-        waiting = int(load.scalar(con, "SELECT count(*) FROM alerts WHERE status NOT IN ('delivered', 'filtered')"))
+        waiting = undelivered_alert_count(con)
         total = load.count(con, "alerts")
         schema = column_schema(con, "alerts")
     if counts["failed"]:
@@ -370,9 +374,9 @@ def claims_by_day(
     )
 
 
-def _check(sql: str, warehouse: WarehouseResource) -> int:
+def _check(count: Callable[[Any], int], warehouse: WarehouseResource) -> int:
     with warehouse.get_connection(read_only=True) as con:
-        return int(load.scalar(con, sql))
+        return count(con)
 
 
 # Checked on `claims`, after the refresh: on `claim_mentions` it ran before the new mentions had claim rows and
@@ -380,31 +384,21 @@ def _check(sql: str, warehouse: WarehouseResource) -> int:
 @dg.asset_check(asset=claims, description="Every mention belongs to a kept article and to a claim.")
 def no_orphan_mentions(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Mentions without their kept article or without a claim row."""
-    orphans = _check(
-        "SELECT count(*) FROM claim_mentions m LEFT JOIN articles a ON a.article_id = m.article_id "
-        "WHERE a.article_id IS NULL OR a.duplicate_of IS NOT NULL "
-        "OR NOT EXISTS (SELECT 1 FROM claims c WHERE c.claim_id = m.claim_id)",
-        warehouse,
-    )
+    orphans = _check(orphan_mention_count, warehouse)
     return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_mentions": orphans})
 
 
 @dg.asset_check(asset=claims, description="One row per claim key: the same key never appears twice.")
 def unique_claim_keys(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Claim rows sharing subject, models, relation, object and negation."""
-    dupes = _check(
-        "SELECT count(*) FROM (SELECT coalesce(subject_org, 'group:' || subject_group), subject_model, relation, "
-        "coalesce(object_org, 'group:' || object_group), object_model, negated FROM claims "
-        "GROUP BY ALL HAVING count(*) > 1)",
-        warehouse,
-    )
+    dupes = _check(duplicated_claim_key_count, warehouse)
     return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicated_keys": dupes})
 
 
 @dg.asset_check(asset=articles, description="No article is stored without text.")
 def articles_have_text(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Articles with empty text."""
-    empty = _check("SELECT count(*) FROM articles WHERE length(trim(text)) = 0", warehouse)
+    empty = _check(articles_without_text_count, warehouse)
     return dg.AssetCheckResult(passed=empty == 0, metadata={"articles_without_text": empty})
 
 
@@ -412,9 +406,7 @@ def articles_have_text(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 def duplicate_rate_within_bounds(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Duplicate share of all articles against ``duplicate_rate_max`` in pipelines/settings.yaml."""
     with warehouse.get_connection(read_only=True) as con:
-        total, dups = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM articles"
-        ).fetchall()[0]
+        total, dups = article_duplicate_counts(con)
     rate = dups / total if total else 0.0
     limit = orchestration_settings().duplicate_rate_max
     return dg.AssetCheckResult(

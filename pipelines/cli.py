@@ -771,9 +771,11 @@ def sources(db_path: str, lock_wait: float, fmt: str) -> None:
 
     Example: claimwatch sources --format csv
     """
+    from warehouse.queries import source_health
+
     with _read_only(db_path, lock_wait) as con:
-        cur = con.execute("SELECT * FROM source_health")
-        _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+        cols, rows = source_health(con)
+    _print_rows(cols, rows, fmt)
 
 
 @main.command()

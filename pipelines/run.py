@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -14,8 +13,9 @@ import dagster as dg
 from pipelines.assets import ALL_ASSETS, ALL_CHECKS
 from pipelines.definitions import build_resources
 from pipelines.progress import progress_logger
-from warehouse.db import connect, scalar
+from warehouse.db import connect
 from warehouse.load import alert_details
+from warehouse.queries import run_counts
 
 # Quiet runs print nothing of Dagster's own: a failure is summed up in the summary's first line (and kept in
 # the runs table); `--verbose` shows Dagster's log with tracebacks.
@@ -114,38 +114,10 @@ def summarize(
     s = RunSummary(run_id=run_id, success=success, error=error)
     con = connect(db_path, read_only=True)
     try:
-        q = lambda sql: scalar(con, sql, [run_id])  # noqa: E731
-        s.pages_fetched = q(
-            "SELECT count(*) FROM fetch_log WHERE run_id = ? AND role IN ('page', 'archive') AND error IS NULL"
-        )
-        s.pages_skipped_known = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND error = 'already_stored'")
-        s.feeds_not_modified = q("SELECT count(*) FROM fetch_log WHERE run_id = ? AND status = 304")
-        rows = con.execute(
-            "SELECT error, count(*) FROM fetch_log WHERE run_id = ? AND error IS NOT NULL "
-            "AND error <> 'already_stored' GROUP BY error",
-            [run_id],
-        ).fetchall()
-        s.failures_by_reason = {e: n for e, n in rows}
+        counts = run_counts(con, run_id)
+        for key, value in counts.items():
+            setattr(s, key, value)
         s.fetch_failures = sum(s.failures_by_reason.values())
-        s.not_articles = q(
-            "SELECT count(*) FROM page_verdicts v JOIN raw_pages r USING (page_id) "
-            "WHERE r.run_id = ? AND NOT v.is_article"
-        )
-        s.articles_kept = q(
-            "SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
-            "WHERE r.run_id = ? AND a.duplicate_of IS NULL"
-        )
-        s.duplicates = q(
-            "SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
-            "WHERE r.run_id = ? AND a.duplicate_of IS NOT NULL"
-        )
-        s.mentions_new = q(
-            "SELECT count(*) FROM claim_mentions m JOIN articles a USING (article_id) "
-            "JOIN raw_pages r USING (page_id) WHERE r.run_id = ?"
-        )
-        s.claims_total = scalar(con, "SELECT count(*) FROM claims")
-        stats = scalar(con, "SELECT summary FROM runs WHERE run_id = ?", [run_id])
-        s.crawl_stats = json.loads(stats) if stats else {}
         s.alerts_new = alert_details(con, run_id=dagster_run_id or run_id)
     finally:
         con.close()

@@ -1,10 +1,12 @@
-"""Analyst queries used by the CLI."""
+"""Reports: the analyst queries of the CLI, run summaries and the asset checks' counts."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+from warehouse.db import scalar
 from warehouse.load import EVIDENCE_JOIN, dict_rows
 
 CLAIM_COLUMNS = (
@@ -232,4 +234,99 @@ def stories(con: Any, org: str | None = None, since: str | None = None) -> tuple
     cur = con.execute(
         f"SELECT {STORY_COLUMNS} FROM v_stories WHERE {' AND '.join(where)} ORDER BY first_seen_at DESC", params
     )
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+# -- run summaries and asset checks ----------------------------------------------------------------------------
+
+RUN_COUNTS_SQL = {
+    "pages_fetched": "SELECT count(*) FROM fetch_log WHERE run_id = ? AND role IN ('page', 'archive') "
+    "AND error IS NULL",
+    "pages_skipped_known": "SELECT count(*) FROM fetch_log WHERE run_id = ? AND error = 'already_stored'",
+    "feeds_not_modified": "SELECT count(*) FROM fetch_log WHERE run_id = ? AND status = 304",
+    "not_articles": "SELECT count(*) FROM page_verdicts v JOIN raw_pages r USING (page_id) "
+    "WHERE r.run_id = ? AND NOT v.is_article",
+    "articles_kept": "SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
+    "WHERE r.run_id = ? AND a.duplicate_of IS NULL",
+    "duplicates": "SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
+    "WHERE r.run_id = ? AND a.duplicate_of IS NOT NULL",
+    "mentions_new": "SELECT count(*) FROM claim_mentions m JOIN articles a USING (article_id) "
+    "JOIN raw_pages r USING (page_id) WHERE r.run_id = ?",
+}
+
+
+def run_counts(con: Any, run_id: str) -> dict[str, Any]:
+    """What one run did.
+
+    Pages fetched and skipped, 304s, failures by reason, verdicts, kept articles, duplicates, new mentions,
+    claims in all, and the crawl's own stats.
+    """
+    out: dict[str, Any] = {k: int(scalar(con, sql, [run_id])) for k, sql in RUN_COUNTS_SQL.items()}
+    rows = con.execute(
+        "SELECT error, count(*) FROM fetch_log WHERE run_id = ? AND error IS NOT NULL "
+        "AND error <> 'already_stored' GROUP BY error",
+        [run_id],
+    ).fetchall()
+    out["failures_by_reason"] = {e: n for e, n in rows}
+    out["claims_total"] = int(scalar(con, "SELECT count(*) FROM claims"))
+    stats = scalar(con, "SELECT summary FROM runs WHERE run_id = ?", [run_id])
+    out["crawl_stats"] = json.loads(stats) if stats else {}
+    return out
+
+
+def new_claims_preview(con: Any, run_id: str, limit: int = 20) -> list[tuple[Any, ...]]:
+    """The newest claims a run added: subject, model, relation, object, model, domain, mentions."""
+    return con.execute(
+        "SELECT coalesce(subject_org, subject_group), coalesce(subject_model, ''), relation, "
+        "coalesce(object_org, object_group), coalesce(object_model, ''), domain, mention_count FROM claims "
+        "WHERE created_run_id = ? ORDER BY first_seen_at DESC LIMIT ?",
+        [run_id, limit],
+    ).fetchall()
+
+
+def undelivered_alert_count(con: Any) -> int:
+    """Alerts a channel wants and has not accepted yet (pending, sending or failed)."""
+    return int(scalar(con, "SELECT count(*) FROM alerts WHERE status NOT IN ('delivered', 'filtered', 'suppressed')"))
+
+
+def orphan_mention_count(con: Any) -> int:
+    """Mentions without their kept article or without a claim row."""
+    return int(
+        scalar(
+            con,
+            "SELECT count(*) FROM claim_mentions m LEFT JOIN articles a ON a.article_id = m.article_id "
+            "WHERE a.article_id IS NULL OR a.duplicate_of IS NOT NULL "
+            "OR NOT EXISTS (SELECT 1 FROM claims c WHERE c.claim_id = m.claim_id)",
+        )
+    )
+
+
+def duplicated_claim_key_count(con: Any) -> int:
+    """Claim keys (subject, models, relation, object, negation) stored on more than one row."""
+    return int(
+        scalar(
+            con,
+            "SELECT count(*) FROM (SELECT coalesce(subject_org, 'group:' || subject_group), subject_model, relation, "
+            "coalesce(object_org, 'group:' || object_group), object_model, negated FROM claims "
+            "GROUP BY ALL HAVING count(*) > 1)",
+        )
+    )
+
+
+def articles_without_text_count(con: Any) -> int:
+    """Articles stored with empty text."""
+    return int(scalar(con, "SELECT count(*) FROM articles WHERE length(trim(text)) = 0"))
+
+
+def article_duplicate_counts(con: Any) -> tuple[int, int]:
+    """(articles, of which copies of another)."""
+    total, dups = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM articles"
+    ).fetchall()[0]
+    return int(total), int(dups)
+
+
+def source_health(con: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The source_health view: columns and rows."""
+    cur = con.execute("SELECT * FROM source_health")
     return [d[0] for d in cur.description], cur.fetchall()
