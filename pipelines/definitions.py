@@ -6,16 +6,11 @@ import os
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, ALL_CHECKS, BACKFILL_ASSETS, BY_SOURCE_ASSETS
-from pipelines.jobs import (
-    crawl_job,
-    deliver_alerts_job,
-    feed_poll_sensor,
-    hourly_crawl_schedule,
-    pending_alerts_sensor,
-    sources_partitions_sensor,
-)
+from pipelines.assets import ALL_ASSETS, BACKFILL_ASSETS, BY_SOURCE_ASSETS
+from pipelines.checks import ALL_CHECKS
+from pipelines.jobs import crawl_job, deliver_alerts_job, hourly_crawl_schedule
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
+from pipelines.sensors import feed_poll_sensor, pending_alerts_sensor, sources_partitions_sensor
 
 
 def build_resources(

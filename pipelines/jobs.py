@@ -1,13 +1,9 @@
-"""Jobs, the hourly crawl schedule and the pending-alert sensor."""
+"""Jobs and the hourly crawl schedule (sensors: pipelines/sensors.py)."""
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, SOURCES, alerts
-from pipelines.freshness import build_feed_poll_sensor
-from pipelines.resources import CrawlerResource, WarehouseResource
-from pipelines.settings import AlertSettings, orchestration_settings
-from warehouse.db import WarehouseBusyError
-from warehouse.load import due_alerts_summary
+from pipelines.assets import ALL_ASSETS, alerts
+from pipelines.settings import orchestration_settings
 
 crawl_job = dg.define_asset_job(
     "crawl_job",
@@ -26,8 +22,6 @@ deliver_alerts_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
-feed_poll_sensor = build_feed_poll_sensor(crawl_job, orchestration_settings().poll_tick_seconds)
-
 hourly_crawl_schedule = dg.ScheduleDefinition(
     name="hourly_crawl",
     job=crawl_job,
@@ -36,56 +30,3 @@ hourly_crawl_schedule = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Run the whole pipeline on the cron in pipelines/settings.yaml (hourly by default).",
 )
-
-
-# a sensor evaluation must finish within Dagster's 60 s limit: wait briefly for a writer, then skip this tick
-SENSOR_LOCK_WAIT_SECONDS = 5.0
-
-
-@dg.sensor(
-    job=deliver_alerts_job,
-    minimum_interval_seconds=60,
-    description="Starts a delivery run when "
-    "alerts are waiting (pending, or failed with attempts left); the cursor is the newest alert seen.",
-)
-def pending_alerts_sensor(
-    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
-) -> dg.SensorResult | dg.SkipReason:
-    """Request one delivery run per new batch of waiting alerts."""
-    try:
-        with warehouse.get_connection(read_only=True, wait_seconds=SENSOR_LOCK_WAIT_SECONDS) as con:
-            # the same "due" rule and attempt limit as the delivery itself
-            row = due_alerts_summary(con, AlertSettings.load().max_attempts)
-    except FileNotFoundError:
-        return dg.SkipReason("no warehouse yet")
-    except WarehouseBusyError:
-        return dg.SkipReason("warehouse busy (a run is writing)")
-    waiting, newest, attempts = row
-    if not waiting:
-        return dg.SkipReason("no alerts waiting")
-    cursor = f"{newest}|{attempts}"
-    if cursor == context.cursor:
-        return dg.SkipReason("already requested a delivery run for these alerts")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=cursor)], cursor=cursor)
-
-
-@dg.sensor(
-    minimum_interval_seconds=300,
-    description="Keeps the 'sources' partitions of raw_pages_by_source in step with the sources file: adds a "
-    "partition for each new source and removes those of sources no longer configured.",
-)
-def sources_partitions_sensor(
-    context: dg.SensorEvaluationContext, crawler: CrawlerResource
-) -> dg.SensorResult | dg.SkipReason:
-    """Add and remove partition keys so they match the configured source names."""
-    wanted = set(crawler.source_names())
-    have = set(context.instance.get_dynamic_partitions(str(SOURCES.name)))
-    add, drop = sorted(wanted - have), sorted(have - wanted)
-    if not add and not drop:
-        return dg.SkipReason(f"{len(have)} source partitions, in step with the sources file")
-    requests: list = []
-    if add:
-        requests.append(SOURCES.build_add_request(add))
-    if drop:
-        requests.append(SOURCES.build_delete_request(drop))
-    return dg.SensorResult(dynamic_partitions_requests=requests)

@@ -10,7 +10,8 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, ALL_CHECKS
+from pipelines.assets import ALL_ASSETS
+from pipelines.checks import ALL_CHECKS
 from pipelines.definitions import build_resources
 from pipelines.progress import progress_logger
 from warehouse.db import connect

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from pipelines.assets import SOURCES, articles
-from pipelines.jobs import sources_partitions_sensor
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
+from pipelines.sensors import sources_partitions_sensor
 from spiders.loopback_server import LoopbackSite
 
 pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)

@@ -9,8 +9,8 @@ import pytest
 
 from pipelines.articles import load_articles
 from pipelines.definitions import defs
-from pipelines.jobs import pending_alerts_sensor
 from pipelines.resources import NotifierResource, WarehouseResource
+from pipelines.sensors import pending_alerts_sensor
 from warehouse import load
 from warehouse.db import connect
 
@@ -168,7 +168,8 @@ def _land(con, run_id, source, url, body):
 
 
 def test_check_warns_when_a_source_goes_quiet(tmp_path):
-    from pipelines.assets import articles, sources_still_yield_articles
+    from pipelines.assets import articles
+    from pipelines.checks import sources_still_yield_articles
 
     db = tmp_path / "w.duckdb"
     wh = WarehouseResource(db_path=str(db))
@@ -193,7 +194,7 @@ def test_check_warns_when_a_source_goes_quiet(tmp_path):
 
 
 def test_data_checks_fail_on_bad_rows(tmp_path):
-    from pipelines.assets import (
+    from pipelines.checks import (
         articles_have_text,
         duplicate_rate_within_bounds,
         no_orphan_mentions,

@@ -112,9 +112,11 @@ def test_robots_retry_after_and_private_networks(tmp_path):
 @pytest.mark.integration
 def test_the_sensor_starts_a_small_run_that_alerts(site, tmp_path):
     """New URL in a feed -> one run request scoped to it -> the run crawls just that page and alerts its story."""
-    from pipelines.assets import ALL_ASSETS, ALL_CHECKS
+    from pipelines.assets import ALL_ASSETS
+    from pipelines.checks import ALL_CHECKS
     from pipelines.definitions import build_resources
-    from pipelines.jobs import crawl_job, feed_poll_sensor
+    from pipelines.jobs import crawl_job
+    from pipelines.sensors import feed_poll_sensor
 
     sources = sources_for(tmp_path, site.base_url)
     crawler = CrawlerResource(sources_file=str(sources))
@@ -157,7 +159,7 @@ def test_new_urls_wait_while_a_fresh_run_is_queued(site, tmp_path):
     import uuid
 
     from pipelines.freshness import FRESH_TAG
-    from pipelines.jobs import feed_poll_sensor
+    from pipelines.sensors import feed_poll_sensor
 
     crawler = CrawlerResource(sources_file=str(sources_for(tmp_path, site.base_url)))
     instance = dg.DagsterInstance.ephemeral()

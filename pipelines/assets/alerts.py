@@ -1,0 +1,49 @@
+"""The delivery stage: alerts to every subscribed channel, and the daily digests."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import dagster as dg
+
+from pipelines.assets.claims import claims
+from pipelines.assets.common import GROUP, OWNERS, column_schema
+from pipelines.delivery import deliver_digests, deliver_pending
+from pipelines.resources import NotifierResource, WarehouseResource
+from warehouse import load
+from warehouse.queries import (
+    undelivered_alert_count,
+)
+
+
+@dg.asset(
+    kinds={"apprise", "duckdb"},
+    group_name=GROUP,
+    deps=[claims],
+    owners=OWNERS,
+    description="Alert delivery from the outbox: each pending parity/surpass alert is sent once (Apprise, or "
+    "stdout + alerts.jsonl), retried with backoff, and marked delivered; storms become one digest.",
+)
+def alerts(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
+) -> dg.MaterializeResult:
+    """Deliver every due alert, holding the warehouse only to claim alerts and to record each outcome."""
+
+    @contextmanager
+    def briefly() -> Iterator[Any]:
+        with warehouse.get_connection() as con:
+            yield con
+        warehouse.release_connection()  # no lock held while a channel is on the network
+
+    subscribers = notifier.subscribers()
+    counts = deliver_pending(briefly, subscribers, notifier.settings())
+    counts.update(deliver_digests(briefly, subscribers, notifier.settings()))
+    with warehouse.get_connection() as con:
+        waiting = undelivered_alert_count(con)
+        total = load.count(con, "alerts")
+        schema = column_schema(con, "alerts")
+    if counts["failed"]:
+        context.log.warning(f"{counts['failed']} alert(s) not delivered; they will be retried")
+    return dg.MaterializeResult(
+        metadata={**counts, "not_delivered": waiting, "dagster/row_count": total, "dagster/column_schema": schema}
+    )

@@ -1,0 +1,56 @@
+"""The article stage: clean, sign and deduplicate landed pages."""
+
+import dagster as dg
+
+from extractors.cleaning import load_language_model
+from pipelines.articles import load_articles, signature_index
+from pipelines.assets.common import GROUP, OWNERS, column_schema
+from pipelines.assets.crawl import raw_pages
+from pipelines.parallel import cleaned_batches, worker_count
+from pipelines.resources import WarehouseResource
+from pipelines.stages import (
+    clean_sign_extract,
+    extractor_version,
+    seed_key,
+    seeded_extractor,
+)
+from warehouse import load
+from warehouse.db import duckdb_threads
+
+CLEAN_BATCH = 500
+
+
+@dg.asset(
+    kinds={"trafilatura", "duckdb"},
+    group_name=GROUP,
+    deps=[raw_pages],
+    owners=OWNERS,
+    description="Cleaned news articles (trafilatura), one row per "
+    "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of. The cleaning workers "
+    "also run the claim rules on each article and stage the results for claim_mentions.",
+)
+def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Clean every landed page not judged yet; load articles with duplicate detection; stage claim rules' results."""
+    totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0, "extractions_staged": 0}
+    version = extractor_version()
+    with warehouse.get_connection() as con:
+        seed = load.discovered_entities(con)
+        seeded_extractor(seed)  # before the pool forks: the workers inherit the seeded rules
+        load_language_model()  # and the language model
+        key = seed_key(seed)
+        index = signature_index(con)  # loaded once per run, extended batch by batch
+        todo = load.unjudged_page_rowids(con)
+        batches = cleaned_batches(
+            lambda ids: load.pages_at_rowids(con, ids), todo, CLEAN_BATCH, work=clean_sign_extract
+        )
+        with duckdb_threads(con, 1 if worker_count() > 1 else None):  # the pool has the cores
+            for verdicts, rows, extractions in batches:
+                counts = load_articles(con, verdicts, rows, index)
+                totals["extractions_staged"] += load.stage_extractions(con, extractions, version, key)
+                totals["pages_judged"] += len(verdicts)
+                totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
+                totals["articles_new"] += counts["articles_new"]
+                totals["duplicates_new"] += counts["duplicates_new"]
+        totals["articles_total"] = load.count(con, "articles")
+        schema = column_schema(con, "articles")
+    return dg.MaterializeResult(metadata={**totals, "dagster/column_schema": schema})

@@ -1,0 +1,104 @@
+"""The crawl stage: raw_pages (all sources, or a feed poll's new URLs) and its by-source partitions.
+
+No `from __future__ import annotations` in the asset modules: Dagster reads the config annotations (CrawlScope)
+at definition time.
+"""
+
+import dagster as dg
+
+from pipelines.assets.common import GROUP, OWNERS, column_schema
+from pipelines.resources import CrawlerResource, WarehouseResource
+from warehouse import load
+
+
+class CrawlScope(dg.Config):
+    """What one run of raw_pages crawls."""
+
+    new_urls: dict[str, list[str]] = {}  # source -> URLs a feed poll found new (feed_poll_sensor); empty: every source
+
+
+@dg.asset(
+    kinds={"scrapy", "duckdb"},
+    group_name=GROUP,
+    owners=OWNERS,
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+    description="Responses landed by the Scrapy crawl of every configured source, "
+    "with every fetch outcome (including failures) in fetch_log.",
+)
+def raw_pages(
+    context: dg.AssetExecutionContext, config: CrawlScope, warehouse: WarehouseResource, crawler: CrawlerResource
+) -> dg.MaterializeResult:
+    """Crawl the sources (or only the new URLs a feed poll found) in a child process and land what it fetched."""
+    return _crawl_and_land(context, warehouse, crawler, None, config.new_urls or None)
+
+
+def _crawl_and_land(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    crawler: CrawlerResource,
+    only_sources: list[str] | None,
+    only_urls: dict[str, list[str]] | None = None,
+) -> dg.MaterializeResult:
+    """Crawl (all sources or ``only_sources``) without holding the warehouse, then land in one transaction."""
+    with warehouse.get_connection() as con:
+        load.start_run(con, context.run.run_id, crawler.sources_file)
+        skip = load.known_urls(con)
+        state = load.feed_state(con)
+    warehouse.release_connection()  # the crawl can take a long time: let readers (and other crawls) in meanwhile
+    result = crawler.crawl(skip, state, only_sources, only_urls)
+    fetches = list(result.fetches)
+    crash = None
+    if result.exit_code != 0:
+        last_line = (result.stderr_tail.strip().splitlines() or ["no output"])[-1]
+        crash = f"crawler crashed (exit {result.exit_code}): {last_line[:300]}"
+        fetches.append(
+            {
+                "url": crawler.sources_file,
+                "source": "(crawler)" if only_sources is None else ",".join(only_sources),
+                "role": "crawl",
+                "status": None,
+                "error": "crawler_crashed",
+                "detail": result.stderr_tail[-1000:],
+                "fetched_at": load.utcnow().isoformat(),
+            }
+        )
+    crawl_stats = {
+        "crawler_exit_code": result.exit_code,
+        "crawler_peak_rss_mb": round(float(result.stats.get("peak_rss_mb", 0.0)), 1),
+        "requests": int(result.stats.get("downloader/request_count", 0)),
+        "responses_304": int(result.stats.get("downloader/response_status_count/304", 0)),
+    }
+    with warehouse.get_connection() as con:
+        # what the crawler landed before it died is kept: the next run cleans it
+        counts = load.load_crawl(con, context.run.run_id, result.pages, fetches)
+        load.finish_crawl(con, context.run.run_id, crawl_stats)
+        if crash:
+            load.record_run_outcome(con, context.run.run_id, crash)
+        schema = column_schema(con, "raw_pages")
+    if crash:
+        # a crash is not transient: no Dagster retry of a whole crawl; the run fails and says why
+        raise dg.Failure(description=crash, metadata={**counts, **crawl_stats}, allow_retries=False)
+    return dg.MaterializeResult(
+        metadata={**counts, **crawl_stats, "skipped_known_urls": len(skip), "dagster/column_schema": schema}
+    )
+
+
+SOURCES = dg.DynamicPartitionsDefinition(name="sources")
+
+
+@dg.asset(
+    kinds={"scrapy", "duckdb"},
+    group_name="by_source",
+    owners=OWNERS,
+    partitions_def=SOURCES,
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+    description="One source's crawl, partitioned by source name (partitions kept in step with the sources file "
+    "by sources_partitions_sensor). A backfill over many sources runs one crawl per run, in parallel across run "
+    "workers or cluster pods; each lands into raw_pages (the landing waits for DuckDB's write lock, the crawl "
+    "does not hold it), and the next run of the hourly graph cleans and extracts whatever was landed.",
+)
+def raw_pages_by_source(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, crawler: CrawlerResource
+) -> dg.MaterializeResult:
+    """Crawl the partition's source and land what it fetched."""
+    return _crawl_and_land(context, warehouse, crawler, [context.partition_key])
