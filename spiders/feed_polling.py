@@ -29,7 +29,6 @@ import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +38,7 @@ from protego import Protego
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from spiders.feeds import XmlRejected, maybe_gunzip, parse_feed, parse_sitemap
+from spiders.http_dates import parse_any_date, parse_retry_after
 from spiders.netguard import UrlRefused, check_url
 
 SEEN_PER_FEED = 300  # item URL hashes kept per feed: more than a feed shows at once, so old items never look new
@@ -166,24 +166,6 @@ def _hash(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:12]
 
 
-def _epoch(value: str | None) -> float | None:
-    """A feed's date (RFC 822 or ISO 8601) as epoch seconds; None when absent or unreadable."""
-    if not value:
-        return None
-    from datetime import datetime
-
-    try:
-        dt = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        try:
-            dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if dt.tzinfo is None:
-        return None
-    return dt.timestamp()
-
-
 def learned_interval(dates: Sequence[float], now: float, settings: PollSettings) -> float:
     """The poll interval a feed's recent publication times call for, within the settings' bounds.
 
@@ -196,18 +178,6 @@ def learned_interval(dates: Sequence[float], now: float, settings: PollSettings)
     gaps = [b - a for a, b in zip(ordered, ordered[1:], strict=False)] + [max(0.0, now - ordered[-1])]
     gap = statistics.fmean(gaps)
     return min(max(gap * settings.interval_factor, settings.min_interval), settings.max_interval)
-
-
-def _retry_after(value: str | None, now: float) -> float | None:
-    """Seconds a Retry-After header asks to wait (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-    except (TypeError, ValueError):
-        return None
 
 
 class FeedPoller:
@@ -302,7 +272,7 @@ class FeedPoller:
             self._schedule(feed, now, found=False)
             return PollResult(feed.source, feed.url, 304, [])
         if r.status_code in (429, 503) or r.status_code >= 400:
-            wait = _retry_after(r.headers.get("Retry-After"), now)
+            wait = parse_retry_after(r.headers.get("Retry-After"))
             return self._failed(feed, now, r.status_code, f"HTTP {r.status_code}", wait)
         if r.status_code != 200:
             return self._failed(feed, now, r.status_code, f"HTTP {r.status_code} (redirects are left to the crawl)")
@@ -329,7 +299,8 @@ class FeedPoller:
                 continue
             seen.add(h)
             feed.seen.append(h)
-            when = _epoch(link.published)
+            published = parse_any_date(link.published) if link.published else None
+            when = published.timestamp() if published else None
             if when is None and not first_poll:
                 when = now  # undated item: it appeared since the last poll
             if when is not None:

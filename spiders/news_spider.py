@@ -18,26 +18,13 @@ from twisted.python.failure import Failure
 
 from spiders.feeds import XmlRejected, parse_feed, parse_sitemap
 from spiders.gdelt import parse_artlist, query_urls
+from spiders.http_dates import parse_any_date
 from spiders.items import FetchedPage, FetchRecord
 from spiders.middlewares import RefusedRequest
 from spiders.sources import SourcesConfig, load_sources, parse_sources
 from spiders.urls import InvalidUrl, canonicalize_url, is_http_url
 
 MAX_SITEMAP_DEPTH = 3
-
-
-def parse_any_date(value: str) -> datetime | None:
-    """A feed or sitemap date (ISO 8601 or RFC 822) as an aware datetime, or None."""
-    from email.utils import parsedate_to_datetime
-
-    try:
-        d = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            d = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def now_iso() -> str:
