@@ -307,7 +307,7 @@ class DeliveryPlan:
 
 
 def plan_deliveries(
-    con: duckdb.DuckDBPyConnection, settings: AlertSettings, subs: Sequence[Subscriber] | None = None
+    con: duckdb.DuckDBPyConnection, settings: AlertSettings, subs: Sequence[Subscriber]
 ) -> DeliveryPlan:
     """Claim the due alerts and group them into messages per immediate channel.
 
@@ -315,7 +315,6 @@ def plan_deliveries(
     A channel that already accepted an alert (an earlier delivery failed on another channel) is not sent it again;
     watchlist priority goes first.
     """
-    subs = list(subs or [])
     ids = claim_due_alerts(con, settings.max_attempts, settings.lease_seconds)
     if not ids:
         return DeliveryPlan([], {}, set())
@@ -383,24 +382,18 @@ def deliver_pending(
         with connection() as con, transaction(con):
             record_channel_deliveries(con, delivery.alert_ids, sub.name, "delivered", digest)
         accepted.update((a, sub.name) for a in delivery.alert_ids)
-    sent = failed = 0
+    # one write per outcome (delivered or not, channels, error), not one per alert: a storm is hundreds of alerts
+    outcomes: dict[tuple[bool, str, str | None], list[str]] = {}
+    for alert_id, names in plan.wanted.items():
+        label = ", ".join(n if len(subs) > 1 else by_name[n].channel.name for n in names)
+        ok = alert_id not in errors and all((alert_id, n) in accepted for n in names)
+        error = None if ok else "; ".join(errors.get(alert_id, ["not sent"]))
+        outcomes.setdefault((ok, label, error), []).append(alert_id)
     with connection() as con:
-        for alert_id, names in plan.wanted.items():
-            label = ", ".join(by_name[n].name if len(subs) > 1 else by_name[n].channel.name for n in names)
-            if alert_id in errors or not all((alert_id, n) in accepted for n in names):
-                mark_alerts(
-                    con,
-                    [alert_id],
-                    False,
-                    label,
-                    "; ".join(errors.get(alert_id, ["not sent"])),
-                    settings.next_run_backoff_seconds,
-                )
-                failed += 1
-            else:
-                mark_alerts(con, [alert_id], True, label)
-                sent += 1
-    return {"delivered": sent, "failed": failed, "digests": digests}
+        for (ok, label, error), alert_ids in outcomes.items():
+            mark_alerts(con, alert_ids, ok, label, error, settings.next_run_backoff_seconds)
+    sent = sum(len(ids) for (ok, _, _), ids in outcomes.items() if ok)
+    return {"delivered": sent, "failed": len(plan.wanted) - sent, "digests": digests}
 
 
 def deliver_digests(
@@ -413,7 +406,8 @@ def deliver_digests(
     """Send each digest-mode channel its daily digest when due.
 
     A digest carries the alerts since the channel's previous digest (at most a day back) that its filter admits
-    and it has not accepted: one message per channel, retried by the next run under the same id if it fails.
+    and it has not accepted: one message per channel. A failed digest is tried again by the next run with the
+    alerts due then (its id changes when alerts were added meanwhile).
     """
     now = now or datetime.now(UTC)
     sent = failed = 0
@@ -425,7 +419,9 @@ def deliver_digests(
             last = last_delivery_at(con, sub.name)
             if last is not None and last >= due_since:
                 continue  # this period's digest went out
-            window = max(last, due_since - timedelta(days=1)) if last else due_since - timedelta(days=1)
+            window = due_since - timedelta(days=1)
+            if last is not None:
+                window = max(last, window)
             mine = [d for d in alerts_not_delivered_to(con, sub.name, window) if sub.filter.admits(d)]
             if not mine:
                 continue
