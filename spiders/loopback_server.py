@@ -31,9 +31,13 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class LoopbackSite:
     """A threaded HTTP server on loopback serving ``root``; use as a context manager."""
 
-    def __init__(self, root: str | Path, port: int = 0, page_delay: float = 0.0) -> None:
+    def __init__(
+        self, root: str | Path, port: int = 0, page_delay: float = 0.0, page_gate: threading.Event | None = None
+    ) -> None:
         self.root = Path(root).resolve()
         self.page_delay = page_delay  # seconds before answering an .html page (a slow site, for crawl tests)
+        # .html pages wait (up to 30 s) until this event is set: lets a test hold pages until every crawler is up
+        self.page_gate = page_gate
         self.hits: Counter[str] = Counter()
         self.statuses: Counter[tuple[str, int]] = Counter()
         self.requests: list[str] = []  # full request targets, query strings included
@@ -61,6 +65,8 @@ class LoopbackSite:
                     body = target.read_bytes().replace(b"BASE_URL", site.base_url.encode())
                     ctype = CONTENT_TYPES.get(target.suffix, "application/octet-stream")
                     code = 200
+                    if site.page_gate is not None and target.suffix == ".html":
+                        site.page_gate.wait(timeout=30)
                     if site.page_delay and target.suffix == ".html":
                         time.sleep(site.page_delay)
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'

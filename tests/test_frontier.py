@@ -120,7 +120,18 @@ def _page_hits(site: LoopbackSite) -> dict[str, int]:
 
 @needs_redis
 def test_two_crawlers_share_one_frontier_and_fetch_each_page_once(tmp_path, redis_url):
-    with LoopbackSite(_site(tmp_path / "site"), page_delay=0.05) as site:
+    # Pages are held until both crawlers have asked for robots.txt (both are up): on a loaded machine one
+    # child process can start seconds after the other and would otherwise find the queue already empty.
+    both_up = threading.Event()
+    with LoopbackSite(_site(tmp_path / "site"), page_delay=0.05, page_gate=both_up) as site:
+
+        def open_gate_when_both_crawlers_are_up() -> None:
+            deadline = time.monotonic() + 30
+            while site.hits.get("/robots.txt", 0) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            both_up.set()
+
+        threading.Thread(target=open_gate_when_both_crawlers_are_up, daemon=True).start()
         results = _two_crawls(site, tmp_path, {"frontier_redis_url": redis_url, "frontier_key": "test:{hour}"})
         hits = _page_hits(site)
     landed = [sorted(p["url"] for p in r.pages) for r in results]
