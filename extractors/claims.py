@@ -15,7 +15,7 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -315,6 +315,38 @@ def _cue_phrases(rel: dict[str, Any]) -> dict[str, list[str]]:
     return out
 
 
+@dataclass
+class _SentenceScan:
+    """One sentence being read cue by cue: what it holds, the claims found so far and the latest two sides."""
+
+    article_id: str
+    doc: Doc
+    offset: int
+    context: LazyContext
+    mentions: list[Mention]
+    sides: list[Mention]
+    cues: list[Span]
+    hedged: bool
+    out: list[Claim] = field(default_factory=list)
+    previous_subjects: list[Mention] = field(default_factory=list)
+    previous_objects: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class _CueSides:
+    """The names around one cue, as its clause offers them, before subjects and objects are settled."""
+
+    n: int
+    cue: Span
+    prev_end: int
+    before_tok: str
+    passive: bool
+    left: list[Mention]
+    right: list[Mention]
+    earlier_sides: list[Mention]
+    same_subject: bool = False
+
+
 class ClaimExtractor:
     """Extract :class:`Claim` rows from article text. Build once; reuse for many articles."""
 
@@ -332,6 +364,20 @@ class ClaimExtractor:
         self.object_max_gap = int(rel.get("object_max_gap", 8))
         self.multipliers = set(rel.get("multipliers", []))
         self.equative_phrases = {f"as {w} as" for w in rel.get("equatives", [])}
+        self._add_comparative_matchers(rel)
+        self._add_cue_matchers(rel)
+        self._load_domains_and_names()
+        self._short: set[str] = set()
+        self._found: dict[str, Discovered] = {}
+        self._author: str | None = None  # the firm that wrote the article being read, if it says so
+        self._topic: list[Mention] = []
+        self._context_cache: dict[str, tuple[Mention, ...]] = {}
+        self._doc_cache: dict[str, Doc] = {}  # one parse per sentence per article
+        # names discovered in earlier articles (this extractor's lifetime, or preloaded from the warehouse)
+        self.discovered: dict[str, Discovered] = {}
+
+    def _add_comparative_matchers(self, rel: dict[str, Any]) -> None:
+        """The cue matcher and the gapped comparatives ("better results than", "an edge in coding over")."""
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         # "better results than", "higher performance than": a comparative, up to three words, then "than"
         self.gapped_matcher = Matcher(self.nlp.vocab)
@@ -361,6 +407,9 @@ class ClaimExtractor:
             gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["over", "and", "or", "but"]}, "OP": "{1,3}"}
             lead_nouns = rel.get("lead_nouns", [])
             self.gapped_matcher.add("surpass", [[{"LOWER": {"IN": lead_nouns}}, gap, {"LOWER": "over"}]])
+
+    def _add_cue_matchers(self, rel: dict[str, Any]) -> None:
+        """Head-to-head phrases and every cue phrase, with the regex pre-filters that spare spaCy most text."""
         h2h = rel.get("head_to_head", {})
         self.h2h_marker = compile_phrases(h2h.get("markers", []) or ["(?!)"])
         self.h2h_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -374,6 +423,9 @@ class ClaimExtractor:
         # The cheap pre-filter: only sentences containing a whole cue phrase reach spaCy.
         self.prefilter = compile_phrases(phrases_all)
         self.prefilter_lower = compile_phrases(phrases_all, flags=0)
+
+    def _load_domains_and_names(self) -> None:
+        """Domains in file order, evaluator firms (never a side) and the families that need a version."""
         dom = load_data("domains.yaml")
         # one compiled alternation per domain, tried in file order (the first domain that matches wins)
         self.domains = [
@@ -396,14 +448,6 @@ class ClaimExtractor:
         # one trie-shaped alternation, its context checked in Python (two lookbehind alternatives cost 15% of
         # extraction time on news text)
         self.short_names = re.compile(rf"(?<![\w-])({trie_pattern(self.short_firm)})(?![a-z])")
-        self._short: set[str] = set()
-        self._found: dict[str, Discovered] = {}
-        self._author: str | None = None  # the firm that wrote the article being read, if it says so
-        self._topic: list[Mention] = []
-        self._context_cache: dict[str, tuple[Mention, ...]] = {}
-        self._doc_cache: dict[str, Doc] = {}  # one parse per sentence per article
-        # names discovered in earlier articles (this extractor's lifetime, or preloaded from the warehouse)
-        self.discovered: dict[str, Discovered] = {}
 
     # -- public API ------------------------------------------------------------------------------
     def extract(self, article_id: str, text: str, title: str | None = None) -> list[Claim]:
@@ -416,36 +460,11 @@ class ClaimExtractor:
             return extract_chinese(article_id, text)
         original = text
         text = blank_links(text.translate(HYPHENS))  # "GPT‑4o" is GPT-4o; URLs go (same length: offsets hold)
-        hits = self._cue_positions(text)
         sentences = split_sentences(text)
-        head_to_head = bool(sentences) and bool(
-            self.h2h_marker.search(title or "") or self.h2h_marker.search(text[: sentences[0][1]])
-        )
-        if head_to_head:
-            hits += [m.start() for m in self.h2h_prefilter.finditer(text)]
-        if not hits:
-            return []
-        ends = [e for _, e in sentences]
-        candidates = sorted({i for i in (bisect_left(ends, h) for h in hits) if i < len(sentences)})
+        head_to_head, candidates = self._candidate_sentences(text, title, sentences)
         if not candidates:
             return []
-        self._context_cache = {}
-        self._doc_cache = {}
-        new = discover(self._parse, [text[s:e] for s, e in sentences[: candidates[-1] + 1]], self.discovered)
-        self.discovered.update(new)
-        short = {
-            name: Discovered(name, "MODEL", self.short_firm[name])
-            for m in self.short_names.finditer(text)
-            if (name := m.group(1)) not in self.discovered and self._introduced_with_version(text, m.start(), m.end())
-        }
-        self._short = set(short)
-        found = self._found = {**short, **self.discovered}
-        self._author = self._author_firm(text, sentences)
-        todo = [text[sentences[i][0] : sentences[i][1]] for i in candidates]
-        unparsed = list(dict.fromkeys(t for t in todo if t not in self._doc_cache))  # a repeated sentence once
-        for sent, doc in zip(unparsed, self.nlp.pipe(unparsed), strict=True):
-            self._doc_cache[sent] = doc
-        docs = {i: add_discovered(self._doc_cache[t], found) for i, t in zip(candidates, todo, strict=True)}
+        docs = self._parse_candidates(text, sentences, candidates)
         claims: list[Claim] = []
         seen: set[tuple[Any, ...]] = set()
         self._topic = []  # the subjects of the latest claim: what "it" / "the model" refer to
@@ -470,6 +489,41 @@ class ClaimExtractor:
                     seen.add(dedup)
                     claims.append(claim)
         return drop_subsumed(claims)
+
+    def _candidate_sentences(
+        self, text: str, title: str | None, sentences: list[tuple[int, int]]
+    ) -> tuple[bool, list[int]]:
+        """Whether the article is a head-to-head comparison, and the sentences with a cue phrase (by index)."""
+        hits = self._cue_positions(text)
+        head_to_head = bool(sentences) and bool(
+            self.h2h_marker.search(title or "") or self.h2h_marker.search(text[: sentences[0][1]])
+        )
+        if head_to_head:
+            hits += [m.start() for m in self.h2h_prefilter.finditer(text)]
+        if not hits:
+            return head_to_head, []
+        ends = [e for _, e in sentences]
+        return head_to_head, sorted({i for i in (bisect_left(ends, h) for h in hits) if i < len(sentences)})
+
+    def _parse_candidates(self, text: str, sentences: list[tuple[int, int]], candidates: list[int]) -> dict[int, Doc]:
+        """Parse the candidate sentences once each, with the names this article and earlier ones introduced."""
+        self._context_cache = {}
+        self._doc_cache = {}
+        new = discover(self._parse, [text[s:e] for s, e in sentences[: candidates[-1] + 1]], self.discovered)
+        self.discovered.update(new)
+        short = {
+            name: Discovered(name, "MODEL", self.short_firm[name])
+            for m in self.short_names.finditer(text)
+            if (name := m.group(1)) not in self.discovered and self._introduced_with_version(text, m.start(), m.end())
+        }
+        self._short = set(short)
+        found = self._found = {**short, **self.discovered}
+        self._author = self._author_firm(text, sentences)
+        todo = [text[sentences[i][0] : sentences[i][1]] for i in candidates]
+        unparsed = list(dict.fromkeys(t for t in todo if t not in self._doc_cache))  # a repeated sentence once
+        for sent, doc in zip(unparsed, self.nlp.pipe(unparsed), strict=True):
+            self._doc_cache[sent] = doc
+        return {i: add_discovered(self._doc_cache[t], found) for i, t in zip(candidates, todo, strict=True)}
 
     @staticmethod
     def _introduced_with_version(text: str, start: int, end: int) -> bool:
@@ -992,7 +1046,22 @@ class ClaimExtractor:
         toks = doc.user_data.get("lower_tokens")
         if toks is None:  # once per sentence, not once per claim
             toks = doc.user_data["lower_tokens"] = [t.lower_ for t in doc]
-        # "according to X"
+        found = (
+            self._claimant_according_to(toks, mentions, subj_orgs)
+            or self._claimant_speaking_before(toks, mentions, cue, subj_orgs, context, subj_starts)
+            or self._claimant_speaking_after(toks, mentions, cue, subj_orgs)
+        )
+        if found is not None:
+            return found
+        if any(w in THIRD_PARTY_WORDS for w in toks[: cue.start]):
+            return "third_party", None
+        return "outlet", None
+
+    @staticmethod
+    def _claimant_according_to(
+        toks: list[str], mentions: list[Mention], subj_orgs: set[str | None]
+    ) -> tuple[str, str | None] | None:
+        """A claimant after "according to": X, the subject's own firm (self) or another (third party)."""
         for i in range(len(toks) - 1):
             if toks[i] == "according" and toks[i + 1] == "to":
                 stop = next((k for k in range(i + 2, len(toks)) if toks[k] in (",", ";", ":")), len(toks))
@@ -1001,7 +1070,18 @@ class ClaimExtractor:
                     org = after[0].org
                     return ("self", org) if org in subj_orgs else ("third_party", org or after[0].text)
                 return "third_party", None
-        # "X said/claims/found (that) ..." or "testing by X found"
+        return None
+
+    @staticmethod
+    def _claimant_speaking_before(
+        toks: list[str],
+        mentions: list[Mention],
+        cue: Span,
+        subj_orgs: set[str | None],
+        context: LazyContext,
+        subj_starts: frozenset[int],
+    ) -> tuple[str, str | None] | None:
+        """A speaker before the cue: "X said/claims/found (that) ...", "testing by X found", "the company said"."""
         for i, tok in enumerate(toks):
             if tok not in SPEECH_VERBS or i >= cue.start:
                 continue
@@ -1036,7 +1116,13 @@ class ClaimExtractor:
                 return "self", next(iter(o for o in subj_orgs if o), None)
             if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4) : i]):
                 return "third_party", None
-        # self-description after the cue: "..., the company said" / "Moonshot said."
+        return None
+
+    @staticmethod
+    def _claimant_speaking_after(
+        toks: list[str], mentions: list[Mention], cue: Span, subj_orgs: set[str | None]
+    ) -> tuple[str, str | None] | None:
+        """Self-description after the cue: "..., the company said" / "Moonshot said."."""
         for i in range(cue.end, len(toks)):
             if toks[i] in SPEECH_VERBS:
                 speaker = [m for m in mentions if m.end <= i and i - m.end <= 2 and m.start >= cue.end]
@@ -1049,181 +1135,221 @@ class ClaimExtractor:
                     return "self", next(iter(o for o in subj_orgs if o), None)
                 if any(w in THIRD_PARTY_WORDS for w in toks[max(0, i - 4) : i]):
                     return "third_party", None
-        if any(w in THIRD_PARTY_WORDS for w in toks[: cue.start]):
-            return "third_party", None
-        return "outlet", None
+        return None
 
     def _claims_in_sentence(self, article_id: str, doc: Doc, offset: int, context: LazyContext) -> list[Claim]:
-        text = doc.text
-        if text.rstrip().endswith("?"):
+        """Every claim one sentence makes: each comparison cue with the sides it relates."""
+        if doc.text.rstrip().endswith("?"):
             return []
         mentions = self._mentions(doc)
         cues = self._cues(doc)
         if not cues:
             return []
-        hedged = any(t.lower_ in self.hedges for t in doc)
-        out: list[Claim] = []
-        previous_subjects: list[Mention] = []
-        previous_objects: list[Mention] = []
         # the mentions that can be a side of a claim: not an evaluator firm, not a backer ("Microsoft-backed")
         sides = [
             m
             for m in mentions
             if not (m.org in self.claimant_only and not m.model) and not self._backer(doc, m) and not self._foil(doc, m)
         ]
-        for n, cue in enumerate(cues):
-            prev_end = cues[n - 1].end if n else 0
-            next_start = cues[n + 1].start if n + 1 < len(cues) else len(doc)
-            before_tok = doc[cue.start - 1].lower_ if cue.start else ""
-            passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
-            left = [m for m in sides if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)]
-            stop = next((k for k in range(cue.end, next_start) if doc[k].lower_ in CLAUSE_BREAKS), next_start)
-            right = [m for m in sides if m.start >= cue.end and m.end <= stop]
-            if (
-                right
-                and right[0].start - cue.end > self.object_max_gap
-                and not self._introduces_examples(doc, right[0])
-            ):
-                right = []  # the nearest name is too far to be what the cue compares with
-            if right and cue.end < len(doc) and doc[cue.end].text in (",", ";", "—", "–", ":"):
-                right = []  # "follows closely behind, proving that ...": the cue ended its clause
-            same_subject = False
-            if cue.end < len(doc) and (doc[cue.end].like_num or doc[cue.end].is_currency):
-                continue  # "dropping below 0.5%": compared with a number, not with a side
-            if cue.label_ in BETWEEN_RELATIONS:
-                # "the gap between Spark and GPT-4 Turbo": the first named side trails the second
-                pair = [m for m in sides if m.start >= cue.end][:2]
-                if len(pair) == 2 and {t.lower_ for t in doc[pair[0].end : pair[1].start]} <= {"and", "&"}:
-                    out += self._emit(
-                        article_id, doc, offset, pair[:1], "trail", pair[1:], False, hedged, cue, context, mentions
-                    )
+        hedged = any(t.lower_ in self.hedges for t in doc)
+        scan = _SentenceScan(article_id, doc, offset, context, mentions, sides, cues, hedged)
+        for n in range(len(cues)):
+            cue_sides = self._cue_sides(scan, n)
+            if cue_sides is None:
                 continue
-            if cue.label_ in LEFT_OBJECT_RELATIONS:
-                # "delivers GPT-4-class performance": the side compared with stands right before the cue
-                adjacent = [m for m in left if cue.start - m.end <= 1]
-                if not adjacent:
-                    continue
-                right, left = adjacent[-1:], [m for m in left if m.end <= adjacent[-1].start]
-            if not right and cue.end < len(doc) and doc[cue.end].lower_ in ("it", "them") and previous_objects:
-                right = list(previous_objects)  # "close to GPT-4 Turbo, even surpassing it in maths"
-            if (
-                not right
-                and doc[cue.end : cue.end + 1].text.lower() == "both"
-                and self._topic_at in (context.index, context.index - 1)
-                and self._topic_objects
-            ):
-                # "Claude 3 proved superior to GPT-4. Gemini Ultra trailed behind both.": the latest claim's sides
-                earlier_sides = [*self._topic, *self._topic_objects]
-            else:
-                earlier_sides = []
-            subjects = self._reference(doc, cue.start, mentions, context)
-            pronoun_at = self._subject_pronoun(doc, left[-1].end if left else prev_end, cue.start)
-            relative = self._relative_subject(doc, sides, cue.start)
-            if relative:
-                subjects, left = relative, []
-            elif pronoun_at is not None and not subjects:
-                subjects = self._resolve_pronoun(doc, sides, pronoun_at, previous_subjects, previous_objects, context)
-                left = []
-            if (
-                n
-                and left
-                and all(m in previous_objects for m in left)
-                and {t.lower_ for t in doc[left[-1].end : cue.start]} & (CONTRAST | {",", ";"})
-            ):
-                # "A trails B on x but beats C on y", "A: smarter than B, cheaper than C": same subject A
-                subjects, left = previous_subjects, []
-                same_subject = True
-            if subjects and left and left[-1].end > cue.start - 5 and left[-1].org:
-                last = left[-1]
-                gap_tokens = {t.lower_ for t in doc[last.end : cue.start]}
-                if not gap_tokens & POSSESSIVE_PRONOUNS:
-                    subjects = []
-            if (
-                n
-                and not subjects
-                and not left
-                and previous_subjects
-                and previous_objects
-                and not any(prev_end <= m.start < cue.start for m in mentions)
-                and {t.lower_ for t in doc[prev_end : cue.start]} & (CONTRAST | {",", ";"})
-            ):
-                # "matches X on most benchmarks, outperforms on multilingual, slightly behind on creative writing":
-                # a clause with no subject of its own continues the one before
-                subjects = previous_subjects
-                same_subject = True
-            if not subjects and not left:
-                # "It is an especially capable code model, surpassing X", "The Pro model scores 86%, ranking third
-                # behind X": a reference to the article's subject further back in the clause
-                far = self._subject_pronoun(doc, prev_end, cue.start, reach=cue.start - prev_end)
-                if far is not None:
-                    subjects = self._resolve_pronoun(doc, sides, far, previous_subjects, previous_objects, context)
-                elif not n and not any(m.end <= cue.start for m in mentions) and self._cue_opens_clause(doc, cue):
-                    # "Competitive position: matches Claude 3.5 Sonnet on most benchmarks": a sentence that names
-                    # nobody before a cue that opens it continues the article's subject
-                    subjects = list(self._topic) or list(context.lead)
+            subjects = self._cue_subjects(scan, cue_sides)
             if not subjects:
-                if not left:
-                    continue
-                k = len(left) - 1
-                subjects = self._coordinated(doc, left, k)
-            if not right and same_subject and previous_objects and self._clause_ends(doc, cue.end):
-                # "..., outperforms on multilingual, slightly behind on creative writing", "approaches GPT-4, but a
-                # gap remains": the same two sides, compared again
-                right = list(previous_objects)
-            if not right and not earlier_sides and cue.label_ == "parity" and self._clause_ends(doc, cue.end):
-                pair = [m for m in subjects if m.org]
-                if len(pair) >= 2 and len({m.org for m in pair}) == len(pair):
-                    # "Claude Opus 5 and GPT-6 are neck and neck on GPQA": the listed sides, with each other
-                    previous_subjects, previous_objects = pair[:1], pair[1:]
-                    out += self._emit(
-                        article_id, doc, offset, pair[:1], "parity", pair[1:], False, hedged, cue, context, mentions
-                    )
-                    continue
-            if not right and not earlier_sides:
-                # "..., but OpenAI and Anthropic remain ahead", "X leads, with Y just behind": the other side is
-                # the subject of the clause before
-                if n and previous_subjects and cue.end >= len(doc) - 3 or self._clause_ends(doc, cue.end):
-                    right = [m for m in (previous_subjects if n else []) if m not in subjects]
-                    if not right and not n:
-                        right = self._earlier_subjects(doc, sides, subjects, cue.start)
-                if not right:
-                    # "A and B top the rankings, but C remains ahead": remember A and B for the next cue
-                    previous_subjects, previous_objects = subjects, []
-                    continue
-                objects = right
-                if before_tok in self.passive_aux:  # "... marking the first time X was outperformed": X lost
-                    subjects, objects = objects, subjects
-            elif earlier_sides:
-                objects = earlier_sides  # mentions of another sentence: no list to follow here
-            else:
-                objects = self._forward_list(doc, right, 0)
-                named = self._named_examples(doc, right, objects)
-                if named:
-                    objects = named  # "leading closed models such as GPT-6 and Claude Opus 5": the named ones
-            if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
                 continue
-            reach = cue.end + 6 if earlier_sides else max(o.end for o in objects) + 5
-            if any(t.lower_ in self.scope_words for t in doc[max(0, cue.start - 3) : reach]):
-                continue  # users, downloads, revenue, valuation: not a capability comparison
-            window = [t.lower_ for t in doc[max(prev_end, cue.start - self.negation_window) : cue.start + 1]]
-            negated = any(
-                w in self.negations and (k + 1 >= len(window) or window[k + 1] not in self.negation_exceptions)
-                for k, w in enumerate(window[:-1])
+            pair = self._cue_objects(scan, cue_sides, subjects)
+            if pair is not None:
+                self._emit_at_cue(scan, cue_sides, *pair)
+        return scan.out
+
+    def _cue_sides(self, scan: _SentenceScan, n: int) -> _CueSides | None:
+        """The names left and right of cue ``n`` within its clause; None when the cue compares no two sides."""
+        doc, cue, sides = scan.doc, scan.cues[n], scan.sides
+        prev_end = scan.cues[n - 1].end if n else 0
+        next_start = scan.cues[n + 1].start if n + 1 < len(scan.cues) else len(doc)
+        before_tok = doc[cue.start - 1].lower_ if cue.start else ""
+        passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
+        left = [m for m in sides if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)]
+        stop = next((k for k in range(cue.end, next_start) if doc[k].lower_ in CLAUSE_BREAKS), next_start)
+        right = [m for m in sides if m.start >= cue.end and m.end <= stop]
+        if right and right[0].start - cue.end > self.object_max_gap and not self._introduces_examples(doc, right[0]):
+            right = []  # the nearest name is too far to be what the cue compares with
+        if right and cue.end < len(doc) and doc[cue.end].text in (",", ";", "—", "–", ":"):
+            right = []  # "follows closely behind, proving that ...": the cue ended its clause
+        if cue.end < len(doc) and (doc[cue.end].like_num or doc[cue.end].is_currency):
+            return None  # "dropping below 0.5%": compared with a number, not with a side
+        if cue.label_ in BETWEEN_RELATIONS:
+            # "the gap between Spark and GPT-4 Turbo": the first named side trails the second
+            pair = [m for m in sides if m.start >= cue.end][:2]
+            if len(pair) == 2 and {t.lower_ for t in doc[pair[0].end : pair[1].start]} <= {"and", "&"}:
+                self._add_claims(scan, pair[:1], "trail", pair[1:], False, cue)
+            return None
+        if cue.label_ in LEFT_OBJECT_RELATIONS:
+            # "delivers GPT-4-class performance": the side compared with stands right before the cue
+            adjacent = [m for m in left if cue.start - m.end <= 1]
+            if not adjacent:
+                return None
+            right, left = adjacent[-1:], [m for m in left if m.end <= adjacent[-1].start]
+        if not right and cue.end < len(doc) and doc[cue.end].lower_ in ("it", "them") and scan.previous_objects:
+            right = list(scan.previous_objects)  # "close to GPT-4 Turbo, even surpassing it in maths"
+        earlier_sides: list[Mention] = []
+        if (
+            not right
+            and doc[cue.end : cue.end + 1].text.lower() == "both"
+            and self._topic_at in (scan.context.index, scan.context.index - 1)
+            and self._topic_objects
+        ):
+            # "Claude 3 proved superior to GPT-4. Gemini Ultra trailed behind both.": the latest claim's sides
+            earlier_sides = [*self._topic, *self._topic_objects]
+        return _CueSides(n, cue, prev_end, before_tok, passive, left, right, earlier_sides)
+
+    def _cue_subjects(self, scan: _SentenceScan, cs: _CueSides) -> list[Mention]:
+        """Who the cue is said of: a name before it, a pronoun or reference, or the clause before's subject."""
+        doc, cue, n, prev_end = scan.doc, cs.cue, cs.n, cs.prev_end
+        subjects = self._reference(doc, cue.start, scan.mentions, scan.context)
+        pronoun_at = self._subject_pronoun(doc, cs.left[-1].end if cs.left else prev_end, cue.start)
+        relative = self._relative_subject(doc, scan.sides, cue.start)
+        if relative:
+            subjects, cs.left = relative, []
+        elif pronoun_at is not None and not subjects:
+            subjects = self._resolve_pronoun(
+                doc, scan.sides, pronoun_at, scan.previous_subjects, scan.previous_objects, scan.context
             )
-            if passive:
-                subjects, objects = objects, subjects
-            relation = cue.label_.removesuffix("_left")
-            if cue.text.lower() in self.equative_phrases and self._after_multiplier(doc, cue.start):
-                relation = "surpass"  # "twice as fast as", "3x as cheap as"
-            previous_subjects, previous_objects = subjects, objects
-            if any(m.org or m.model for m in subjects) and any(m.org or m.model for m in objects):
-                self._topic = [m for m in subjects if m.org or m.model]
-                self._topic_objects = [m for m in objects if m.org or m.model]
-                self._topic_at = context.index
-            out += self._emit(
-                article_id, doc, offset, subjects, relation, objects, negated, hedged, cue, context, mentions
+            cs.left = []
+        if (
+            n
+            and cs.left
+            and all(m in scan.previous_objects for m in cs.left)
+            and {t.lower_ for t in doc[cs.left[-1].end : cue.start]} & (CONTRAST | {",", ";"})
+        ):
+            # "A trails B on x but beats C on y", "A: smarter than B, cheaper than C": same subject A
+            subjects, cs.left = scan.previous_subjects, []
+            cs.same_subject = True
+        if subjects and cs.left and cs.left[-1].end > cue.start - 5 and cs.left[-1].org:
+            if not {t.lower_ for t in doc[cs.left[-1].end : cue.start]} & POSSESSIVE_PRONOUNS:
+                subjects = []
+        if (
+            n
+            and not subjects
+            and not cs.left
+            and scan.previous_subjects
+            and scan.previous_objects
+            and not any(prev_end <= m.start < cue.start for m in scan.mentions)
+            and {t.lower_ for t in doc[prev_end : cue.start]} & (CONTRAST | {",", ";"})
+        ):
+            # "matches X on most benchmarks, outperforms on multilingual, slightly behind on creative writing":
+            # a clause with no subject of its own continues the one before
+            subjects = scan.previous_subjects
+            cs.same_subject = True
+        if not subjects and not cs.left:
+            subjects = self._subject_further_back(scan, cs)
+        if not subjects and cs.left:
+            subjects = self._coordinated(doc, cs.left, len(cs.left) - 1)
+        return subjects
+
+    def _subject_further_back(self, scan: _SentenceScan, cs: _CueSides) -> list[Mention]:
+        """A clause that names no subject before its cue: a reference further back, or the article's subject."""
+        doc, cue = scan.doc, cs.cue
+        # "It is an especially capable code model, surpassing X", "The Pro model scores 86%, ranking third
+        # behind X": a reference to the article's subject further back in the clause
+        far = self._subject_pronoun(doc, cs.prev_end, cue.start, reach=cue.start - cs.prev_end)
+        if far is not None:
+            return self._resolve_pronoun(
+                doc, scan.sides, far, scan.previous_subjects, scan.previous_objects, scan.context
             )
-        return out
+        if not cs.n and not any(m.end <= cue.start for m in scan.mentions) and self._cue_opens_clause(doc, cue):
+            # "Competitive position: matches Claude 3.5 Sonnet on most benchmarks": a sentence that names
+            # nobody before a cue that opens it continues the article's subject
+            return list(self._topic) or list(scan.context.lead)
+        return []
+
+    def _cue_objects(
+        self, scan: _SentenceScan, cs: _CueSides, subjects: list[Mention]
+    ) -> tuple[list[Mention], list[Mention]] | None:
+        """(subjects, objects) of the cue; None when it has no other side here (or was emitted as a list)."""
+        doc, cue, n, right = scan.doc, cs.cue, cs.n, cs.right
+        if not right and cs.same_subject and scan.previous_objects and self._clause_ends(doc, cue.end):
+            # "..., outperforms on multilingual, slightly behind on creative writing", "approaches GPT-4, but a
+            # gap remains": the same two sides, compared again
+            right = list(scan.previous_objects)
+        if not right and not cs.earlier_sides and cue.label_ == "parity" and self._clause_ends(doc, cue.end):
+            pair = [m for m in subjects if m.org]
+            if len(pair) >= 2 and len({m.org for m in pair}) == len(pair):
+                # "Claude Opus 5 and GPT-6 are neck and neck on GPQA": the listed sides, with each other
+                scan.previous_subjects, scan.previous_objects = pair[:1], pair[1:]
+                self._add_claims(scan, pair[:1], "parity", pair[1:], False, cue)
+                return None
+        if cs.earlier_sides:
+            return subjects, cs.earlier_sides  # mentions of another sentence: no list to follow here
+        if right:
+            objects = self._forward_list(doc, right, 0)
+            # "leading closed models such as GPT-6 and Claude Opus 5": the named ones
+            return subjects, self._named_examples(doc, right, objects) or objects
+        # "..., but OpenAI and Anthropic remain ahead", "X leads, with Y just behind": the other side is
+        # the subject of the clause before
+        if n and scan.previous_subjects and cue.end >= len(doc) - 3 or self._clause_ends(doc, cue.end):
+            right = [m for m in (scan.previous_subjects if n else []) if m not in subjects]
+            if not right and not n:
+                right = self._earlier_subjects(doc, scan.sides, subjects, cue.start)
+        if not right:
+            # "A and B top the rankings, but C remains ahead": remember A and B for the next cue
+            scan.previous_subjects, scan.previous_objects = subjects, []
+            return None
+        if cs.before_tok in self.passive_aux:  # "... marking the first time X was outperformed": X lost
+            return right, subjects
+        return subjects, right
+
+    def _emit_at_cue(self, scan: _SentenceScan, cs: _CueSides, subjects: list[Mention], objects: list[Mention]) -> None:
+        """Emit the cue's claims unless conditional or out of scope, with negation, passive and multipliers read."""
+        doc, cue = scan.doc, cs.cue
+        if any(t.lower_ in ("if", "whether") for t in doc[max(0, cue.start - 8) : cue.start]):
+            return
+        reach = cue.end + 6 if cs.earlier_sides else max(o.end for o in objects) + 5
+        if any(t.lower_ in self.scope_words for t in doc[max(0, cue.start - 3) : reach]):
+            return  # users, downloads, revenue, valuation: not a capability comparison
+        window = [t.lower_ for t in doc[max(cs.prev_end, cue.start - self.negation_window) : cue.start + 1]]
+        negated = any(
+            w in self.negations and (k + 1 >= len(window) or window[k + 1] not in self.negation_exceptions)
+            for k, w in enumerate(window[:-1])
+        )
+        if cs.passive:
+            subjects, objects = objects, subjects
+        relation = cue.label_.removesuffix("_left")
+        if cue.text.lower() in self.equative_phrases and self._after_multiplier(doc, cue.start):
+            relation = "surpass"  # "twice as fast as", "3x as cheap as"
+        scan.previous_subjects, scan.previous_objects = subjects, objects
+        if any(m.org or m.model for m in subjects) and any(m.org or m.model for m in objects):
+            self._topic = [m for m in subjects if m.org or m.model]
+            self._topic_objects = [m for m in objects if m.org or m.model]
+            self._topic_at = scan.context.index
+        self._add_claims(scan, subjects, relation, objects, negated, cue)
+
+    def _add_claims(
+        self,
+        scan: _SentenceScan,
+        subjects: list[Mention],
+        relation: str,
+        objects: list[Mention],
+        negated: bool,
+        cue: Span,
+    ) -> None:
+        """Add to the scan the claims between ``subjects`` and ``objects`` that ``cue`` makes."""
+        scan.out += self._emit(
+            scan.article_id,
+            scan.doc,
+            scan.offset,
+            subjects,
+            relation,
+            objects,
+            negated,
+            scan.hedged,
+            cue,
+            scan.context,
+            scan.mentions,
+        )
 
     def _emit(
         self,

@@ -18,6 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -81,6 +82,13 @@ class GazetteerRuler:
         models = models or load_data("models.yaml")
         groups = groups or load_data("groups.yaml")
         tokenizer = spacy.blank("en").tokenizer
+        self._add_firms(firms, tokenizer)
+        self._add_models(models, tokenizer)
+        self._add_groups(groups)
+        self.initialized = True
+
+    def _add_firms(self, firms: dict[str, Any], tokenizer: Tokenizer) -> None:
+        """One phrase pattern per firm name and alias, keyed so the canonical firm is read back."""
         for firm in firms["firms"]:
             canonical = firm["name"]
             self.firms[canonical] = firm
@@ -89,6 +97,9 @@ class GazetteerRuler:
                 key = f"FIRM::{canonical}::{alias}"
                 self.firm_of[key] = canonical
                 self.firm_matcher.add(key, [tokenizer(alias)])
+
+    def _add_models(self, models: dict[str, Any], tokenizer: Tokenizer) -> None:
+        """Model families with tiers and versions, split-token families, and unknown "Name-2" style models."""
         tiers = [t.lower() for t in models["tiers"]]
         hy = {"ORTH": "-", "OP": "?"}
         ver = {"TEXT": {"REGEX": VERSION_RE}}
@@ -136,6 +147,9 @@ class GazetteerRuler:
                 [{"ORTH": {"REGEX": r"^[A-Z][a-z]+[A-Z]?[a-z]*-\d+(?:\.\d+)*[a-z]?$"}, "IS_SENT_START": False}],
             ],
         )
+
+    def _add_groups(self, groups: dict[str, Any]) -> None:
+        """Unnamed groups ("a Chinese AI model", "several US labs"): in the model matcher, one pass a sentence."""
         places = [p.lower() for p in groups["places"]]
         heads = [h.lower() for h in groups["heads"]]
         self.model_matcher.add(  # one token matcher for models and groups: one pass over each sentence
@@ -154,7 +168,6 @@ class GazetteerRuler:
                 ]
             ],
         )
-        self.initialized = True
 
     @staticmethod
     def _whole_word_end(doc: Doc, end: int) -> int:
