@@ -304,8 +304,7 @@ class ChineseClaimRules:
         if not mentions:
             return []
         out = []
-        previous_subjects: list[ZhMention] = []
-        previous_objects: list[ZhMention] = []
+        previous: tuple[list[ZhMention], list[ZhMention]] = ([], [])  # the latest claim's subjects and objects
         for start, end, relation, bi_object in sorted(self.cues(sentence)):
             passive = self._passive(sentence, mentions, start)
             if passive is not None:
@@ -316,30 +315,9 @@ class ChineseClaimRules:
                         for o in beaten:
                             if (s.org, s.model) != (o.org, o.model):
                                 out.append((s, relation, o, self._negated(sentence, start), start))
-                    previous_subjects, previous_objects = agents, beaten
+                    previous = agents, beaten
                 continue
-            objects: list[ZhMention] = []
-            left_limit = -1
-            if bi_object is not None:
-                after = [m for m in mentions if m.start >= bi_object and m.end <= start]
-                if after:
-                    k = mentions.index(after[0])
-                    objects = self._list_from(sentence, mentions, k, +1)
-                    left_limit = bi_object
-            if not objects:
-                objects, left_limit = self._marked_objects(sentence, mentions, start)
-            if not objects:
-                # "持平甚至超过 X": a cue joined to the next cue by 甚至/或 shares its object
-                chained = self.chained.match(sentence, end)
-                look_from = end
-                if chained is not None:
-                    nxt = self.cue_re.match(sentence, chained.end())
-                    look_from = nxt.end() if nxt is not None else end
-                stop = self._clause_end(sentence, look_from)
-                right = [m for m in mentions if look_from <= m.start < stop and m.start - look_from <= self.max_gap]
-                if right:
-                    objects = self._list_from(sentence, mentions, mentions.index(right[0]), +1)
-                    objects = [o for o in objects if o.start < stop]
+            objects, left_limit = self._cue_objects(sentence, mentions, start, end, bi_object)
             if not objects and relation == "parity" and self.both.search(sentence[max(0, start - 8) : start]):
                 # "千问……，ChatGPT……，两者稳定性相当": parity between the two latest named sides
                 named = [m for m in mentions if m.end <= start]
@@ -350,34 +328,75 @@ class ChineseClaimRules:
             if not objects:
                 continue
             clause_start = max(left_limit if left_limit >= 0 else start, 0)
-            left = [m for m in mentions if m.end <= clause_start and m not in objects]
-            # a name that was the object of the cue before is not this cue's subject ("逼近 X，超越 Y")
-            left = [m for m in left if m not in previous_objects]
-            ref = self.refs.search(sentence[max(0, clause_start - 12) : clause_start])
-            unnamed = self.group.search(sentence[max(0, clause_start - 16) : clause_start])
-            if left:
-                subjects = self._list_from(sentence, mentions, mentions.index(left[-1]), -1)
-                subjects = [s for s in subjects if s not in objects]
-            elif previous_subjects:
-                subjects = previous_subjects
-            elif ref or (topic and not unnamed):
-                subjects = list(topic)
-            else:
-                subjects = []
-            if not subjects:
-                subjects = self._relative_subjects(sentence, mentions, objects)
+            subjects = self._cue_subjects(sentence, mentions, topic, objects, clause_start, previous)
             if not subjects:
                 continue
             span_end = max(o.end for o in objects)
             if self.scope.search(sentence[max(0, min(s.start for s in subjects)) : span_end + 12]):
                 continue
             negated = self._negated(sentence, start)
-            previous_subjects, previous_objects = subjects, objects
+            previous = subjects, objects
             for s in subjects:
                 for o in objects:
                     if (s.org, s.model) != (o.org, o.model):
                         out.append((s, relation, o, negated, start))
         return out + self._compared_claims(sentence, mentions, out)
+
+    def _cue_objects(
+        self, sentence: str, mentions: list[ZhMention], start: int, end: int, bi_object: int | None
+    ) -> tuple[list[ZhMention], int]:
+        """The cue's objects (比 X, a marked object, or the names right after it) and where its subject may end."""
+        objects: list[ZhMention] = []
+        left_limit = -1
+        if bi_object is not None:
+            after = [m for m in mentions if m.start >= bi_object and m.end <= start]
+            if after:
+                k = mentions.index(after[0])
+                objects = self._list_from(sentence, mentions, k, +1)
+                left_limit = bi_object
+        if not objects:
+            objects, left_limit = self._marked_objects(sentence, mentions, start)
+        if not objects:
+            # "持平甚至超过 X": a cue joined to the next cue by 甚至/或 shares its object
+            chained = self.chained.match(sentence, end)
+            look_from = end
+            if chained is not None:
+                nxt = self.cue_re.match(sentence, chained.end())
+                look_from = nxt.end() if nxt is not None else end
+            stop = self._clause_end(sentence, look_from)
+            right = [m for m in mentions if look_from <= m.start < stop and m.start - look_from <= self.max_gap]
+            if right:
+                objects = self._list_from(sentence, mentions, mentions.index(right[0]), +1)
+                objects = [o for o in objects if o.start < stop]
+        return objects, left_limit
+
+    def _cue_subjects(
+        self,
+        sentence: str,
+        mentions: list[ZhMention],
+        topic: list[ZhMention],
+        objects: list[ZhMention],
+        clause_start: int,
+        previous: tuple[list[ZhMention], list[ZhMention]],
+    ) -> list[ZhMention]:
+        """The cue's subjects: names before it, the clause before's subject, the article's topic or a 如 list."""
+        left = [m for m in mentions if m.end <= clause_start and m not in objects]
+        # a name that was the object of the cue before is not this cue's subject ("逼近 X，超越 Y")
+        left = [m for m in left if m not in previous[1]]
+        ref = self.refs.search(sentence[max(0, clause_start - 12) : clause_start])
+        unnamed = self.group.search(sentence[max(0, clause_start - 16) : clause_start])
+        if left:
+            subjects = self._list_from(sentence, mentions, mentions.index(left[-1]), -1)
+            subjects = [s for s in subjects if s not in objects]
+        elif previous[0]:
+            subjects = previous[0]
+        elif ref or (topic and not unnamed):
+            subjects = list(topic)
+        else:
+            subjects = []
+        if not subjects:
+            subjects = self._relative_subjects(sentence, mentions, objects)
+        return subjects
 
     def _relative_subjects(self, sentence: str, mentions: list[ZhMention], objects: list[ZhMention]) -> list[ZhMention]:
         """For "超过 X 的模型有 11 个，如 A、B": the sides listed after 如/例如/包括 are the models that surpass X."""

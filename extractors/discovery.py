@@ -101,39 +101,54 @@ def discover(
     ``known`` holds names discovered earlier (other articles); they are recognised but not returned.
     Only sentences where an introduction pattern matches are parsed.
     """
-    p = _patterns()
-    known = known or {}
-    found: dict[str, Discovered] = {}
+    reading = _Discovery(nlp, sentences, known or {})
+    for i in range(len(sentences)):
+        reading.read(i)
+    return reading.found
 
-    def fresh(doc: Doc, m: re.Match[str]) -> str | None:
-        name = _clean_name(m.group("name"), p.stop)
-        if not name or name in found or name in known:
+
+class _Discovery:
+    """One article's sentences read in order; ``found`` grows as names are introduced."""
+
+    def __init__(self, nlp: Language | Callable[[str], Doc], sentences: list[str], known: dict[str, Discovered]):
+        self.p = _patterns()
+        self.nlp = nlp
+        self.sentences = sentences
+        self.known = known
+        self.found: dict[str, Discovered] = {}
+
+    def fresh(self, doc: Doc, m: re.Match[str]) -> str | None:
+        """The name ``m`` introduces, unless already known, found, or a gazetteer entity."""
+        name = _clean_name(m.group("name"), self.p.stop)
+        if not name or name in self.found or name in self.known:
             return None
         span = _known(doc, m.start("name"), m.start("name") + len(name))
         # a gazetteer entity is not rediscovered; a model found only by its shape (no owner) may be linked
         return name if span is None or (span.label_ == "MODEL" and not span.kb_id_) else None
 
-    for i, sent in enumerate(sentences):
+    def read(self, i: int) -> None:
+        """Add the names sentence ``i`` introduces: firms first, then named models, then products."""
+        p, sent, found = self.p, self.sentences[i], self.found
         if not p.gate.search(sent):
-            continue
+            return
         named = list(p.named.finditer(sent))
         products = list(p.product.finditer(sent))
         descriptors = list(p.descriptor.finditer(sent))
         if not (named or products or descriptors):
-            continue
-        doc = add_discovered(nlp(sent), {**known, **found})
+            return
+        doc = add_discovered(self.nlp(sent), {**self.known, **found})
         if named and not any(e.label_ == "FIRM" for e in doc.ents):
             # "Orion Robotics launched a tool called Starling": the launcher is a firm
             for m in p.intro.finditer(sent):
-                if name := fresh(doc, m):
+                if name := self.fresh(doc, m):
                     found[name] = Discovered(name, "FIRM", name)
                     doc = add_discovered(doc, found)
         for m in descriptors:
-            if name := fresh(doc, m):
+            if name := self.fresh(doc, m):
                 found[name] = Discovered(name, "FIRM", name)
                 doc = add_discovered(doc, found)
         for m in named:
-            if name := fresh(doc, m):
+            if name := self.fresh(doc, m):
                 before = re.sub(r"[\s,]*(?:\b(?:also|now|internally|formerly)\s*)?$", "", sent[: m.start()])
                 prev = [e for e in doc.ents if e.end_char == len(before)]
                 has_noun = p.noun_before.search(sent[max(0, m.start() - 60) : m.start()])
@@ -142,24 +157,32 @@ def discover(
                 elif has_noun:
                     found[name] = Discovered(name, "MODEL", _firm_before(doc, m.start()))
         for m in products:
-            if not (name := fresh(doc, m)):
-                continue
-            head = sent[max(0, m.start() - 80) : m.start()]
-            if owner_m := p.owner_before.search(head):
-                at = m.start() - len(head) + owner_m.start("owner")
-                owner = _known(doc, at, at + len(owner_m.group("owner")))
-                owner_name = owner.kb_id_ if owner is not None and owner.label_ == "FIRM" else None
-                if owner_name is None and (owner_name := _clean_name(owner_m.group("owner"), p.stop)):
-                    found.setdefault(owner_name, Discovered(owner_name, "FIRM", owner_name))
-                found[name] = Discovered(name, "MODEL", owner_name)
-            elif p.pronoun_before.search(head):
-                doc = add_discovered(doc, found)
-                owner_name = _firm_before(doc, m.start())
-                if owner_name is None and i > 0:
-                    prev_doc = add_discovered(nlp(sentences[i - 1]), {**known, **found})
-                    owner_name = _firm_before(prev_doc, len(prev_doc.text))
-                found[name] = Discovered(name, "MODEL", owner_name)
-    return found
+            doc = self._product(i, doc, m)
+
+    def _product(self, i: int, doc: Doc, m: re.Match[str]) -> Doc:
+        """A product name: its owner named just before it ("X's new model Y") or by a pronoun ("its model Y").
+
+        Returns the sentence's doc, with what was found so far marked when the owner was looked up in it.
+        """
+        p, sent, found = self.p, self.sentences[i], self.found
+        if not (name := self.fresh(doc, m)):
+            return doc
+        head = sent[max(0, m.start() - 80) : m.start()]
+        if owner_m := p.owner_before.search(head):
+            at = m.start() - len(head) + owner_m.start("owner")
+            owner = _known(doc, at, at + len(owner_m.group("owner")))
+            owner_name = owner.kb_id_ if owner is not None and owner.label_ == "FIRM" else None
+            if owner_name is None and (owner_name := _clean_name(owner_m.group("owner"), p.stop)):
+                found.setdefault(owner_name, Discovered(owner_name, "FIRM", owner_name))
+            found[name] = Discovered(name, "MODEL", owner_name)
+        elif p.pronoun_before.search(head):
+            doc = add_discovered(doc, found)
+            owner_name = _firm_before(doc, m.start())
+            if owner_name is None and i > 0:
+                prev_doc = add_discovered(self.nlp(self.sentences[i - 1]), {**self.known, **found})
+                owner_name = _firm_before(prev_doc, len(prev_doc.text))
+            found[name] = Discovered(name, "MODEL", owner_name)
+        return doc
 
 
 @lru_cache(maxsize=512)
