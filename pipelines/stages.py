@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 from extractors.claims import Claim, ClaimExtractor, default_extractor
-from extractors.cleaning import clean_html, content_hash
+from extractors.cleaning import CleanedPage, clean_html, content_hash
 from extractors.dedup import signature, signature_bytes
 from extractors.discovery import Discovered
 from extractors.vocab import load_data
@@ -56,53 +56,50 @@ def clean_pages(pages: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
         try:
             page = clean_html(bytes(body) if body is not None else b"", p["final_url"], p.get("content_type"))
         except Exception as exc:  # noqa: BLE001 - recorded as the page's verdict
-            verdicts.append(
-                {
-                    "page_id": p["page_id"],
-                    "url": p["url"],
-                    "source": p["source"],
-                    "is_article": False,
-                    "reason": f"cleaning_error:{type(exc).__name__}",
-                    "signal": str(exc)[:200],
-                    "judged_at": now,
-                }
-            )
+            verdicts.append(_verdict(p, False, f"cleaning_error:{type(exc).__name__}", str(exc)[:200], now))
             continue
-        verdicts.append(
-            {
-                "page_id": p["page_id"],
-                "url": p["url"],
-                "source": p["source"],
-                "is_article": page.is_article,
-                "reason": page.reason,
-                "signal": page.signal,
-                "judged_at": now,
-            }
-        )
-        if not page.is_article:
-            continue
-        url = canonicalize_url(p["url"])
-        canonical = canonicalize_url(page.canonical_url) if page.canonical_url else canonicalize_url(p["final_url"])
-        articles.append(
-            {
-                "article_id": sha1(url),
-                "url": url,
-                "canonical_url": canonical,
-                "source": p["source"],
-                "title": page.title,
-                "author": page.author,
-                "published_at": _parse_date(page.date),
-                "fetched_at": p["fetched_at"],
-                "language": page.language,
-                "sitename": page.sitename,
-                "text": page.text,
-                "content_hash": content_hash(page.text),
-                "is_syndicated": page.is_syndicated,
-                "is_amp": page.is_amp,
-                "page_id": p["page_id"],
-            }
-        )
+        verdicts.append(_verdict(p, page.is_article, page.reason, page.signal, now))
+        if page.is_article:
+            articles.append(_article_row(p, page))
     return verdicts, articles
+
+
+def _verdict(
+    p: dict[str, Any], is_article: bool, reason: str | None, signal: str | None, now: datetime
+) -> dict[str, Any]:
+    """A ``page_verdicts`` row: is the landed page an article, and why."""
+    return {
+        "page_id": p["page_id"],
+        "url": p["url"],
+        "source": p["source"],
+        "is_article": is_article,
+        "reason": reason,
+        "signal": signal,
+        "judged_at": now,
+    }
+
+
+def _article_row(p: dict[str, Any], page: CleanedPage) -> dict[str, Any]:
+    """An ``articles`` row from a landed page and its cleaned text (id: the canonicalised URL it was fetched at)."""
+    url = canonicalize_url(p["url"])
+    canonical = canonicalize_url(page.canonical_url) if page.canonical_url else canonicalize_url(p["final_url"])
+    return {
+        "article_id": sha1(url),
+        "url": url,
+        "canonical_url": canonical,
+        "source": p["source"],
+        "title": page.title,
+        "author": page.author,
+        "published_at": _parse_date(page.date),
+        "fetched_at": p["fetched_at"],
+        "language": page.language,
+        "sitename": page.sitename,
+        "text": page.text,
+        "content_hash": content_hash(page.text),
+        "is_syndicated": page.is_syndicated,
+        "is_amp": page.is_amp,
+        "page_id": p["page_id"],
+    }
 
 
 def clean_and_sign(pages: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -49,6 +49,32 @@ def read_landing(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str,
     return pages, fetches
 
 
+def _child_command(
+    wd: Path, config: SourcesConfig, skip_urls: Iterable[str], feed_state: dict[str, dict[str, str | None]] | None
+) -> list[str]:
+    """Write the crawl child's input files into ``wd`` (config, URLs to skip, feed validators) and return its command.
+
+    The landing file is created empty, so a child that dies before landing anything leaves a file to read.
+    """
+    config_path = wd / "crawl-config.json"
+    config_path.write_text(json.dumps(config.to_dict()), encoding="utf-8")
+    (wd / "landing.jsonl").write_text("", encoding="utf-8")
+    skip_path = wd / "skip-urls.txt"
+    skip_path.write_text("\n".join(skip_urls), encoding="utf-8")
+    state_path = wd / "feed-state.json"
+    state_path.write_text(json.dumps(feed_state or {}), encoding="utf-8")
+    args = {
+        "--config": config_path,
+        "--landing": wd / "landing.jsonl",
+        "--skip-file": skip_path,
+        "--log-file": wd / "scrapy.log",
+        "--state-file": state_path,
+        "--stats-file": wd / "crawl-stats.json",
+        "--parent-pid": os.getpid(),
+    }
+    return [sys.executable, "-m", "spiders.crawl_child", *(str(x) for kv in args.items() for x in kv)]
+
+
 def run_crawl(
     config: SourcesConfig,
     workdir: str | Path | None = None,
@@ -66,34 +92,8 @@ def run_crawl(
         workdir = own_tmp.name
     wd = Path(workdir)
     wd.mkdir(parents=True, exist_ok=True)
-    config_path = wd / "crawl-config.json"
-    config_path.write_text(json.dumps(config.to_dict()), encoding="utf-8")
-    landing = wd / "landing.jsonl"
-    landing.write_text("", encoding="utf-8")
-    skip_path = wd / "skip-urls.txt"
-    skip_path.write_text("\n".join(skip_urls), encoding="utf-8")
-    log_file = wd / "scrapy.log"
-    state_path = wd / "feed-state.json"
-    state_path.write_text(json.dumps(feed_state or {}), encoding="utf-8")
-    cmd = [
-        sys.executable,
-        "-m",
-        "spiders.crawl_child",
-        "--config",
-        str(config_path),
-        "--landing",
-        str(landing),
-        "--skip-file",
-        str(skip_path),
-        "--log-file",
-        str(log_file),
-        "--state-file",
-        str(state_path),
-        "--stats-file",
-        str(wd / "crawl-stats.json"),
-        "--parent-pid",
-        str(os.getpid()),
-    ]
+    cmd = _child_command(wd, config, skip_urls, feed_state)
+    landing, log_file = wd / "landing.jsonl", wd / "scrapy.log"
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")

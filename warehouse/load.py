@@ -112,87 +112,83 @@ ON CONFLICT (url) DO UPDATE SET
 """
 
 
+RAW_PAGE_COLUMNS = [
+    "page_id", "url", "final_url", "source", "status", "headers", "content_type", "fetched_at", "body", "body_sha1",
+    "run_id",
+]  # fmt: skip
+FETCH_LOG_COLUMNS = ["url", "source", "role", "status", "error", "detail", "fetched_at", "run_id"]
+
+
+def _raw_page_row(run_id: str, p: dict[str, Any]) -> dict[str, Any]:
+    """One landed page as a ``raw_pages`` row; its id is the final URL and the body's hash."""
+    body: bytes = p["body"]
+    body_sha1 = hashlib.sha1(body).hexdigest()
+    return {
+        "page_id": sha1(p["final_url"], body_sha1),
+        "url": p["url"],
+        "final_url": p["final_url"],
+        "source": p["source"],
+        "status": p["status"],
+        "headers": json.dumps(p.get("headers") or {}),
+        "content_type": p.get("content_type"),
+        "fetched_at": datetime.fromisoformat(p["fetched_at"]),
+        "body": body,
+        "body_sha1": body_sha1,
+        "run_id": run_id,
+    }
+
+
+def _fetch_log_row(run_id: str, f: dict[str, Any]) -> dict[str, Any]:
+    """One fetch outcome as a ``fetch_log`` row."""
+    return {
+        "url": f["url"],
+        "source": f["source"],
+        "role": f.get("role"),
+        "status": f.get("status"),
+        "error": f.get("error"),
+        "detail": f.get("detail"),
+        "fetched_at": datetime.fromisoformat(f["fetched_at"]),
+        "run_id": run_id,
+    }
+
+
+def _store_feed_state(con: duckdb.DuckDBPyConnection, fetches: list[dict[str, Any]]) -> None:
+    """Upsert the validators (ETag, Last-Modified) of every feed and sitemap fetched with 200 or 304."""
+    state_rows = [
+        {
+            "url": f["url"],
+            "source": f["source"],
+            "etag": (f.get("extra") or {}).get("etag"),
+            "last_modified": (f.get("extra") or {}).get("last_modified"),
+            "status": f.get("status"),
+            "fetched_at": datetime.fromisoformat(f["fetched_at"]),
+        }
+        for f in fetches
+        if f.get("role") in ("feed", "sitemap") and f.get("status") in (200, 304)
+    ]
+    # one row per URL (the last outcome), so the upsert never sees a key twice
+    state_rows = list({r["url"]: r for r in state_rows}.values())
+    if state_rows:
+        con.register("incoming_feed_state", pa.Table.from_pylist(state_rows))
+        try:
+            con.execute(FEED_STATE_SQL)
+        finally:
+            con.unregister("incoming_feed_state")
+
+
 def load_crawl(
     con: duckdb.DuckDBPyConnection, run_id: str, pages: Iterable[dict[str, Any]], fetches: Iterable[dict[str, Any]]
 ) -> dict[str, int]:
     """Land crawled pages in ``raw_pages`` (ignoring exact repeats) and every fetch outcome in ``fetch_log``."""
-    page_rows = []
-    for p in pages:
-        body: bytes = p["body"]
-        body_sha1 = hashlib.sha1(body).hexdigest()
-        page_rows.append(
-            {
-                "page_id": sha1(p["final_url"], body_sha1),
-                "url": p["url"],
-                "final_url": p["final_url"],
-                "source": p["source"],
-                "status": p["status"],
-                "headers": json.dumps(p.get("headers") or {}),
-                "content_type": p.get("content_type"),
-                "fetched_at": datetime.fromisoformat(p["fetched_at"]),
-                "body": body,
-                "body_sha1": body_sha1,
-                "run_id": run_id,
-            }
-        )
-    fetch_rows = [
-        {
-            "url": f["url"],
-            "source": f["source"],
-            "role": f.get("role"),
-            "status": f.get("status"),
-            "error": f.get("error"),
-            "detail": f.get("detail"),
-            "fetched_at": datetime.fromisoformat(f["fetched_at"]),
-            "run_id": run_id,
-        }
-        for f in fetches
-    ]
+    page_rows = [_raw_page_row(run_id, p) for p in pages]
+    fetches = list(fetches)
+    fetch_rows = [_fetch_log_row(run_id, f) for f in fetches]
     with transaction(con):
         before = count(con, "raw_pages")
-        insert_rows(
-            con,
-            "raw_pages",
-            page_rows,
-            [
-                "page_id",
-                "url",
-                "final_url",
-                "source",
-                "status",
-                "headers",
-                "content_type",
-                "fetched_at",
-                "body",
-                "body_sha1",
-                "run_id",
-            ],
-            or_ignore=True,
-        )
+        insert_rows(con, "raw_pages", page_rows, RAW_PAGE_COLUMNS, or_ignore=True)
         new_pages = count(con, "raw_pages") - before
-        state_rows = [
-            {
-                "url": f["url"],
-                "source": f["source"],
-                "etag": (f.get("extra") or {}).get("etag"),
-                "last_modified": (f.get("extra") or {}).get("last_modified"),
-                "status": f.get("status"),
-                "fetched_at": datetime.fromisoformat(f["fetched_at"]),
-            }
-            for f in fetches
-            if f.get("role") in ("feed", "sitemap") and f.get("status") in (200, 304)
-        ]
-        # one row per URL (the last outcome), so the upsert never sees a key twice
-        state_rows = list({r["url"]: r for r in state_rows}.values())
-        if state_rows:
-            con.register("incoming_feed_state", pa.Table.from_pylist(state_rows))
-            try:
-                con.execute(FEED_STATE_SQL)
-            finally:
-                con.unregister("incoming_feed_state")
-        insert_rows(
-            con, "fetch_log", fetch_rows, ["url", "source", "role", "status", "error", "detail", "fetched_at", "run_id"]
-        )
+        _store_feed_state(con, fetches)
+        insert_rows(con, "fetch_log", fetch_rows, FETCH_LOG_COLUMNS)
     return {
         "pages_landed": new_pages,
         "fetches_logged": len(fetch_rows),
