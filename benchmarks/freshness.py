@@ -209,7 +209,44 @@ def dagster_yaml(home: Path) -> None:
     (home / "dagster.yaml").write_text((REPO / "dagster_home" / "dagster.yaml").read_text(), encoding="utf-8")
 
 
+def switch_sensor(action: str, env: dict[str, str]) -> None:
+    """``dagster sensor start|stop feed_poll_sensor`` against the benchmark's instance."""
+    subprocess.run(
+        [str(BIN / "dagster"), "sensor", action, "feed_poll_sensor", "-m", "pipelines.definitions"],
+        env=env,
+        cwd=REPO,
+        check=action == "start",
+        capture_output=True,
+    )
+
+
+def wait_for_every_story(world: World, sim: FeedSimulator, receiver: AlertReceiver, window: float) -> None:
+    """Until the publishing window is over and every story has alerted (or 3 minutes after the window)."""
+    deadline = sim.t0 + window + 180
+    while time.time() < deadline:
+        time.sleep(2)
+        if sim.now() > window and {s.key for s in world.stories} <= {
+            f"{a.get('subject_org')} | {a.get('object_org')}" for _, a in receiver.alerts
+        }:
+            return
+
+
+def stop_polling(daemon: subprocess.Popen[bytes], home: Path, env: dict[str, str]) -> None:
+    """Stop the sensor, let runs in flight finish (a run killed mid-way is not a result), stop the daemon."""
+    switch_sensor("stop", env)
+    drain_until = time.time() + 90
+    while time.time() < drain_until and runs_in_flight(home):
+        time.sleep(2)
+    os.killpg(daemon.pid, signal.SIGINT)
+    try:
+        daemon.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(daemon.pid, signal.SIGKILL)
+        daemon.wait()
+
+
 def run_continuous(feeds: int, minutes: float, seed: int, work: Path) -> dict[str, Any]:
+    """Publish for ``minutes`` while the real dagster-daemon runs the feed-poll sensor; the figures of that mode."""
     window = minutes * 60
     world = build_world(feeds, start=-8 * 3600, end=window, stories_from=0.0, seed=seed)
     home = work / "continuous" / "dagster_home"
@@ -227,13 +264,7 @@ def run_continuous(feeds: int, minutes: float, seed: int, work: Path) -> dict[st
             "CLAIMWATCH_ALERT_URLS": receiver.url,
         }
         sim.frozen = 0.0  # until the first poll has learnt every feed, nothing is published
-        subprocess.run(
-            [str(BIN / "dagster"), "sensor", "start", "feed_poll_sensor", "-m", "pipelines.definitions"],
-            env=env,
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-        )
+        switch_sensor("start", env)
         log = (work / "continuous" / "daemon.log").open("w")
         daemon = subprocess.Popen(
             [str(BIN / "dagster-daemon"), "run", "-m", "pipelines.definitions"],
@@ -250,31 +281,9 @@ def run_continuous(feeds: int, minutes: float, seed: int, work: Path) -> dict[st
             time.sleep(0.5)
         first_tick = time.time() - started
         sim.t0, sim.frozen = time.time(), None  # t=0: publications start
-        deadline = sim.t0 + window + 180
-        while time.time() < deadline:
-            time.sleep(2)
-            if sim.now() > window and {s.key for s in world.stories} <= {
-                f"{a.get('subject_org')} | {a.get('object_org')}" for _, a in receiver.alerts
-            }:
-                break
+        wait_for_every_story(world, sim, receiver, window)
         elapsed_h = (time.time() - sim.t0) / 3600
-        # stop polling, let the runs in flight finish, then stop the daemon (a run killed mid-way is not a result)
-        subprocess.run(
-            [str(BIN / "dagster"), "sensor", "stop", "feed_poll_sensor", "-m", "pipelines.definitions"],
-            env=env,
-            cwd=REPO,
-            check=False,
-            capture_output=True,
-        )
-        drain_until = time.time() + 90
-        while time.time() < drain_until and runs_in_flight(home):
-            time.sleep(2)
-        os.killpg(daemon.pid, signal.SIGINT)
-        try:
-            daemon.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(daemon.pid, signal.SIGKILL)
-            daemon.wait()
+        stop_polling(daemon, home, env)
         sampler.stop()
         counts = dict(sim.counts)
     receiver.close()

@@ -42,8 +42,8 @@ from extractors.claims import ClaimExtractor  # noqa: E402
 from extractors.dedup import signature  # noqa: E402
 from pipelines.run import ingest_paths  # noqa: E402
 from pipelines.stages import clean_pages  # noqa: E402
-from warehouse import load  # noqa: E402
 from warehouse.db import connect  # noqa: E402
+from warehouse.pages import load_crawl, unjudged_pages  # noqa: E402
 
 Row = tuple[str, str, str]
 
@@ -166,8 +166,8 @@ def stage_rows(name: str, pages: list[bytes], work: Path) -> list[Row]:
         for i, p in enumerate(pages)
     ]
     con = connect(work / f"{name}-load.duckdb")
-    load.load_crawl(con, "bench", landed, [])
-    todo = load.unjudged_pages(con)
+    load_crawl(con, "bench", landed, [])
+    todo = unjudged_pages(con)
     cleaned: list = []
     r, _ = rate(n, lambda: cleaned.extend(clean_pages(todo)))
     rows = [(name, "clean (trafilatura bare_extraction + verdicts)", f"{r:,.1f} pages/s")]

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from warehouse.db import connect
-from warehouse.queries import claims_query
+from warehouse.reports import claims_query
 
 GENERATE = """
 INSERT INTO runs SELECT 'run-' || i, TIMESTAMPTZ '2026-01-01' + INTERVAL (i) HOUR, NULL, 'bench', NULL

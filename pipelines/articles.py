@@ -19,8 +19,9 @@ from extractors.dedup import (
     signature_bytes,
     signature_from_bytes,
 )
-from warehouse import load
+from warehouse.articles import copy_groups, existing_article_ids, insert_articles, set_duplicate_of, stored_signatures
 from warehouse.db import transaction
+from warehouse.pages import insert_verdicts
 
 
 def _article_key(row: dict[str, Any]) -> ArticleKey:
@@ -40,7 +41,7 @@ def _article_key(row: dict[str, Any]) -> ArticleKey:
 
 def signature_index(con: duckdb.DuckDBPyConnection) -> SignatureIndex:
     """Every stored article signature, indexed once for a run of many batches."""
-    return SignatureIndex({aid: signature_from_bytes(b) for aid, b in load.stored_signatures(con).items()})
+    return SignatureIndex({aid: signature_from_bytes(b) for aid, b in stored_signatures(con).items()})
 
 
 def load_articles(
@@ -57,8 +58,8 @@ def load_articles(
     An article that stops being the kept copy loses its claim mentions, so claims never count a copy twice.
     """
     with transaction(con):
-        load.insert_verdicts(con, verdicts)
-        existing = load.existing_article_ids(con, [a["article_id"] for a in articles])
+        insert_verdicts(con, verdicts)
+        existing = existing_article_ids(con, [a["article_id"] for a in articles])
         # new articles, each id once (the same URL may land twice in a batch)
         new = list({a["article_id"]: a for a in articles if a["article_id"] not in existing}.values())
         if not new:
@@ -71,18 +72,18 @@ def load_articles(
             index = signature_index(con)
         near = {h for m in sigs.values() for h in index.near(m)}
         # candidates: same canonical URL, same hash, or near-duplicate text; then their whole copy groups
-        old = load.copy_groups(con, [a["canonical_url"] for a in new], [a["content_hash"] for a in new], sorted(near))
+        old = copy_groups(con, [a["canonical_url"] for a in new], [a["content_hash"] for a in new], sorted(near))
         for a in old:
             if a["article_id"] in index.signatures:
                 sigs.setdefault(a["article_id"], index.signatures[a["article_id"]])
         assignment = assign_duplicates((_article_key(a) for a in [*old, *new]), sigs)
         for a in new:
             a["duplicate_of"], a["duplicate_reason"] = assignment[a["article_id"]]
-        load.insert_articles(con, new, {a["article_id"]: signature_bytes(sigs[a["article_id"]]) for a in new})
+        insert_articles(con, new, {a["article_id"]: signature_bytes(sigs[a["article_id"]]) for a in new})
         for a in old:
             dup, why = assignment[a["article_id"]]
             if dup != a["duplicate_of"]:
-                load.set_duplicate_of(con, a["article_id"], dup, why)
+                set_duplicate_of(con, a["article_id"], dup, why)
     for a in new:  # only after the commit: a rolled-back batch leaves nothing in the index
         index.add(a["article_id"], sigs[a["article_id"]])
     return {"articles_new": len(new), "duplicates_new": sum(1 for a in new if a["duplicate_of"])}

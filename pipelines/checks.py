@@ -9,7 +9,7 @@ from pipelines.assets.articles import articles
 from pipelines.assets.claims import claims
 from pipelines.resources import WarehouseResource
 from pipelines.settings import orchestration_settings
-from warehouse.queries import (
+from warehouse.reports import (
     article_duplicate_counts,
     articles_without_text_count,
     duplicated_claim_key_count,

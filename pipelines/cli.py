@@ -425,7 +425,7 @@ def claims(
 
     Example: claimwatch claims --relation parity --org "Zhipu AI" --since 2026-11-01
     """
-    from warehouse.queries import claims_query
+    from warehouse.reports import claims_query
 
     day = since.date().isoformat() if since else None
     sql, params = claims_query(
@@ -459,7 +459,7 @@ def stories(db_path: str, lock_wait: float, org: str | None, since: datetime | N
 
     Example: claimwatch stories --org Anthropic --since 7d
     """
-    from warehouse.queries import stories as story_rows
+    from warehouse.reports import stories as story_rows
 
     with _read_only(db_path, lock_wait) as con:
         cols, rows = story_rows(con, org, since.date().isoformat() if since else None)
@@ -475,7 +475,7 @@ def claim(claim_id: str, db_path: str, lock_wait: float, fmt: str) -> None:
 
     Example: claimwatch claim 3f1c2a9b0d4e5f60718a
     """
-    from warehouse.queries import claim_mentions, claims_query
+    from warehouse.reports import claim_mentions, claims_query
 
     sql, params = claims_query(claim_id=claim_id)
     with _read_only(db_path, lock_wait) as con:
@@ -626,7 +626,7 @@ def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str
     Example: claimwatch report --since 2026-11-01 --out report.html
     """
     from pipelines.report import render_report
-    from warehouse.queries import report_data
+    from warehouse.reports import report_data
 
     now = datetime.now(UTC)
     day = (since.date() if since else (now - timedelta(days=90)).date()).isoformat()
@@ -657,7 +657,7 @@ def entities(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from warehouse.queries import entities as entity_rows
+    from warehouse.reports import entities as entity_rows
 
     with _read_only(db_path, lock_wait) as con:
         rows = entity_rows(con, include_known, kind)
@@ -736,7 +736,7 @@ def tables(db_path: str, lock_wait: float) -> None:
 
     Example: claimwatch tables
     """
-    from warehouse.queries import table_docs
+    from warehouse.reports import table_docs
 
     with _read_only(db_path, lock_wait) as con:
         docs = table_docs(con)
@@ -751,7 +751,7 @@ def schema(table: str, db_path: str, lock_wait: float) -> None:
 
     Example: claimwatch schema claims
     """
-    from warehouse.queries import column_docs, table_docs
+    from warehouse.reports import column_docs, table_docs
 
     with _read_only(db_path, lock_wait) as con:
         names = {n: c for n, _, c in table_docs(con)}
@@ -771,7 +771,7 @@ def sources(db_path: str, lock_wait: float, fmt: str) -> None:
 
     Example: claimwatch sources --format csv
     """
-    from warehouse.queries import source_health
+    from warehouse.reports import source_health
 
     with _read_only(db_path, lock_wait) as con:
         cols, rows = source_health(con)
@@ -791,7 +791,7 @@ def export(out_dir: str, db_path: str, lock_wait: float, fmt: str, overwrite: bo
 
     Example: claimwatch export --db warehouse/claimwatch.duckdb exports/2026-12-01
     """
-    from warehouse.queries import export_tables
+    from warehouse.reports import export_tables
 
     with _read_only(db_path, lock_wait) as con:
         try:

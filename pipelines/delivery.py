@@ -26,8 +26,7 @@ import tenacity
 from pipelines.alerting import alert_payload, format_alert
 from pipelines.settings import AlertSettings
 from pipelines.subscriptions import ChannelFilter, Subscription, Subscriptions
-from warehouse.db import transaction
-from warehouse.load import (
+from warehouse.alerts import (
     alert_details,
     alerts_not_delivered_to,
     assign_digest,
@@ -38,6 +37,7 @@ from warehouse.load import (
     mark_alerts_filtered,
     record_channel_deliveries,
 )
+from warehouse.db import transaction
 
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
 
@@ -440,7 +440,7 @@ def deliver_digests(
 
 
 def sample_alert(now: datetime | None = None) -> dict[str, Any]:
-    """A made-up alert, plainly marked as a test, in the shape of ``warehouse.load.alert_details`` rows."""
+    """A made-up alert, plainly marked as a test, in the shape of ``warehouse.alerts.alert_details`` rows."""
     now = now or datetime.now(UTC)
     return {
         "alert_id": f"test-{now:%Y%m%dT%H%M%S}",

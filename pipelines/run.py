@@ -14,9 +14,9 @@ from pipelines.assets import ALL_ASSETS
 from pipelines.checks import ALL_CHECKS
 from pipelines.definitions import build_resources
 from pipelines.progress import progress_logger
+from warehouse.alerts import alert_details
 from warehouse.db import connect
-from warehouse.load import alert_details
-from warehouse.queries import run_counts
+from warehouse.reports import run_counts
 
 # Quiet runs print nothing of Dagster's own: a failure is summed up in the summary's first line (and kept in
 # the runs table); `--verbose` shows Dagster's log with tracebacks.
@@ -99,7 +99,7 @@ def run_failure(result: dg.ExecuteInProcessResult) -> str | None:
 
 def record_outcome(db_path: str, run_id: str, error: str | None) -> None:
     """Store the run's outcome in the warehouse's runs table (the run row exists once raw_pages started)."""
-    from warehouse.load import record_run_outcome
+    from warehouse.runs import record_run_outcome
 
     con = connect(db_path)
     try:
@@ -215,7 +215,8 @@ def ingest_paths(
     Returns the summary of the run, like :func:`run_pipeline`.
     """
     from spiders.archives import read_archives
-    from warehouse.load import load_crawl, start_run
+    from warehouse.pages import load_crawl
+    from warehouse.runs import start_run
 
     run_id = f"ingest-{uuid.uuid4()}"
     con = connect(str(db_path))
@@ -255,7 +256,8 @@ def reextract_since(
     Their mentions are replaced, claims rebuilt, and claims the new rules find for the first time get alerts,
     as in a run. Returns (articles marked, summary).
     """
-    from warehouse.load import forget_extractions, start_run
+    from warehouse.claims import forget_extractions
+    from warehouse.runs import start_run
 
     run_id = f"reextract-{uuid.uuid4()}"
     con = connect(str(db_path))

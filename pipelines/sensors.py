@@ -7,8 +7,8 @@ from pipelines.freshness import build_feed_poll_sensor
 from pipelines.jobs import crawl_job, deliver_alerts_job
 from pipelines.resources import CrawlerResource, WarehouseResource
 from pipelines.settings import AlertSettings, orchestration_settings
+from warehouse.alerts import due_alerts_summary
 from warehouse.db import WarehouseBusyError
-from warehouse.load import due_alerts_summary
 
 feed_poll_sensor = build_feed_poll_sensor(crawl_job, orchestration_settings().poll_tick_seconds)
 

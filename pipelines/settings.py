@@ -10,13 +10,16 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from spiders.yaml_loading import YamlFileError, load_yaml_file
+
+if TYPE_CHECKING:
+    from warehouse.alerts import AlertRules
 
 SETTINGS_FILE = Path(__file__).with_name("settings.yaml")
 ALERTS_FILE = Path(__file__).with_name("alerts.yaml")
@@ -61,6 +64,8 @@ class AlertSettings(BaseModel):
 
     version: int = 1
     watchlist: tuple[str, ...] = ()
+    story_relations: tuple[Literal["parity", "surpass", "approach", "trail"], ...] = ("parity", "surpass")
+    escalation: Literal["parity", "surpass", "approach", "trail"] = "surpass"
     storm_threshold: int = Field(10, ge=1)
     max_attempts: int = Field(6, ge=1)
     retries_in_run: int = Field(2, ge=0)
@@ -69,6 +74,20 @@ class AlertSettings(BaseModel):
     timeout_seconds: float = Field(10.0, gt=0)
     attempt_timeout_seconds: float = Field(30.0, gt=0)
     lease_seconds: float = Field(600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _escalation_is_a_story_relation(self) -> AlertSettings:
+        if self.escalation not in self.story_relations:
+            raise ValueError(f"escalation {self.escalation!r} must be one of story_relations {self.story_relations}")
+        return self
+
+    def alert_rules(self) -> AlertRules:
+        """The outbox policy these settings define, as the warehouse takes it."""
+        from warehouse.alerts import AlertRules  # here: the settings check runs before DuckDB and Arrow load
+
+        return AlertRules(
+            story_relations=tuple(self.story_relations), escalation=self.escalation, watchlist=self.watchlist
+        )
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> AlertSettings:

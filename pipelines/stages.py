@@ -16,7 +16,7 @@ from extractors.dedup import signature, signature_bytes
 from extractors.discovery import Discovered
 from extractors.vocab import load_data
 from spiders.urls import canonicalize_url
-from warehouse.load import sha1
+from warehouse.rows import sha1
 
 RULES_CODE_VERSION = "3"  # bumped when the rules code changes (data files are hashed)
 

@@ -53,7 +53,7 @@ class ChannelFilter(BaseModel):
     min_claimant: Literal["outlet", "self", "third_party"] = "outlet"
 
     def admits(self, alert: dict[str, Any]) -> bool:
-        """Whether an alert (a row of ``warehouse.load.alert_details``) passes this filter.
+        """Whether an alert (a row of ``warehouse.alerts.alert_details``) passes this filter.
 
         ``firms`` and ``models`` both name sides: with either given, a side must be one of them. The claimant
         compared with ``min_claimant`` is the story's strongest one when the alert was written.

@@ -11,8 +11,10 @@ import pytest
 from pipelines.articles import load_articles
 from pipelines.delivery import AlertSettings, AppriseChannel, LogChannel, deliver_pending
 from tests.webhook_receiver import WebhookReceiver
-from warehouse import load
+from warehouse.alerts import refresh_claims_and_outbox
+from warehouse.claims import load_mentions
 from warehouse.db import connect
+from warehouse.rows import sha1
 
 pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
 
@@ -62,13 +64,13 @@ def seed(db, claims, day=1, claimants=None):
             ],
         )
         key = f"{so}|{sm}|{rel}|{oo}|{om}|{neg}"
-        load.load_mentions(
+        load_mentions(
             con,
             [aid],
             [
                 {
                     "mention_id": f"m{aid}",
-                    "claim_id": load.sha1(key),
+                    "claim_id": sha1(key),
                     "article_id": aid,
                     "subject": sm or so,
                     "subject_org": so,
@@ -91,7 +93,7 @@ def seed(db, claims, day=1, claimants=None):
             ],
             "v1",
         )
-    counts = load.refresh_claims_and_outbox(con, f"run-{day}", FAST.watchlist)
+    counts = refresh_claims_and_outbox(con, f"run-{day}", FAST.alert_rules())
     con.close()
     return counts
 

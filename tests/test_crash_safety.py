@@ -17,8 +17,8 @@ import pytest
 from pipelines.assets import articles
 from pipelines.cli import SAMPLE_SITE
 from pipelines.resources import WarehouseResource
-from warehouse import load
 from warehouse.db import WarehouseBusyError, connect
+from warehouse.pages import load_crawl
 
 pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
 
@@ -29,20 +29,21 @@ REPO = Path(__file__).resolve().parents[1]
 # inside the still-open transaction, so the parent can kill it mid-load.
 CHILD = textwrap.dedent("""
     import sys, time
-    from warehouse import load
+    import warehouse.articles as article_store
+    from warehouse.pages import unjudged_pages
     from warehouse.db import connect
     from pipelines.stages import clean_pages
     from pipelines.articles import load_articles
-    real_insert = load.insert_rows
+    real_insert = article_store.insert_rows
     def pausing_insert(con, table, rows, columns, or_ignore=False):
         n = real_insert(con, table, rows, columns, or_ignore)
         if table == "articles":
             print("INSERTED", n, flush=True)
             time.sleep(60)
         return n
-    load.insert_rows = pausing_insert
+    article_store.insert_rows = pausing_insert
     con = connect(sys.argv[1])
-    pages = load.unjudged_pages(con)
+    pages = unjudged_pages(con)
     verdicts, rows = clean_pages(pages)
     load_articles(con, verdicts, rows)
     print("COMMITTED", flush=True)
@@ -66,7 +67,7 @@ def _land_sample(db: Path) -> int:
             }
         )
     con = connect(db)
-    load.load_crawl(con, "run-1", pages, [])
+    load_crawl(con, "run-1", pages, [])
     con.close()
     return len(pages)
 

@@ -11,8 +11,14 @@ from pipelines.articles import load_articles
 from pipelines.definitions import defs
 from pipelines.resources import NotifierResource, WarehouseResource
 from pipelines.sensors import pending_alerts_sensor
-from warehouse import load
+from pipelines.settings import AlertSettings
+from warehouse.alerts import create_alerts
+from warehouse.claims import load_mentions, refresh_claims
 from warehouse.db import connect
+from warehouse.pages import load_crawl
+from warehouse.runs import start_run
+
+RULES = AlertSettings().alert_rules()  # the packaged policy: parity/surpass stories, escalation to surpass
 
 pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
 
@@ -67,7 +73,7 @@ def _seed_alert(db):
             }
         ],
     )
-    load.load_mentions(
+    load_mentions(
         con,
         ["a"],
         [
@@ -96,8 +102,8 @@ def _seed_alert(db):
         ],
         "v1",
     )
-    load.refresh_claims(con)
-    load.create_alerts(con)
+    refresh_claims(con)
+    create_alerts(con, RULES)
     con.close()
 
 
@@ -137,8 +143,8 @@ def test_delivery_job_materializes_with_test_resources(tmp_path):
 
 
 def _land(con, run_id, source, url, body):
-    load.start_run(con, run_id, None)
-    load.load_crawl(
+    start_run(con, run_id, None)
+    load_crawl(
         con,
         run_id,
         [

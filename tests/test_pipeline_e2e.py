@@ -129,7 +129,7 @@ def test_entities_table_lists_firms_the_gazetteer_lacks(sample_run):
 
 
 def test_a_claim_reported_in_chinese_first_and_then_in_english_is_one_claim(sample_run):
-    from warehouse.queries import claims_query
+    from warehouse.reports import claims_query
 
     sql, params = claims_query(org="Moonshot AI")
     con = connect(sample_run["db"], read_only=True)
@@ -148,7 +148,7 @@ def test_a_claim_reported_in_chinese_first_and_then_in_english_is_one_claim(samp
 
 def test_the_alert_quotes_the_chinese_report_that_came_first(sample_run):
     from pipelines.alerting import format_alert
-    from warehouse.load import alert_details
+    from warehouse.alerts import alert_details
 
     con = connect(sample_run["db"], read_only=True)
     try:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from extractors.claims import ClaimExtractor
 from pipelines.cli import main
 from pipelines.review_cases import check_case, load_cases
+from warehouse.claims import refresh_claims
 from warehouse.db import connect
-from warehouse.load import refresh_claims
 
 PAGES = Path(__file__).parent / "fixtures" / "review_pages"
 

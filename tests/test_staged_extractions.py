@@ -11,8 +11,10 @@ import pytest
 from pipelines.assets import articles, claim_mentions
 from pipelines.definitions import build_resources
 from pipelines.stages import extract_mentions, extractor_version, seeded_extractor
-from warehouse import load
+from warehouse.claims import articles_to_extract
 from warehouse.db import connect
+from warehouse.pages import load_crawl
+from warehouse.runs import start_run
 
 NOW = "2026-09-01T10:00:00+00:00"
 STORIES = {
@@ -54,8 +56,8 @@ def landed(tmp_path):
     pages.append(copy)
     fetches = [{"url": p["url"], "source": "news", "role": "page", "status": 200, "fetched_at": NOW} for p in pages]
     con = connect(db)
-    load.start_run(con, "land", "test")
-    load.load_crawl(con, "land", pages, fetches)
+    start_run(con, "land", "test")
+    load_crawl(con, "land", pages, fetches)
     con.close()
     resources = build_resources(
         db_path=db, sources_file="(none)", alerts_file=str(tmp_path / "a.jsonl"), echo_alerts=False, alert_urls=""
@@ -94,7 +96,7 @@ def test_staged_results_become_the_in_order_mentions(landed, monkeypatch, worker
 
     con = connect(db, read_only=True)
     try:
-        kept = load.articles_to_extract(con, "none-yet")  # every kept article, in the order claim_mentions used
+        kept = articles_to_extract(con, "none-yet")  # every kept article, in the order claim_mentions used
     finally:
         con.close()
     expected, _ = extract_mentions(kept, seeded_extractor([]))
@@ -133,7 +135,7 @@ def test_a_result_from_newer_text_than_the_stored_article_is_not_used(landed):
     # the same URL lands again with other text: the article keeps its stored text, the workers read the new one
     changed = _page("c-other", STORIES["c-other"].replace("Llama 4 trails GPT-4.1", "Qwen3 beats Gemini 2.5"))
     con = connect(db)
-    load.load_crawl(con, "land", [changed], [{**changed, "role": "page", "status": 200}])
+    load_crawl(con, "land", [changed], [{**changed, "role": "page", "status": 200}])
     con.close()
     again = dg.materialize([articles], resources=resources)
     assert _metadata(again, "articles")["extractions_staged"] == 1

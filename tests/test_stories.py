@@ -7,10 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 from pipelines.articles import load_articles
 from pipelines.delivery import AppriseChannel
+from pipelines.settings import AlertSettings
 from tests.test_alerts import FAST, deliver
 from tests.webhook_receiver import WebhookReceiver
-from warehouse import load
+from warehouse.alerts import refresh_claims_and_outbox
+from warehouse.claims import load_mentions
 from warehouse.db import connect
+from warehouse.rows import sha1
+
+RULES = AlertSettings().alert_rules()  # the packaged policy: parity/surpass stories, escalation to surpass
 
 
 def report(db, day, claims):
@@ -43,13 +48,13 @@ def report(db, day, claims):
             ],
         )
         key = "|".join(str(c.get(k)) for k in ("so", "sm", "rel", "oo", "om", "neg", "group"))
-        load.load_mentions(
+        load_mentions(
             con,
             [aid],
             [
                 {
                     "mention_id": f"m{aid}",
-                    "claim_id": load.sha1(key),
+                    "claim_id": sha1(key),
                     "article_id": aid,
                     "subject": c.get("sm") or c.get("so") or c.get("group"),
                     "subject_org": c.get("so"),
@@ -73,7 +78,7 @@ def report(db, day, claims):
             ],
             "v1",
         )
-    counts = load.refresh_claims_and_outbox(con, f"run-{day}", ())
+    counts = refresh_claims_and_outbox(con, f"run-{day}", RULES)
     con.close()
     return counts["alerts_new"]
 

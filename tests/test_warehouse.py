@@ -9,8 +9,13 @@ import duckdb
 import pytest
 
 from pipelines.articles import load_articles
-from warehouse import load
-from warehouse.db import WarehouseBusyError, connect, migration_files
+from pipelines.settings import AlertSettings
+from warehouse.alerts import create_alerts, mark_alerts
+from warehouse.claims import articles_to_extract, discovered_entities, load_mentions, refresh_claims, refresh_entities
+from warehouse.db import WarehouseBusyError, connect, migration_files, scalar
+from warehouse.runs import start_run
+
+RULES = AlertSettings().alert_rules()  # the packaged policy: parity/surpass stories, escalation to surpass
 
 
 def test_migrations_apply_once_and_create_contract_tables(tmp_path):
@@ -161,24 +166,22 @@ def test_claims_aggregate_over_kept_articles_and_alert_exactly_once(tmp_path):
         "b": None,
         "c": "a",
     }
-    load.load_mentions(
-        con, ["a", "b"], [_mention("a"), _mention("b"), _mention("b", "c2", negated=True, start=20)], "v1"
-    )
-    load.refresh_claims(con, "run-1")
+    load_mentions(con, ["a", "b"], [_mention("a"), _mention("b"), _mention("b", "c2", negated=True, start=20)], "v1")
+    refresh_claims(con, "run-1")
     row = con.execute(
         "SELECT mention_count, source_count, first_seen_at, last_seen_at, first_article_id "
         "FROM claims WHERE claim_id = 'c1'"
     ).fetchall()[0]
     assert row == (2, 2, d1, d2, "a")
-    assert load.create_alerts(con)["alerts_new"] == 1  # c2 is negated: no alert
-    assert load.create_alerts(con)["alerts_new"] == 0
+    assert create_alerts(con, RULES)["alerts_new"] == 1  # c2 is negated: no alert
+    assert create_alerts(con, RULES)["alerts_new"] == 0
     # re-extracting an article replaces its mentions instead of adding to them
-    load.load_mentions(con, ["b"], [_mention("b"), _mention("b", "c3", relation="surpass", start=40)], "v2")
-    load.refresh_claims(con, "run-2")
+    load_mentions(con, ["b"], [_mention("b"), _mention("b", "c3", relation="surpass", start=40)], "v2")
+    refresh_claims(con, "run-2")
     # a claim keeps the run that first loaded it; claim c2 (no longer mentioned) is gone
     assert dict(con.execute("SELECT claim_id, created_run_id FROM claims").fetchall()) == {"c1": "run-1", "c3": "run-2"}
-    assert load.create_alerts(con)["alerts_new"] == 1  # the new surpass claim
-    assert load.create_alerts(con)["alerts_new"] == 0
+    assert create_alerts(con, RULES)["alerts_new"] == 1  # the new surpass claim
+    assert create_alerts(con, RULES)["alerts_new"] == 0
     con.close()
 
 
@@ -186,7 +189,7 @@ def test_a_later_original_takes_over_and_the_copy_loses_its_mentions(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     copy = _article("copy", "wire", "https://wire/1", datetime(2026, 9, 2, tzinfo=UTC), chash="same", syndicated=True)
     load_articles(con, [], [copy])
-    load.load_mentions(con, ["copy"], [_mention("copy")], "v1")
+    load_mentions(con, ["copy"], [_mention("copy")], "v1")
     orig = _article("orig", "paper", "https://paper/1", datetime(2026, 9, 1, tzinfo=UTC), chash="same")
     load_articles(con, [], [orig])
     assert dict(con.execute("SELECT article_id, duplicate_of FROM articles").fetchall()) == {
@@ -194,7 +197,7 @@ def test_a_later_original_takes_over_and_the_copy_loses_its_mentions(tmp_path):
         "copy": "orig",
     }
     assert con.execute("SELECT count(*) FROM claim_mentions WHERE article_id = 'copy'").fetchall()[0][0] == 0
-    assert [a["article_id"] for a in load.articles_to_extract(con, "v1")] == ["orig"]
+    assert [a["article_id"] for a in articles_to_extract(con, "v1")] == ["orig"]
     con.close()
 
 
@@ -224,18 +227,18 @@ def test_failed_load_rolls_back_the_whole_batch(tmp_path):
 
 
 def test_claims_new_lists_only_what_the_latest_run_added(tmp_path):
-    from warehouse.queries import claims_query
+    from warehouse.reports import claims_query
 
     con = connect(tmp_path / "w.duckdb")
     load_articles(con, [], [_article("a", "s1", "https://a/1", datetime(2026, 9, 1, tzinfo=UTC))])
-    load.start_run(con, "run-1", None)
-    load.load_mentions(con, ["a"], [_mention("a")], "v1")
-    load.refresh_claims(con, "run-1")
+    start_run(con, "run-1", None)
+    load_mentions(con, ["a"], [_mention("a")], "v1")
+    refresh_claims(con, "run-1")
     sql, params = claims_query(only_new=True)
     assert [r[0] for r in con.execute(sql, params).fetchall()] == ["c1"]
     time.sleep(0.01)
-    load.start_run(con, "run-2", None)
-    load.refresh_claims(con, "run-2")
+    start_run(con, "run-2", None)
+    refresh_claims(con, "run-2")
     assert con.execute(sql, params).fetchall() == []
     con.close()
 
@@ -262,8 +265,8 @@ def test_entities_flag_what_the_gazetteer_does_not_know(tmp_path):
         "claimant_name": "Semgrep",
     }
     m2 = {**_mention("b"), "subject_org": "Nimbus Labs", "object_org": "OpenAI"}
-    load.load_mentions(con, ["a", "b"], [m1, m2], "v1")
-    counts = load.refresh_entities(con, ["OpenAI", "Semgrep", "Anthropic"])
+    load_mentions(con, ["a", "b"], [m1, m2], "v1")
+    counts = refresh_entities(con, ["OpenAI", "Semgrep", "Anthropic"])
     rows = {
         (k, n): (f, g, c)
         for k, n, f, g, c in con.execute(
@@ -278,7 +281,7 @@ def test_entities_flag_what_the_gazetteer_does_not_know(tmp_path):
         ("model", "GPT-4.1"): ("OpenAI", True, 1),
     }
     assert counts == {"entities": 5, "entities_not_in_gazetteer": 2}
-    assert sorted(load.discovered_entities(con)) == [
+    assert sorted(discovered_entities(con)) == [
         ("firm", "Nimbus Labs", "Nimbus Labs"),
         ("model", "Cirrus-2", "Nimbus Labs"),
     ]
@@ -363,15 +366,15 @@ def test_mark_alerts_backs_off_by_each_alerts_own_attempts(tmp_path):
             "VALUES (?, 'c', 'parity', ?, 'pending', ?)",
             [alert_id, now, attempts],
         )
-    load.mark_alerts(con, ["a0", "a2"], False, "json", "HTTP 500", backoff_seconds=60.0)
+    mark_alerts(con, ["a0", "a2"], False, "json", "HTTP 500", backoff_seconds=60.0)
     rows = dict(
         con.execute(
             "SELECT alert_id, epoch(next_attempt_at) - epoch(now()) FROM alerts WHERE status = 'failed'"
         ).fetchall()
     )
     assert 50 < rows["a0"] <= 60 and 230 < rows["a2"] <= 240
-    assert load.scalar(con, "SELECT max(attempts) FROM alerts") == 3
-    load.mark_alerts(con, ["a0"], True, "json", digest_id="d1")
+    assert scalar(con, "SELECT max(attempts) FROM alerts") == 3
+    mark_alerts(con, ["a0"], True, "json", digest_id="d1")
     delivered = con.execute(
         "SELECT status, next_attempt_at, last_error, digest_id FROM alerts WHERE alert_id = 'a0'"
     ).fetchall()
@@ -385,7 +388,7 @@ def test_duckdb_threads_is_restored_even_when_the_block_fails(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     con.execute("SET threads = 2")
     with pytest.raises(RuntimeError), duckdb_threads(con, 1):
-        assert load.scalar(con, "SELECT current_setting('threads')") == 1
+        assert scalar(con, "SELECT current_setting('threads')") == 1
         raise RuntimeError("boom")
-    assert load.scalar(con, "SELECT current_setting('threads')") == 2
+    assert scalar(con, "SELECT current_setting('threads')") == 2
     con.close()

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from warehouse.db import connect
 from warehouse.docs import DOC_PATH, render
-from warehouse.queries import column_docs, table_docs
+from warehouse.reports import column_docs, table_docs
 
 
 def test_every_table_view_and_column_has_a_comment(tmp_path):

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from warehouse.db import connect
-from warehouse.queries import column_docs, table_docs
+from warehouse.reports import column_docs, table_docs
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "warehouse.md"
 

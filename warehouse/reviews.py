@@ -1,6 +1,6 @@
 """Analysts' judgements of claims and mentions (the ``reviews`` table): store, list and read them back.
 
-A judgement never deletes evidence: the claims refresh (``warehouse.load.REFRESH_CLAIMS_SQL``) leaves mentions
+A judgement never deletes evidence: the claims refresh (``rebuild_claims`` in warehouse/sql/claims.sql) leaves mentions
 judged wrong out of a claim's counts and marks a claim ``suppressed`` when it, or every mention of it, is judged
 wrong; suppressed claims leave listings, alerts and exports. The latest judgement of a target counts.
 """
@@ -14,8 +14,9 @@ from typing import Any
 
 import duckdb
 
+from warehouse.claims import rebuild_claims
 from warehouse.db import scalar, transaction
-from warehouse.load import dict_rows, rebuild_claims, sha1
+from warehouse.rows import dict_rows, sha1
 
 VERDICTS = ("right", "wrong")
 

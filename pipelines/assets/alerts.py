@@ -10,10 +10,10 @@ from pipelines.assets.claims import claims
 from pipelines.assets.common import GROUP, OWNERS, column_schema
 from pipelines.delivery import deliver_digests, deliver_pending
 from pipelines.resources import NotifierResource, WarehouseResource
-from warehouse import load
-from warehouse.queries import (
+from warehouse.reports import (
     undelivered_alert_count,
 )
+from warehouse.rows import count
 
 
 @dg.asset(
@@ -40,7 +40,7 @@ def alerts(
     counts.update(deliver_digests(briefly, subscribers, notifier.settings()))
     with warehouse.get_connection() as con:
         waiting = undelivered_alert_count(con)
-        total = load.count(con, "alerts")
+        total = count(con, "alerts")
         schema = column_schema(con, "alerts")
     if counts["failed"]:
         context.log.warning(f"{counts['failed']} alert(s) not delivered; they will be retried")

@@ -14,8 +14,10 @@ from pipelines.stages import (
     seed_key,
     seeded_extractor,
 )
-from warehouse import load
+from warehouse.claims import discovered_entities, stage_extractions
 from warehouse.db import duckdb_threads
+from warehouse.pages import pages_at_rowids, unjudged_page_rowids
+from warehouse.rows import count
 
 CLEAN_BATCH = 500
 
@@ -34,23 +36,21 @@ def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0, "extractions_staged": 0}
     version = extractor_version()
     with warehouse.get_connection() as con:
-        seed = load.discovered_entities(con)
+        seed = discovered_entities(con)
         seeded_extractor(seed)  # before the pool forks: the workers inherit the seeded rules
         load_language_model()  # and the language model
         key = seed_key(seed)
         index = signature_index(con)  # loaded once per run, extended batch by batch
-        todo = load.unjudged_page_rowids(con)
-        batches = cleaned_batches(
-            lambda ids: load.pages_at_rowids(con, ids), todo, CLEAN_BATCH, work=clean_sign_extract
-        )
+        todo = unjudged_page_rowids(con)
+        batches = cleaned_batches(lambda ids: pages_at_rowids(con, ids), todo, CLEAN_BATCH, work=clean_sign_extract)
         with duckdb_threads(con, 1 if worker_count() > 1 else None):  # the pool has the cores
             for verdicts, rows, extractions in batches:
                 counts = load_articles(con, verdicts, rows, index)
-                totals["extractions_staged"] += load.stage_extractions(con, extractions, version, key)
+                totals["extractions_staged"] += stage_extractions(con, extractions, version, key)
                 totals["pages_judged"] += len(verdicts)
                 totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
                 totals["articles_new"] += counts["articles_new"]
                 totals["duplicates_new"] += counts["duplicates_new"]
-        totals["articles_total"] = load.count(con, "articles")
+        totals["articles_total"] = count(con, "articles")
         schema = column_schema(con, "articles")
     return dg.MaterializeResult(metadata={**totals, "dagster/column_schema": schema})

@@ -15,10 +15,20 @@ from pipelines.stages import (
     seed_key,
     seeded_extractor,
 )
-from warehouse import load
-from warehouse.queries import (
+from warehouse.alerts import refresh_claims_and_outbox
+from warehouse.claims import (
+    articles_published_on,
+    articles_to_extract,
+    discovered_entities,
+    drop_staged,
+    load_mentions,
+    refresh_entities,
+    staged_extractions,
+)
+from warehouse.reports import (
     new_claims_preview,
 )
+from warehouse.rows import count, insert_rows, utcnow
 
 
 def _extract_and_load(
@@ -30,19 +40,19 @@ def _extract_and_load(
     computed in the worker pool; :func:`confirm_in_order` makes them what one extractor reading ``todo`` in
     order would find. Used and stale staged rows are dropped.
     """
-    seed = load.discovered_entities(con)
+    seed = discovered_entities(con)
     extractor = seeded_extractor(seed)
     ids = [a["article_id"] for a in todo]
-    results = load.staged_extractions(con, ids, version, seed_key(seed))
+    results = staged_extractions(con, ids, version, seed_key(seed))
     staged = len(results)
     results.update(extract_alone_parallel([a for a in todo if a["article_id"] not in results]))
     mentions, errors, redone = confirm_in_order(todo, results, extractor)
     for article_id, err in errors.items():
         context.log.warning(f"claim rules failed on article {article_id}: {err}")
     ok_ids = [a for a in ids if a not in errors]
-    counts = load.load_mentions(con, ok_ids, mentions, version)
+    counts = load_mentions(con, ok_ids, mentions, version)
     if errors:
-        load.insert_rows(
+        insert_rows(
             con,
             "article_extractions",
             [
@@ -51,14 +61,14 @@ def _extract_and_load(
                     "extractor_version": version,
                     "mention_count": 0,
                     "error": e,
-                    "extracted_at": load.utcnow(),
+                    "extracted_at": utcnow(),
                 }
                 for a, e in errors.items()
             ],
             ["article_id", "extractor_version", "mention_count", "error", "extracted_at"],
             or_ignore=True,
         )
-    load.drop_staged(con, ids, version)
+    drop_staged(con, ids, version)
     counts.update(
         {"results_from_cleaning_workers": staged, "extracted_here": len(todo) - staged, "re_extracted_in_order": redone}
     )
@@ -78,9 +88,9 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     """Claim mentions of kept articles not yet extracted with the current rules version."""
     version = extractor_version()
     with warehouse.get_connection() as con:
-        todo = load.articles_to_extract(con, version)
+        todo = articles_to_extract(con, version)
         counts, errors = _extract_and_load(context, con, todo, version)
-        total = load.count(con, "claim_mentions")
+        total = count(con, "claim_mentions")
         schema = column_schema(con, "claim_mentions")
     return dg.MaterializeResult(
         metadata={
@@ -107,11 +117,11 @@ def claims(
 ) -> dg.MaterializeResult:
     """Rebuild claim rows from mentions in kept articles and write outbox alerts for new ones."""
     from pipelines.report import plots_markdown  # matplotlib is imported only when plots are drawn
-    from warehouse.queries import report_data
+    from warehouse.reports import report_data
 
     with warehouse.get_connection() as con:
-        counts = load.refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().watchlist)
-        counts.update(load.refresh_entities(con, gazetteer_firm_names()))
+        counts = refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().alert_rules())
+        counts.update(refresh_entities(con, gazetteer_firm_names()))
         preview = new_claims_preview(con, context.run.run_id)
         plots = report_data(con, "1970-01-01", newest=0)
         schema = column_schema(con, "claims")
@@ -149,9 +159,9 @@ def claims_by_day(
     day = context.partition_key
     version = extractor_version()
     with warehouse.get_connection() as con:
-        todo = load.articles_published_on(con, day)
+        todo = articles_published_on(con, day)
         counts, errors = _extract_and_load(context, con, todo, version)
-        counts.update(load.refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().watchlist))
+        counts.update(refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().alert_rules()))
     return dg.MaterializeResult(
         metadata={
             **counts,

@@ -4,7 +4,7 @@ from typing import Any
 
 import dagster as dg
 
-from warehouse.queries import (
+from warehouse.reports import (
     column_docs,
 )
 

@@ -8,7 +8,9 @@ import dagster as dg
 
 from pipelines.assets.common import GROUP, OWNERS, column_schema
 from pipelines.resources import CrawlerResource, WarehouseResource
-from warehouse import load
+from warehouse.pages import feed_state, known_urls, load_crawl
+from warehouse.rows import utcnow
+from warehouse.runs import finish_crawl, record_run_outcome, start_run
 
 
 class CrawlScope(dg.Config):
@@ -41,9 +43,9 @@ def _crawl_and_land(
 ) -> dg.MaterializeResult:
     """Crawl (all sources or ``only_sources``) without holding the warehouse, then land in one transaction."""
     with warehouse.get_connection() as con:
-        load.start_run(con, context.run.run_id, crawler.sources_file)
-        skip = load.known_urls(con)
-        state = load.feed_state(con)
+        start_run(con, context.run.run_id, crawler.sources_file)
+        skip = known_urls(con)
+        state = feed_state(con)
     warehouse.release_connection()  # the crawl can take a long time: let readers (and other crawls) in meanwhile
     result = crawler.crawl(skip, state, only_sources, only_urls)
     fetches = list(result.fetches)
@@ -59,7 +61,7 @@ def _crawl_and_land(
                 "status": None,
                 "error": "crawler_crashed",
                 "detail": result.stderr_tail[-1000:],
-                "fetched_at": load.utcnow().isoformat(),
+                "fetched_at": utcnow().isoformat(),
             }
         )
     crawl_stats = {
@@ -70,10 +72,10 @@ def _crawl_and_land(
     }
     with warehouse.get_connection() as con:
         # what the crawler landed before it died is kept: the next run cleans it
-        counts = load.load_crawl(con, context.run.run_id, result.pages, fetches)
-        load.finish_crawl(con, context.run.run_id, crawl_stats)
+        counts = load_crawl(con, context.run.run_id, result.pages, fetches)
+        finish_crawl(con, context.run.run_id, crawl_stats)
         if crash:
-            load.record_run_outcome(con, context.run.run_id, crash)
+            record_run_outcome(con, context.run.run_id, crash)
         schema = column_schema(con, "raw_pages")
     if crash:
         # a crash is not transient: no Dagster retry of a whole crawl; the run fails and says why

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.db import scalar
-from warehouse.load import EVIDENCE_JOIN, dict_rows
+from warehouse.rows import dict_rows
 
 CLAIM_COLUMNS = (
     "c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
@@ -21,7 +21,20 @@ CLAIM_COLUMNS = (
     "coalesce(fa.published_at, fa.fetched_at) AS first_published_at, "
     "m.claimant, m.claimant_name, m.hedged, m.sentence AS evidence, c.suppressed"
 )
-CLAIM_FROM = "claims c LEFT JOIN articles fa ON fa.article_id = c.first_article_id " + EVIDENCE_JOIN
+CLAIM_FROM = (
+    "claims c LEFT JOIN articles fa ON fa.article_id = c.first_article_id "
+    "LEFT JOIN v_claim_evidence m ON m.claim_id = c.claim_id"
+)
+
+
+def _firm_and_since(where: list[str], params: list[Any], org: str | None, since: str | None, alias: str) -> None:
+    """Add the filters "the firm is a side" and "first seen on or after ``since``" (columns prefixed ``alias``)."""
+    if org:
+        where.append(f"(lower({alias}subject_org) = lower(?) OR lower({alias}object_org) = lower(?))")
+        params += [org, org]
+    if since:
+        where.append(f"{alias}first_seen_at >= CAST(? AS DATE)")
+        params.append(since)
 
 
 def claims_query(
@@ -44,12 +57,7 @@ def claims_query(
     if relation:
         where.append("c.relation = ?")
         params.append(relation)
-    if org:
-        where.append("(lower(c.subject_org) = lower(?) OR lower(c.object_org) = lower(?))")
-        params += [org, org]
-    if since:
-        where.append("c.first_seen_at >= CAST(? AS DATE)")
-        params.append(since)
+    _firm_and_since(where, params, org, since, "c.")
     sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM}"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -224,13 +232,9 @@ STORY_COLUMNS = (
 
 def stories(con: Any, org: str | None = None, since: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Rows of ``v_stories`` (newest first), optionally one firm's and first seen on or after ``since``."""
-    where, params = ["TRUE"], []
-    if org:
-        where.append("(lower(subject_org) = lower(?) OR lower(object_org) = lower(?))")
-        params += [org, org]
-    if since:
-        where.append("first_seen_at >= CAST(? AS DATE)")
-        params.append(since)
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
+    _firm_and_since(where, params, org, since, "")
     cur = con.execute(
         f"SELECT {STORY_COLUMNS} FROM v_stories WHERE {' AND '.join(where)} ORDER BY first_seen_at DESC", params
     )

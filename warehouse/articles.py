@@ -1,0 +1,73 @@
+"""Articles (cleaned text, kept copy or duplicate of another) and their text signatures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+from warehouse.rows import dict_rows, insert_rows
+from warehouse.statements import execute
+
+ARTICLE_COLUMNS = [
+    "article_id", "url", "canonical_url", "source", "title", "author", "published_at", "fetched_at", "language",
+    "sitename", "text", "content_hash", "duplicate_of", "duplicate_reason", "is_syndicated", "is_amp", "page_id",
+]  # fmt: skip
+
+
+def existing_article_ids(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> set[str]:
+    """Which of these article ids are stored already."""
+    if not article_ids:
+        return set()
+    return {r[0] for r in execute(con, "existing_article_ids", [list(article_ids)]).fetchall()}
+
+
+def copy_groups(
+    con: duckdb.DuckDBPyConnection,
+    canonical_urls: Sequence[str],
+    content_hashes: Sequence[str],
+    article_ids: Sequence[str],
+) -> list[dict[str, Any]]:
+    """Stored copy groups touching the given canonical URLs, content hashes or article ids.
+
+    Every member of each group is returned: the kept copy and all its duplicates.
+    """
+    params = {
+        "canonical_urls": list(canonical_urls),
+        "content_hashes": list(content_hashes),
+        "article_ids": list(article_ids),
+    }
+    return dict_rows(execute(con, "copy_groups", params))
+
+
+def insert_articles(
+    con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str, Any]], signatures: dict[str, bytes]
+) -> int:
+    """Insert new articles (``duplicate_of`` already decided) and their text signatures."""
+    insert_rows(
+        con,
+        "article_signatures",
+        [{"article_id": a["article_id"], "minhash": signatures[a["article_id"]]} for a in articles],
+        ["article_id", "minhash"],
+        or_ignore=True,
+    )
+    return insert_rows(con, "articles", articles, ARTICLE_COLUMNS)
+
+
+def set_duplicate_of(
+    con: duckdb.DuckDBPyConnection, article_id: str, duplicate_of: str | None, reason: str | None
+) -> None:
+    """Record which article a stored copy duplicates (None: it is the kept copy).
+
+    A copy that is no longer kept loses its claim mentions, so claims never count a copy twice.
+    """
+    execute(con, "set_duplicate_of", [duplicate_of, reason, article_id])
+    if duplicate_of is not None:
+        execute(con, "drop_copy_mentions", [article_id])
+        execute(con, "drop_copy_extractions", [article_id])
+
+
+def stored_signatures(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
+    """Every stored article's text signature, as stored."""
+    return {aid: bytes(b) for aid, b in execute(con, "stored_signatures").fetchall()}

@@ -1,0 +1,53 @@
+"""Named SQL statements, read from the files in ``warehouse/sql/`` (``-- name: ...`` blocks, aiosql's format).
+
+aiosql parses the files (names, doc comments, ``:name`` parameters turned into DuckDB's ``$name``). The statements
+are run with ``con.execute`` rather than through aiosql's generated functions: its DuckDB adapter runs each query
+on ``con.cursor()``, a second connection outside the caller's transaction, and every write here is part of one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import aiosql
+import duckdb
+
+_PARAM = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+@cache
+def _queries() -> Any:
+    return aiosql.from_path(str(resources.files("warehouse") / "sql"), "duckdb", mandatory_parameters=False)
+
+
+def sql(name: str) -> str:
+    """The text of the statement called ``name`` in warehouse/sql/*.sql (KeyError if there is none)."""
+    try:
+        return str(getattr(_queries(), name).sql)
+    except AttributeError:
+        raise KeyError(f"no SQL statement named {name!r} in warehouse/sql") from None
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> None:
+    """Run a multi-statement script statement by statement, each with the named parameters it uses.
+
+    DuckDB prepares one statement at a time and refuses parameters a statement does not name.
+    """
+    for statement in filter(str.strip, sql(name).split(";")):
+        used = set(_PARAM.findall(statement))
+        con.execute(statement, {k: v for k, v in params.items() if k in used})
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | list[Any] | tuple[Any, ...] = ()
+) -> duckdb.DuckDBPyConnection:
+    """Run the named statement with positional parameters, or with the named ones it uses; return the cursor."""
+    text = sql(name)
+    if isinstance(params, Mapping):
+        used = set(_PARAM.findall(text))
+        return con.execute(text, {k: v for k, v in params.items() if k in used})
+    return con.execute(text, list(params))
