@@ -20,7 +20,8 @@ from warehouse.db import connect
 from warehouse.reports import claims_query
 
 GENERATE = """
-INSERT INTO runs SELECT 'run-' || i, TIMESTAMPTZ '2026-01-01' + INTERVAL (i) HOUR, NULL, 'bench', NULL
+INSERT INTO runs (run_id, started_at, finished_at, sources_file, summary)
+SELECT 'run-' || i, TIMESTAMPTZ '2026-01-01' + INTERVAL (i) HOUR, NULL, 'bench', NULL
 FROM range(100) t(i);
 INSERT INTO articles (article_id, url, canonical_url, source, title, author, published_at, fetched_at, language,
                       sitename, text, content_hash, duplicate_of, duplicate_reason, is_syndicated, is_amp, page_id)

@@ -124,26 +124,10 @@ def claimant_agreement(gold: Path, pred: list[dict[str, Any]]) -> tuple[int, int
     return agreed, len(seen)
 
 
-def report_set(shared: Path, name: str, work: Path, extractor: ClaimExtractor) -> dict[str, float] | None:
-    """Score one shared set; print overall, per-relation and grouped misses; return the overall scores."""
-    articles, gold = shared / "corpus" / f"{name}_articles.jsonl", shared / "gold" / f"{name}_claims.jsonl"
-    if not articles.exists() or not gold.exists():
-        return None
-    scorer = shared / "tools" / "score_claims.py"
-    pred_path = work / f"{name}_pred.jsonl"
-    pred = extract_set(extractor, articles, pred_path)
-    scores, verbose = _score(scorer, gold, pred_path, "--verbose")
-    strong, _ = _score(scorer, gold, pred_path, "--relations", "parity,surpass")
-    scores.update({f"strong_{k}": v for k, v in strong.items()})
-    print(f"{name}: precision={scores['precision']:.3f} recall={scores['recall']:.3f} f1={scores['f1']:.3f}")
-    for rel in RELATIONS:
-        per, _ = _score(scorer, gold, pred_path, "--relations", rel)
-        print(f"  {rel:<9} precision={per['precision']:.3f} recall={per['recall']:.3f} f1={per['f1']:.3f}")
-    print(f"  parity/surpass precision={strong['precision']:.3f} f1={strong['f1']:.3f}")
-    agreed, matched = claimant_agreement(gold, pred)
-    if matched:
-        scores["claimant_agreement"] = agreed / matched
-        print(f"  claimant (self / third_party / outlet) as gold on {agreed}/{matched} found claims")
+def _misses_by_phenomenon(
+    articles: Path, gold: Path, pred: list[dict[str, Any]], verbose: str, extractor: ClaimExtractor
+) -> dict[str, list[str]]:
+    """Each MISS and FALSE line of the scorer's verbose output, put in one phenomenon group with its sentence."""
     titles = {}
     texts = {}
     for line in articles.open(encoding="utf-8"):
@@ -180,6 +164,30 @@ def report_set(shared: Path, name: str, work: Path, extractor: ClaimExtractor) -
         found = _recognition(extractor, match, sentence) if kind == "MISS" and match else ""
         label = _phenomenon(kind, sentence, titles.get(aid, ""), (so, rel, oo, neg), same_pair, found)
         groups[label].append(f"{kind} {aid} {so} {rel} {oo}{' NEG' if neg == 'True' else ''} | {sentence[:140]}")
+    return groups
+
+
+def report_set(shared: Path, name: str, work: Path, extractor: ClaimExtractor) -> dict[str, float] | None:
+    """Score one shared set; print overall, per-relation and grouped misses; return the overall scores."""
+    articles, gold = shared / "corpus" / f"{name}_articles.jsonl", shared / "gold" / f"{name}_claims.jsonl"
+    if not articles.exists() or not gold.exists():
+        return None
+    scorer = shared / "tools" / "score_claims.py"
+    pred_path = work / f"{name}_pred.jsonl"
+    pred = extract_set(extractor, articles, pred_path)
+    scores, verbose = _score(scorer, gold, pred_path, "--verbose")
+    strong, _ = _score(scorer, gold, pred_path, "--relations", "parity,surpass")
+    scores.update({f"strong_{k}": v for k, v in strong.items()})
+    print(f"{name}: precision={scores['precision']:.3f} recall={scores['recall']:.3f} f1={scores['f1']:.3f}")
+    for rel in RELATIONS:
+        per, _ = _score(scorer, gold, pred_path, "--relations", rel)
+        print(f"  {rel:<9} precision={per['precision']:.3f} recall={per['recall']:.3f} f1={per['f1']:.3f}")
+    print(f"  parity/surpass precision={strong['precision']:.3f} f1={strong['f1']:.3f}")
+    agreed, matched = claimant_agreement(gold, pred)
+    if matched:
+        scores["claimant_agreement"] = agreed / matched
+        print(f"  claimant (self / third_party / outlet) as gold on {agreed}/{matched} found claims")
+    groups = _misses_by_phenomenon(articles, gold, pred, verbose, extractor)
     counts = Counter({k: len(v) for k, v in groups.items()})
     if counts:
         print(f"  misses and false claims by phenomenon ({sum(counts.values())}):")

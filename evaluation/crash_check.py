@@ -27,17 +27,11 @@ from pathlib import Path
 import psutil
 
 from warehouse.db import connect
+from warehouse.reports import duplicate_outbox_alerts, row_keys
 
 REPO = Path(__file__).resolve().parents[1]
-# (table, key) whose key sets must match between the crashed and the clean warehouse
-KEYS = {
-    "raw_pages": "page_id",
-    "page_verdicts": "page_id",
-    "articles": "article_id",
-    "claim_mentions": "mention_id",
-    "claims": "claim_id",
-    "alerts": "alert_id",
-}
+# the tables whose key sets must match between the crashed and the clean warehouse (warehouse.reports.row_keys)
+KEYS = ("raw_pages", "page_verdicts", "articles", "claim_mentions", "claims", "alerts")
 
 
 def _write_slices(root: Path, slices: int, per_slice: int, seed: int) -> list[Path]:
@@ -115,7 +109,8 @@ def _kill_midway(folder: Path, db: Path, alerts_file: Path, after: float) -> tup
 def _table_keys(db: Path) -> dict[str, Counter[str]]:
     con = connect(db, read_only=True)
     try:
-        return {t: Counter(r[0] for r in con.execute(f"SELECT {k} FROM {t}").fetchall()) for t, k in KEYS.items()}
+        keys = row_keys(con)
+        return {t: keys.get(t, Counter()) for t in KEYS}
     finally:
         con.close()
 
@@ -123,11 +118,7 @@ def _table_keys(db: Path) -> dict[str, Counter[str]]:
 def _duplicate_outbox_alerts(db: Path) -> int:
     con = connect(db, read_only=True)
     try:
-        return int(
-            con.execute(
-                "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM alerts GROUP BY claim_id, relation)"
-            ).fetchall()[0][0]
-        )
+        return duplicate_outbox_alerts(con)
     finally:
         con.close()
 

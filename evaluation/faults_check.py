@@ -11,6 +11,7 @@ import yaml
 from evaluation.sample_site_check import serve
 from pipelines.run import run_pipeline
 from warehouse.db import connect
+from warehouse.reports import article_texts, fetch_outcomes, verdict_reasons
 
 PAGES = ["429", "500", "flaky", "slow", "huge", "gzip-bomb", "redirect-loop", "binary", "latin1", "consent", "empty"]
 FEEDS = ["bad-feed.xml", "xxe-feed.xml", "billion-laughs.xml"]
@@ -41,9 +42,9 @@ def check_faults(shared: Path, work: Path) -> list[str]:
         crawler_mb = float(summary.crawl_stats.get("crawler_peak_rss_mb", 0.0))
         con = connect(work / "faults.duckdb", read_only=True)
         try:
-            rows = con.execute("SELECT url, role, status, error FROM fetch_log ORDER BY url").fetchall()
-            articles = dict(con.execute("SELECT url, text FROM articles").fetchall())
-            verdicts = dict(con.execute("SELECT url, reason FROM page_verdicts").fetchall())
+            rows = fetch_outcomes(con)
+            articles = article_texts(con)
+            verdicts = verdict_reasons(con)
         finally:
             con.close()
         print(f"{'fault':<22}{'status':>7}  outcome")

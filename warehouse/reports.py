@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from warehouse.db import scalar
 from warehouse.rows import dict_rows
+from warehouse.statements import execute
 
 CLAIM_COLUMNS = (
     "c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
@@ -64,111 +66,35 @@ def claims_query(
     return sql + f" ORDER BY c.first_seen_at{' DESC' if newest_first else ''}, c.claim_id", params
 
 
-CLAIM_MENTIONS_SQL = """
-SELECT m.mention_id, a.source, a.url, coalesce(a.published_at, a.fetched_at) AS published_at, a.language,
-       a.duplicate_of IS NOT NULL AS duplicate_copy, m.subject, m.relation, m.object, m.domain, m.negated, m.hedged,
-       m.disputed,
-       m.claimant, m.claimant_name, m.sentence, r.verdict AS review, r.note AS review_note
-FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id
-LEFT JOIN v_current_reviews r ON r.target_kind = 'mention' AND r.target_id = m.mention_id
-WHERE m.claim_id = ?
-ORDER BY coalesce(a.published_at, a.fetched_at), a.source, m.start_char
-"""
-
-
 def claim_mentions(con: Any, claim_id: str) -> list[dict[str, Any]]:
     """Every mention of one claim, oldest first, with its article's source, URL and date and its review."""
-    return dict_rows(con.execute(CLAIM_MENTIONS_SQL, [claim_id]))
-
-
-ENTITIES_SQL = """
-SELECT e.kind, e.name, e.firm, e.in_gazetteer, e.mention_count, e.first_seen_at, a.source AS first_source,
-       a.url AS first_url,
-       (SELECT m.sentence FROM claim_mentions m WHERE m.article_id = e.first_article_id
-          AND (m.subject_org = e.name OR m.object_org = e.name OR m.subject_model = e.name
-               OR m.object_model = e.name OR m.claimant_name = e.name)
-        ORDER BY m.start_char LIMIT 1) AS example
-FROM entities e LEFT JOIN articles a ON a.article_id = e.first_article_id
-WHERE (? OR NOT e.in_gazetteer) AND (? IS NULL OR e.kind = ?)
-ORDER BY e.in_gazetteer, e.mention_count DESC, e.name
-"""
+    return dict_rows(execute(con, "claim_mentions", [claim_id]))
 
 
 def entities(con: Any, include_known: bool = False, kind: str | None = None) -> list[dict[str, Any]]:
     """Firms and models the claims name (only those not in the gazetteer unless ``include_known``), with an example."""
-    return dict_rows(con.execute(ENTITIES_SQL, [include_known, kind, kind]))
-
-
-REPORT_WEEKLY_SQL = """
-SELECT CAST(date_trunc('week', c.first_seen_at) AS DATE) AS week, coalesce(c.subject_org, c.subject_group) AS firm,
-       c.relation, count(*) AS claims
-FROM claims c WHERE NOT c.suppressed AND c.first_seen_at >= CAST(? AS DATE)
-GROUP BY ALL ORDER BY week, firm, c.relation
-"""
-
-REPORT_MATRIX_SQL = """
-SELECT c.subject_org, c.object_org, c.relation, count(*) AS claims, sum(c.source_count) AS sources
-FROM claims c
-WHERE NOT c.suppressed AND NOT c.negated AND c.relation IN ('parity', 'surpass')
-  AND c.subject_org IS NOT NULL AND c.object_org IS NOT NULL AND c.first_seen_at >= CAST(? AS DATE)
-GROUP BY ALL ORDER BY claims DESC
-"""
+    return dict_rows(execute(con, "entities", {"include_known": include_known, "kind": kind}))
 
 
 def report_data(con: Any, since: str, newest: int = 25) -> dict[str, list[dict[str, Any]]]:
     """What the HTML report shows, since ``since`` (a date): weekly counts, the firm matrix, newest claims, sources."""
     sql, params = claims_query(since=since, newest_first=True)
     return {
-        "weekly": dict_rows(con.execute(REPORT_WEEKLY_SQL, [since])),
-        "matrix": dict_rows(con.execute(REPORT_MATRIX_SQL, [since])),
+        "weekly": dict_rows(execute(con, "report_weekly", [since])),
+        "matrix": dict_rows(execute(con, "report_matrix", [since])),
         "newest": dict_rows(con.execute(sql + f" LIMIT {int(newest)}", params)),
-        "sources": dict_rows(con.execute("SELECT * FROM source_health ORDER BY source")),
+        "sources": dict_rows(execute(con, "source_health_by_source")),
     }
-
-
-TABLE_DOCS_SQL = """
-SELECT t.table_name AS name, t.table_type AS kind, obj.comment
-FROM information_schema.tables t
-LEFT JOIN (SELECT table_name, comment FROM duckdb_tables() UNION ALL SELECT view_name, comment FROM duckdb_views()
-           WHERE NOT internal) obj ON obj.table_name = t.table_name
-WHERE t.table_schema = 'main'
-ORDER BY t.table_type, t.table_name
-"""
-
-COLUMN_DOCS_SQL = """
-SELECT column_name AS name, data_type AS type, is_nullable = 'NO' AS required, comment
-FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal AND table_name = ? ORDER BY column_index
-"""
 
 
 def table_docs(con: Any) -> list[tuple[str, str, str | None]]:
     """(name, BASE TABLE | VIEW, comment) of every warehouse table and view."""
-    return [tuple(r) for r in con.execute(TABLE_DOCS_SQL).fetchall()]
+    return [tuple(r) for r in execute(con, "table_docs").fetchall()]
 
 
 def column_docs(con: Any, table: str) -> list[tuple[str, str, bool, str | None]]:
     """(name, type, required, comment) of every column of ``table`` (empty when there is no such table)."""
-    return [tuple(r) for r in con.execute(COLUMN_DOCS_SQL, [table]).fetchall()]
-
-
-QUIET_SOURCES_SQL = """
-WITH last_run AS (SELECT source, arg_max(run_id, fetched_at) AS run_id FROM fetch_log GROUP BY source),
-hist AS (SELECT DISTINCT source FROM articles WHERE duplicate_of IS NULL),
-attempts AS (
-    SELECT f.source,
-           count(*) FILTER (WHERE f.role = 'page' AND f.error IS NULL) AS fetched,
-           count(*) FILTER (WHERE f.error IS NOT NULL AND f.error <> 'already_stored') AS failed
-    FROM fetch_log f JOIN last_run l ON l.source = f.source AND l.run_id = f.run_id GROUP BY f.source
-),
-kept AS (
-    SELECT a.source, count(*) AS n FROM articles a JOIN raw_pages r ON r.page_id = a.page_id
-    JOIN last_run l ON l.source = a.source AND l.run_id = r.run_id GROUP BY a.source
-)
-SELECT h.source, t.fetched, t.failed FROM hist h JOIN attempts t ON t.source = h.source
-LEFT JOIN kept k ON k.source = h.source
-WHERE coalesce(k.n, 0) = 0 AND (t.fetched > 0 OR t.failed > 0)
-ORDER BY h.source
-"""
+    return [tuple(r) for r in execute(con, "column_docs", [table]).fetchall()]
 
 
 def quiet_sources(con: Any) -> list[tuple[str, int, int]]:
@@ -177,7 +103,7 @@ def quiet_sources(con: Any) -> list[tuple[str, int, int]]:
     An unchanged feed (HTTP 304) is not "quiet": only a run that tried and got nothing counts, the
     sign of a redesign (pages no longer clean to articles) or a block (fetches failing).
     """
-    return [tuple(r) for r in con.execute(QUIET_SOURCES_SQL).fetchall()]
+    return [tuple(r) for r in execute(con, "quiet_sources").fetchall()]
 
 
 EXPORTED_TABLES = (
@@ -243,21 +169,6 @@ def stories(con: Any, org: str | None = None, since: str | None = None) -> tuple
 
 # -- run summaries and asset checks ----------------------------------------------------------------------------
 
-RUN_COUNTS_SQL = {
-    "pages_fetched": "SELECT count(*) FROM fetch_log WHERE run_id = ? AND role IN ('page', 'archive') "
-    "AND error IS NULL",
-    "pages_skipped_known": "SELECT count(*) FROM fetch_log WHERE run_id = ? AND error = 'already_stored'",
-    "feeds_not_modified": "SELECT count(*) FROM fetch_log WHERE run_id = ? AND status = 304",
-    "not_articles": "SELECT count(*) FROM page_verdicts v JOIN raw_pages r USING (page_id) "
-    "WHERE r.run_id = ? AND NOT v.is_article",
-    "articles_kept": "SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
-    "WHERE r.run_id = ? AND a.duplicate_of IS NULL",
-    "duplicates": "SELECT count(*) FROM articles a JOIN raw_pages r USING (page_id) "
-    "WHERE r.run_id = ? AND a.duplicate_of IS NOT NULL",
-    "mentions_new": "SELECT count(*) FROM claim_mentions m JOIN articles a USING (article_id) "
-    "JOIN raw_pages r USING (page_id) WHERE r.run_id = ?",
-}
-
 
 def run_counts(con: Any, run_id: str) -> dict[str, Any]:
     """What one run did.
@@ -265,72 +176,102 @@ def run_counts(con: Any, run_id: str) -> dict[str, Any]:
     Pages fetched and skipped, 304s, failures by reason, verdicts, kept articles, duplicates, new mentions,
     claims in all, and the crawl's own stats.
     """
-    out: dict[str, Any] = {k: int(scalar(con, sql, [run_id])) for k, sql in RUN_COUNTS_SQL.items()}
-    rows = con.execute(
-        "SELECT error, count(*) FROM fetch_log WHERE run_id = ? AND error IS NOT NULL "
-        "AND error <> 'already_stored' GROUP BY error",
-        [run_id],
-    ).fetchall()
-    out["failures_by_reason"] = {e: n for e, n in rows}
-    out["claims_total"] = int(scalar(con, "SELECT count(*) FROM claims"))
-    stats = scalar(con, "SELECT summary FROM runs WHERE run_id = ?", [run_id])
-    out["crawl_stats"] = json.loads(stats) if stats else {}
+    out = dict_rows(execute(con, "run_counts", {"run_id": run_id}))[0]
+    out["failures_by_reason"] = dict(execute(con, "run_failures_by_reason", [run_id]).fetchall())
+    out["crawl_stats"] = json.loads(out["crawl_stats"]) if out["crawl_stats"] else {}
     return out
 
 
 def new_claims_preview(con: Any, run_id: str, limit: int = 20) -> list[tuple[Any, ...]]:
     """The newest claims a run added: subject, model, relation, object, model, domain, mentions."""
-    return con.execute(
-        "SELECT coalesce(subject_org, subject_group), coalesce(subject_model, ''), relation, "
-        "coalesce(object_org, object_group), coalesce(object_model, ''), domain, mention_count FROM claims "
-        "WHERE created_run_id = ? ORDER BY first_seen_at DESC LIMIT ?",
-        [run_id, limit],
-    ).fetchall()
+    return execute(con, "new_claims_preview", [run_id, limit]).fetchall()
+
+
+def _count(con: Any, name: str) -> int:
+    return int(execute(con, name).fetchall()[0][0])
 
 
 def undelivered_alert_count(con: Any) -> int:
     """Alerts a channel wants and has not accepted yet (pending, sending or failed)."""
-    return int(scalar(con, "SELECT count(*) FROM alerts WHERE status NOT IN ('delivered', 'filtered', 'suppressed')"))
+    return _count(con, "undelivered_alert_count")
 
 
 def orphan_mention_count(con: Any) -> int:
     """Mentions without their kept article or without a claim row."""
-    return int(
-        scalar(
-            con,
-            "SELECT count(*) FROM claim_mentions m LEFT JOIN articles a ON a.article_id = m.article_id "
-            "WHERE a.article_id IS NULL OR a.duplicate_of IS NOT NULL "
-            "OR NOT EXISTS (SELECT 1 FROM claims c WHERE c.claim_id = m.claim_id)",
-        )
-    )
+    return _count(con, "orphan_mention_count")
 
 
 def duplicated_claim_key_count(con: Any) -> int:
     """Claim keys (subject, models, relation, object, negation) stored on more than one row."""
-    return int(
-        scalar(
-            con,
-            "SELECT count(*) FROM (SELECT coalesce(subject_org, 'group:' || subject_group), subject_model, relation, "
-            "coalesce(object_org, 'group:' || object_group), object_model, negated FROM claims "
-            "GROUP BY ALL HAVING count(*) > 1)",
-        )
-    )
+    return _count(con, "duplicated_claim_key_count")
 
 
 def articles_without_text_count(con: Any) -> int:
     """Articles stored with empty text."""
-    return int(scalar(con, "SELECT count(*) FROM articles WHERE length(trim(text)) = 0"))
+    return _count(con, "articles_without_text_count")
 
 
 def article_duplicate_counts(con: Any) -> tuple[int, int]:
     """(articles, of which copies of another)."""
-    total, dups = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM articles"
-    ).fetchall()[0]
+    total, dups = execute(con, "article_duplicate_counts").fetchall()[0]
     return int(total), int(dups)
 
 
 def source_health(con: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The source_health view: columns and rows."""
-    cur = con.execute("SELECT * FROM source_health")
+    cur = execute(con, "source_health")
     return [d[0] for d in cur.description], cur.fetchall()
+
+
+# -- acceptance audits (make eval) ------------------------------------------------------------------------------
+
+
+def row_counts(con: Any) -> dict[str, int]:
+    """Rows of articles, claims, claim_mentions and alerts (a second run over the same pages must not change them)."""
+    return dict_rows(execute(con, "row_counts"))[0]
+
+
+def row_keys(con: Any) -> dict[str, Counter[str]]:
+    """The key of every row of the tables a crash must neither lose nor double, counted per table."""
+    out: dict[str, Counter[str]] = {}
+    for table, key in execute(con, "row_keys").fetchall():
+        out.setdefault(table, Counter())[key] += 1
+    return out
+
+
+def duplicate_outbox_alerts(con: Any) -> int:
+    """Alerts beyond the first for one claim and relation."""
+    return _count(con, "duplicate_outbox_alerts")
+
+
+def article_copies(con: Any) -> tuple[set[str], dict[str, str]]:
+    """(URLs of kept articles, {URL of a copy: URL of the article it duplicates})."""
+    rows = execute(con, "article_copies").fetchall()
+    return {u for u, k in rows if k is None}, {u: k for u, k in rows if k is not None}
+
+
+def fetched_urls(con: Any) -> set[str]:
+    """Every URL requested or landed at (after redirects)."""
+    return {r[0] for r in execute(con, "fetched_urls").fetchall()}
+
+
+def alert_policy_audit(con: Any, story_relations: Sequence[str]) -> tuple[int, bool, tuple[int, int, int, int]]:
+    """(alerts breaking the story rules, at most one alert per story and kind, (stories, new, updates, unnamed))."""
+    breaches, once = execute(con, "alert_policy_breaches", {"story_relations": list(story_relations)}).fetchall()[0]
+    stories, new, updates, unnamed = (int(x) for x in execute(con, "alert_kind_counts").fetchall()[0])
+    return int(breaches), bool(once), (stories, new, updates, unnamed)
+
+
+def fetch_outcomes(con: Any) -> list[tuple[str, str | None, int | None, str | None]]:
+    """(url, role, status, error) of every fetch, by URL."""
+    return execute(con, "fetch_outcomes").fetchall()
+
+
+def article_texts(con: Any) -> dict[str, str]:
+    """{url: text} of every article."""
+    return dict(execute(con, "article_texts").fetchall())
+
+
+def verdict_reasons(con: Any) -> dict[str, str]:
+    """{url: reason} of every page verdict."""
+    return dict(execute(con, "verdict_reasons").fetchall())
