@@ -1004,7 +1004,16 @@ class ClaimExtractor:
         ("Today we are releasing ...") is the firm's own claim; else a named benchmark ("On SWE-bench, ...")
         makes it a third party's measurement.
         """
-        who, name = self._claimant_in_sentence(doc, mentions, cue, subj_orgs, context, subj_starts)
+        toks = doc.user_data.get("lower_tokens")
+        if toks is None:  # once per sentence, not once per claim
+            toks = doc.user_data["lower_tokens"] = [t.lower_ for t in doc]
+        # the claimant as the sentence itself words it
+        who, name = (
+            self._claimant_according_to(toks, mentions, subj_orgs)
+            or self._claimant_speaking_before(toks, mentions, cue, subj_orgs, context, subj_starts)
+            or self._claimant_speaking_after(toks, mentions, cue, subj_orgs)
+            or (("third_party", None) if any(w in THIRD_PARTY_WORDS for w in toks[: cue.start]) else ("outlet", None))
+        )
         weak = who == "third_party" and name is None and not self._strong_third_party(doc, cue)
         if (who == "outlet" or weak) and self._author is not None and self._author in subj_orgs:
             return "self", self._author
@@ -1032,30 +1041,6 @@ class ClaimExtractor:
                 if owned:
                     return owned[0].org
         return None
-
-    def _claimant_in_sentence(
-        self,
-        doc: Doc,
-        mentions: list[Mention],
-        cue: Span,
-        subj_orgs: set[str | None],
-        context: LazyContext,
-        subj_starts: frozenset[int] = frozenset(),
-    ) -> tuple[str, str | None]:
-        """The claimant as the sentence itself words it."""
-        toks = doc.user_data.get("lower_tokens")
-        if toks is None:  # once per sentence, not once per claim
-            toks = doc.user_data["lower_tokens"] = [t.lower_ for t in doc]
-        found = (
-            self._claimant_according_to(toks, mentions, subj_orgs)
-            or self._claimant_speaking_before(toks, mentions, cue, subj_orgs, context, subj_starts)
-            or self._claimant_speaking_after(toks, mentions, cue, subj_orgs)
-        )
-        if found is not None:
-            return found
-        if any(w in THIRD_PARTY_WORDS for w in toks[: cue.start]):
-            return "third_party", None
-        return "outlet", None
 
     @staticmethod
     def _claimant_according_to(

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from extractors.nlp import blank_pipeline
 from extractors.vocab import load_data
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])[”’\"']?|\n+")
@@ -110,6 +110,7 @@ class ChineseGazetteer:
         return out
 
 
+@Language.factory("claimwatch_gazetteer_zh")
 class ChineseGazetteerComponent:
     """spaCy component: sets ``doc.ents`` (FIRM / MODEL, ``kb_id_`` = owning firm) on a Chinese doc."""
 
@@ -135,18 +136,9 @@ class ChineseGazetteerComponent:
         return doc
 
 
-@Language.factory("claimwatch_gazetteer_zh")
-def make_chinese_gazetteer(nlp: Language, name: str) -> ChineseGazetteerComponent:
-    """Factory for :class:`ChineseGazetteerComponent` (patterns load in ``initialize``)."""
-    return ChineseGazetteerComponent(nlp, name)
-
-
 def build_nlp_zh() -> Language:
     """``spacy.blank("zh")`` (character segmenter) with the Chinese gazetteer component."""
-    nlp = spacy.blank("zh")
-    nlp.add_pipe("claimwatch_gazetteer_zh")
-    nlp.initialize()
-    return nlp
+    return blank_pipeline("zh", "claimwatch_gazetteer_zh")
 
 
 @dataclass

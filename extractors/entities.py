@@ -22,6 +22,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extractors.nlp import blank_pipeline
 from extractors.vocab import load_data
 
 VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4}|\d+x\d+[A-Za-z]?)$"  # "8x22B": experts x size
@@ -56,6 +57,7 @@ NOT_MODEL_WORDS = {
 }
 
 
+@Language.factory("claimwatch_gazetteer")
 class GazetteerRuler:
     """Match firms (phrase patterns), models (token patterns with versions) and groups."""
 
@@ -228,15 +230,6 @@ class GazetteerRuler:
         return doc
 
 
-@Language.factory("claimwatch_gazetteer")
-def make_gazetteer_ruler(nlp: Language, name: str) -> GazetteerRuler:
-    """Factory for :class:`GazetteerRuler` (patterns load in ``initialize``)."""
-    return GazetteerRuler(nlp, name)
-
-
 def build_nlp() -> Language:
     """A blank English pipeline with the gazetteer ruler, initialised from the data files."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("claimwatch_gazetteer")
-    nlp.initialize()
-    return nlp
+    return blank_pipeline("en", "claimwatch_gazetteer")

@@ -6,9 +6,9 @@ import os
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, BACKFILL_ASSETS, BY_SOURCE_ASSETS
+from pipelines.assets import ALL_ASSETS, ARCHIVE_ASSETS, BACKFILL_ASSETS, BY_SOURCE_ASSETS
 from pipelines.checks import ALL_CHECKS
-from pipelines.jobs import crawl_job, deliver_alerts_job, hourly_crawl_schedule
+from pipelines.jobs import crawl_job, deliver_alerts_job, hourly_crawl_schedule, ingest_job
 from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
 from pipelines.sensors import feed_poll_sensor, pending_alerts_sensor, sources_partitions_sensor
 
@@ -42,9 +42,9 @@ def build_resources(
 
 
 defs = dg.Definitions(
-    assets=[*ALL_ASSETS, *BACKFILL_ASSETS, *BY_SOURCE_ASSETS],
+    assets=[*ALL_ASSETS, *BACKFILL_ASSETS, *BY_SOURCE_ASSETS, *ARCHIVE_ASSETS],
     asset_checks=ALL_CHECKS,
-    jobs=[crawl_job, deliver_alerts_job],
+    jobs=[crawl_job, deliver_alerts_job, ingest_job],
     schedules=[hourly_crawl_schedule],
     sensors=[feed_poll_sensor, pending_alerts_sensor, sources_partitions_sensor],
     resources=build_resources(),

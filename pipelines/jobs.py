@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS, alerts
+from pipelines.assets import ALL_ASSETS, alerts, raw_pages, raw_pages_from_archives
 from pipelines.settings import orchestration_settings
 
 crawl_job = dg.define_asset_job(
@@ -14,6 +14,13 @@ crawl_job = dg.define_asset_job(
     # step would pay the imports (~2 s) again for each of them
     executor_def=dg.in_process_executor,
     tags={"dagster/max_retries": 2},  # run retries for transient failures (enabled in dagster_home/dagster.yaml)
+)
+ingest_job = dg.define_asset_job(
+    "ingest_job",
+    selection=dg.AssetSelection.assets(raw_pages_from_archives, *[a for a in ALL_ASSETS if a is not raw_pages]),
+    description="Land saved pages and WARC archives (raw_pages_from_archives: give `paths` in the launchpad), then "
+    "clean, extract, load claims and send alerts, as `claimwatch ingest` does.",
+    executor_def=dg.in_process_executor,
 )
 deliver_alerts_job = dg.define_asset_job(
     "deliver_alerts_job",

@@ -10,7 +10,7 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.assets import ALL_ASSETS
+from pipelines.assets import ALL_ASSETS, raw_pages_from_archives
 from pipelines.checks import ALL_CHECKS
 from pipelines.definitions import build_resources
 from pipelines.progress import progress_logger
@@ -142,6 +142,11 @@ def run_pipeline(
     result = _materialize(
         ALL_ASSETS, "cli", str(sources_file), db_path, alerts_file, echo_alerts, alert_urls, instance, quiet
     )
+    return _summary(result, db_path)
+
+
+def _summary(result: dg.ExecuteInProcessResult, db_path: str | Path) -> RunSummary:
+    """Record the run's outcome (ok, or failed and why) on its row and read its summary back."""
     error = run_failure(result)
     record_outcome(str(db_path), result.run_id, error)
     summary = summarize(str(db_path), result.run_id, result.success, error)
@@ -159,6 +164,7 @@ def _materialize(
     alert_urls: str | None,
     instance: dg.DagsterInstance | None,
     quiet: bool,
+    asset_config: dict[str, Any] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Materialize ``assets`` and every asset check in-process with the claimwatch resources."""
     if instance is None and os.environ.get("DAGSTER_HOME"):
@@ -179,7 +185,7 @@ def _materialize(
         resources=resources,
         loggers={"console": dg.default_loggers()["console"], "progress": progress_logger},
     )
-    run_config: dict[str, Any] = {"loggers": {"progress": {}}}
+    run_config: dict[str, Any] = {"loggers": {"progress": {}}, **(asset_config or {})}
     if quiet:
         run_config["loggers"].update(QUIET_LOGGING["loggers"])
     return defs.resolve_job_def("claimwatch_cli_run").execute_in_process(
@@ -197,9 +203,6 @@ def _outcome(result: dg.ExecuteInProcessResult, db_path: str | Path, run_id: str
     return summary
 
 
-INGEST_BATCH = 500
-
-
 def ingest_paths(
     paths: list[str],
     db_path: str | Path,
@@ -210,37 +213,16 @@ def ingest_paths(
     quiet: bool = True,
     alert_urls: str | None = None,
 ) -> RunSummary:
-    """Land saved HTML / WARC files (streamed, in batches) and run every asset after ``raw_pages``.
+    """Land saved HTML / WARC files (``raw_pages_from_archives``, streamed in batches) and run every asset after it.
 
-    Returns the summary of the run, like :func:`run_pipeline`.
+    One Dagster run, like :func:`run_pipeline`, whose summary it returns.
     """
-    from spiders.archives import read_archives
-    from warehouse.pages import load_crawl
-    from warehouse.runs import start_run
-
-    run_id = f"ingest-{uuid.uuid4()}"
-    con = connect(str(db_path))
-    try:
-        start_run(con, run_id, f"ingest: {', '.join(map(str, paths))}"[:500])
-        pages: list[dict] = []
-        fetches: list[dict] = []
-        for page, fetch in read_archives(list(paths), source):
-            fetches.append(fetch)
-            if page is not None:
-                pages.append(page)
-            if len(fetches) >= INGEST_BATCH:
-                load_crawl(con, run_id, pages, fetches)
-                pages, fetches = [], []
-        load_crawl(con, run_id, pages, fetches)
-        downstream = [a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages")]
-        # Kept open through the run: the run's connections then join this DuckDB instance (no second open of
-        # the file, no checkpoint of the freshly landed bodies in between). Closed before the summary reads.
-        result = _materialize(
-            downstream, "ingest", "(ingest)", db_path, alerts_file, echo_alerts, alert_urls, instance, quiet
-        )
-    finally:
-        con.close()
-    return _outcome(result, db_path, run_id)
+    assets = [raw_pages_from_archives, *(a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages"))]
+    config = {"ops": {"raw_pages_from_archives": {"config": {"paths": [str(p) for p in paths], "source": source}}}}
+    result = _materialize(
+        assets, "ingest", "(ingest)", db_path, alerts_file, echo_alerts, alert_urls, instance, quiet, config
+    )
+    return _summary(result, db_path)
 
 
 def reextract_since(

@@ -34,6 +34,7 @@ def test_definitions_load_with_graph_schedule_and_sensor():
         "alerts",
         "claims_by_day",
         "raw_pages_by_source",
+        "raw_pages_from_archives",
     }
     assert repo.asset_graph.get(dg.AssetKey("claims_by_day")).partitions_def is not None
     by_source = repo.asset_graph.get(dg.AssetKey("raw_pages_by_source")).partitions_def
@@ -45,6 +46,12 @@ def test_definitions_load_with_graph_schedule_and_sensor():
     assert defs.resolve_job_def("crawl_job") and defs.resolve_job_def("deliver_alerts_job")
     graph = repo.asset_graph
     assert {p.to_user_string() for p in graph.get(dg.AssetKey("claims")).parent_keys} == {"claim_mentions"}
+    # every landing goes through Dagster: articles are cleaned from what the crawl or an archive ingest landed
+    assert {p.to_user_string() for p in graph.get(dg.AssetKey("articles")).parent_keys} == {
+        "raw_pages",
+        "raw_pages_from_archives",
+    }
+    assert defs.resolve_job_def("ingest_job")
 
 
 def _seed_alert(db):

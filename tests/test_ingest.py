@@ -71,3 +71,35 @@ def test_ingest_warc_and_saved_html(tmp_path):
         ["ingest", str(archive), "--db", str(db), "--source", "cc-news", "--alerts-file", str(tmp_path / "a.jsonl")],
     )
     assert r2.exit_code == 0 and "articles kept:        0" in r2.output and "new alerts:           0" in r2.output
+
+
+def test_archive_ingest_is_an_asset_whose_landing_belongs_to_its_dagster_run(tmp_path):
+    import dagster as dg
+
+    from pipelines.assets import archives as archive_stage
+    from pipelines.assets import raw_pages_from_archives
+    from pipelines.resources import WarehouseResource
+
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for i in range(5):  # five distinct pages: with a batch of 2 the batch path lands them in three transactions
+        (folder / f"p{i}.html").write_bytes(_page(KIMI).replace(b"</body>", f"<p>copy {i}</p></body>".encode()))
+    (folder / "broken.warc").write_bytes(b"not a warc")
+    db = tmp_path / "w.duckdb"
+    batch, archive_stage.INGEST_BATCH = archive_stage.INGEST_BATCH, 2
+    try:
+        result = dg.materialize(
+            [raw_pages_from_archives],
+            resources={"warehouse": WarehouseResource(db_path=str(db))},
+            run_config={"ops": {"raw_pages_from_archives": {"config": {"paths": [str(folder)], "source": "saved"}}}},
+        )
+    finally:
+        archive_stage.INGEST_BATCH = batch
+    assert result.success
+    meta = result.asset_materializations_for_node("raw_pages_from_archives")[0].metadata
+    assert meta["pages_landed"].value == 5 and meta["fetch_failures"].value == 1
+    con = connect(db, read_only=True)
+    assert con.execute("SELECT DISTINCT run_id FROM raw_pages").fetchall() == [(result.run_id,)]
+    assert con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [result.run_id]).fetchall() == [(1,)]
+    assert con.execute("SELECT error FROM fetch_log WHERE error IS NOT NULL").fetchall() == [("unreadable_archive",)]
+    con.close()

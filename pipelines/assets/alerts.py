@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.assets.claims import claims
-from pipelines.assets.common import GROUP, OWNERS, column_schema
+from pipelines.assets.common import column_schema, stage_asset
 from pipelines.delivery import deliver_digests, deliver_pending
 from pipelines.resources import NotifierResource, WarehouseResource
 from warehouse.reports import (
@@ -16,11 +16,9 @@ from warehouse.reports import (
 from warehouse.rows import count
 
 
-@dg.asset(
+@stage_asset(
     kinds={"apprise", "duckdb"},
-    group_name=GROUP,
     deps=[claims],
-    owners=OWNERS,
     description="Alert delivery from the outbox: each pending parity/surpass alert is sent once (Apprise, or "
     "stdout + alerts.jsonl), retried with backoff, and marked delivered; storms become one digest.",
 )

@@ -4,7 +4,8 @@ import dagster as dg
 
 from extractors.cleaning import load_language_model
 from pipelines.articles import load_articles, signature_index
-from pipelines.assets.common import GROUP, OWNERS, column_schema
+from pipelines.assets.archives import raw_pages_from_archives
+from pipelines.assets.common import column_schema, stage_asset
 from pipelines.assets.crawl import raw_pages
 from pipelines.parallel import cleaned_batches, worker_count
 from pipelines.resources import WarehouseResource
@@ -22,11 +23,9 @@ from warehouse.rows import count
 CLEAN_BATCH = 500
 
 
-@dg.asset(
+@stage_asset(
     kinds={"trafilatura", "duckdb"},
-    group_name=GROUP,
-    deps=[raw_pages],
-    owners=OWNERS,
+    deps=[raw_pages, raw_pages_from_archives],
     description="Cleaned news articles (trafilatura), one row per "
     "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of. The cleaning workers "
     "also run the claim rules on each article and stage the results for claim_mentions.",

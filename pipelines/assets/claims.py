@@ -5,7 +5,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.assets.articles import articles
-from pipelines.assets.common import GROUP, OWNERS, column_schema
+from pipelines.assets.common import column_schema, stage_asset
 from pipelines.parallel import extract_alone_parallel
 from pipelines.resources import NotifierResource, WarehouseResource
 from pipelines.stages import (
@@ -75,11 +75,9 @@ def _extract_and_load(
     return counts, errors
 
 
-@dg.asset(
+@stage_asset(
     kinds={"spacy", "duckdb"},
-    group_name=GROUP,
     deps=[articles],
-    owners=OWNERS,
     description="Claim evidence: one row per claim found in a kept "
     "article, with sentence, offsets, claimant and hedging. Uses the claim rules' results the cleaning workers "
     "staged, in article order; extracts whatever has none (a rules or seed change, an interrupted run).",
@@ -103,11 +101,16 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     )
 
 
-@dg.asset(
+def _refresh_claims_and_outbox(
+    context: dg.AssetExecutionContext, con: Any, notifier: NotifierResource
+) -> dict[str, int]:
+    """Claims rebuilt from mentions and their outbox alerts, by the alert policy of the notifier's settings."""
+    return refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().alert_rules())
+
+
+@stage_asset(
     kinds={"duckdb"},
-    group_name=GROUP,
     deps=[claim_mentions],
-    owners=OWNERS,
     description="Deduplicated claims: one row per claim key with first/last seen, first source, mention and "
     "source counts (duplicates never counted twice) and the strongest evidence. New parity/surpass claims get "
     "their outbox alert rows in the same transaction.",
@@ -120,7 +123,7 @@ def claims(
     from warehouse.reports import report_data
 
     with warehouse.get_connection() as con:
-        counts = refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().alert_rules())
+        counts = _refresh_claims_and_outbox(context, con, notifier)
         counts.update(refresh_entities(con, gazetteer_firm_names()))
         preview = new_claims_preview(con, context.run.run_id)
         plots = report_data(con, "1970-01-01", newest=0)
@@ -142,10 +145,9 @@ def claims(
 DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone="UTC")
 
 
-@dg.asset(
+@stage_asset(
     kinds={"spacy", "duckdb"},
     group_name="backfill",
-    owners=OWNERS,
     partitions_def=DAILY,
     deps=[articles],
     description="Backfill by publication day: re-run the current claim rules on the kept articles published on "
@@ -161,7 +163,7 @@ def claims_by_day(
     with warehouse.get_connection() as con:
         todo = articles_published_on(con, day)
         counts, errors = _extract_and_load(context, con, todo, version)
-        counts.update(refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().alert_rules()))
+        counts.update(_refresh_claims_and_outbox(context, con, notifier))
     return dg.MaterializeResult(
         metadata={
             **counts,

@@ -6,7 +6,7 @@ at definition time.
 
 import dagster as dg
 
-from pipelines.assets.common import GROUP, OWNERS, column_schema
+from pipelines.assets.common import column_schema, stage_asset
 from pipelines.resources import CrawlerResource, WarehouseResource
 from warehouse.pages import feed_state, known_urls, load_crawl
 from warehouse.rows import utcnow
@@ -19,10 +19,8 @@ class CrawlScope(dg.Config):
     new_urls: dict[str, list[str]] = {}  # source -> URLs a feed poll found new (feed_poll_sensor); empty: every source
 
 
-@dg.asset(
+@stage_asset(
     kinds={"scrapy", "duckdb"},
-    group_name=GROUP,
-    owners=OWNERS,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
     description="Responses landed by the Scrapy crawl of every configured source, "
     "with every fetch outcome (including failures) in fetch_log.",
@@ -88,10 +86,9 @@ def _crawl_and_land(
 SOURCES = dg.DynamicPartitionsDefinition(name="sources")
 
 
-@dg.asset(
+@stage_asset(
     kinds={"scrapy", "duckdb"},
     group_name="by_source",
-    owners=OWNERS,
     partitions_def=SOURCES,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
     description="One source's crawl, partitioned by source name (partitions kept in step with the sources file "
