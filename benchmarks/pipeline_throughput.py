@@ -42,6 +42,7 @@ from extractors.claims import ClaimExtractor  # noqa: E402
 from extractors.dedup import signature  # noqa: E402
 from pipelines.run import ingest_paths  # noqa: E402
 from pipelines.stages import clean_pages  # noqa: E402
+from spiders.items import FetchedPage  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 from warehouse.pages import load_crawl, unjudged_pages  # noqa: E402
 
@@ -153,17 +154,7 @@ def stage_rows(name: str, pages: list[bytes], work: Path) -> list[Row]:
     """Clean, extract, dedup and load, each timed on its own over ``pages``."""
     n = len(pages)
     landed = [
-        {
-            "url": f"https://b.example/{i}",
-            "final_url": f"https://b.example/{i}",
-            "source": "bench",
-            "status": 200,
-            "headers": {},
-            "content_type": "text/html",
-            "fetched_at": "2026-11-01T00:00:00+00:00",
-            "body": p,
-        }
-        for i, p in enumerate(pages)
+        FetchedPage.at(f"https://b.example/{i}", "bench", p, "2026-11-01T00:00:00+00:00") for i, p in enumerate(pages)
     ]
     con = connect(work / f"{name}-load.duckdb")
     load_crawl(con, "bench", landed, [])

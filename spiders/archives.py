@@ -12,10 +12,10 @@ import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from spiders.items import FetchedPage, FetchRecord
 from spiders.sources import DEFAULT_CRAWL_SETTINGS
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -83,39 +83,20 @@ def read_bounded(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
     return data
 
 
-def _fetch(
-    url: str, source: str, status: int | None, error: str | None, detail: str | None, when: str
-) -> dict[str, Any]:
-    return {
-        "url": url,
-        "source": source,
-        "role": "archive",
-        "status": status,
-        "error": error,
-        "detail": detail,
-        "fetched_at": when,
-    }
+def _fetch(url: str, source: str, status: int | None, error: str | None, detail: str | None, when: str) -> FetchRecord:
+    return FetchRecord(url, source, "archive", status, error, detail, when)
 
 
-def read_html_file(path: Path, source: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def read_html_file(path: Path, source: str) -> tuple[FetchedPage, FetchRecord]:
     """One saved page (``.html`` or gzipped) as a landed page plus its fetch record."""
     body = read_bounded(path)
     url = path.resolve().as_uri()
     when = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
-    page = {
-        "url": url,
-        "final_url": url,
-        "source": source,
-        "status": 200,
-        "headers": {},
-        "content_type": "text/html",
-        "fetched_at": when,
-        "body": body,
-    }
-    return page, _fetch(url, source, 200, None, None, when)
+    page = FetchedPage.at(url, source, body, when)
+    return page, FetchRecord.fetched(page, "archive")
 
 
-def read_warc(path: Path, source: str) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any]]]:
+def read_warc(path: Path, source: str) -> Iterator[tuple[FetchedPage | None, FetchRecord]]:
     """(page or None, fetch record) for every HTTP response record; only 200 HTML responses become pages."""
     records = 0
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -145,24 +126,13 @@ def read_warc(path: Path, source: str) -> Iterator[tuple[dict[str, Any] | None, 
                 yield None, _fetch(url, source, status, "too_large", f"over {MAX_PAGE_BYTES} bytes", when)
                 continue
             headers = dict(record.http_headers.headers)
-            yield (
-                {
-                    "url": url,
-                    "final_url": url,
-                    "source": source,
-                    "status": 200,
-                    "headers": headers,
-                    "content_type": ctype,
-                    "fetched_at": when,
-                    "body": body,
-                },
-                _fetch(url, source, 200, None, None, when),
-            )
+            page = FetchedPage.at(url, source, body, when, ctype, headers)
+            yield page, FetchRecord.fetched(page, "archive")
     if records == 0:
         raise ValueError("no WARC records found")
 
 
-def read_archives(paths: list[str | Path], source: str) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any]]]:
+def read_archives(paths: list[str | Path], source: str) -> Iterator[tuple[FetchedPage | None, FetchRecord]]:
     """Everything under ``paths``; an unreadable file yields one failure record and the rest go on."""
     for f, refused in archive_files(paths):
         name = f.name.lower()

@@ -8,45 +8,62 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spiders.items import FetchedPage, FetchRecord
 from spiders.sources import SourcesConfig
 
 
 @dataclass
 class CrawlResult:
-    """What one crawl landed: pages (dicts with raw body bytes) and fetch records."""
+    """What one crawl landed, read back from its landing file: pages (raw bodies) and fetch records.
 
-    pages: list[dict[str, Any]] = field(default_factory=list)
-    fetches: list[dict[str, Any]] = field(default_factory=list)
+    :meth:`iter_pages` streams the pages one at a time (a crawl's bodies are never all held at once);
+    :attr:`pages` reads them into a list, for small crawls and tests. The landing file stays until the result
+    is dropped when the crawl made its own temporary folder.
+    """
+
+    landing_file: Path | None = None
+    fetches: list[FetchRecord] = field(default_factory=list)
     exit_code: int = 0
     log_file: str | None = None
     stderr_tail: str = ""
     stats: dict[str, Any] = field(default_factory=dict)  # Scrapy's stats plus peak_rss_mb of the crawler
+    workdir: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)  # kept alive with the result
+
+    def iter_pages(self) -> Iterator[FetchedPage]:
+        """The landed pages, one at a time, in landing order."""
+        if self.landing_file is not None:
+            for row in read_landing(self.landing_file):
+                if isinstance(row, FetchedPage):
+                    yield row
+
+    @property
+    def pages(self) -> list[FetchedPage]:
+        """Every landed page (bodies included) as a list."""
+        return list(self.iter_pages())
 
 
-def read_landing(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Parse a landing file; a truncated last line (crawler killed mid-write) is ignored."""
-    pages: list[dict[str, Any]] = []
-    fetches: list[dict[str, Any]] = []
+def read_landing(path: str | Path) -> Iterator[FetchedPage | FetchRecord]:
+    """The records of a landing file, one at a time; a truncated last line (crawler killed mid-write) is skipped."""
     p = Path(path)
     if not p.exists():
-        return pages, fetches
+        return
     with p.open(encoding="utf-8") as fh:
         for line in fh:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if row.get("kind") == "page":
+            kind = row.pop("kind", None)
+            if kind == "page":
                 row["body"] = base64.b64decode(row["body"])
-                pages.append(row)
-            elif row.get("kind") == "fetch":
-                fetches.append(row)
-    return pages, fetches
+                yield FetchedPage(**row)
+            elif kind == "fetch":
+                yield FetchRecord(**row)
 
 
 def _child_command(
@@ -102,13 +119,15 @@ def run_crawl(
         code, err = proc.returncode, proc.stderr[-4000:]
     except subprocess.TimeoutExpired as exc:
         code, err = -1, f"crawl timed out after {timeout}s: {exc}"
-    pages, fetches = read_landing(landing)
+    fetches = [r for r in read_landing(landing) if isinstance(r, FetchRecord)]
     stats_path = wd / "crawl-stats.json"
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
-    result = CrawlResult(
-        pages=pages, fetches=fetches, exit_code=code, log_file=str(log_file), stderr_tail=err, stats=stats
+    return CrawlResult(
+        landing_file=landing,
+        fetches=fetches,
+        exit_code=code,
+        log_file=None if own_tmp is not None else str(log_file),
+        stderr_tail=err,
+        stats=stats,
+        workdir=own_tmp,
     )
-    if own_tmp is not None:
-        own_tmp.cleanup()
-        result.log_file = None
-    return result

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +16,7 @@ import pytest
 from pipelines.assets import articles
 from pipelines.cli import SAMPLE_SITE
 from pipelines.resources import WarehouseResource
+from spiders.items import FetchedPage
 from warehouse.db import WarehouseBusyError, connect
 from warehouse.pages import load_crawl
 
@@ -54,18 +54,8 @@ def _land_sample(db: Path) -> int:
     pages = []
     for f in sorted(SAMPLE_SITE.rglob("*.html")):
         url = "https://sample.example/" + f.relative_to(SAMPLE_SITE).as_posix()
-        pages.append(
-            {
-                "url": url,
-                "final_url": url,
-                "source": f.relative_to(SAMPLE_SITE).parts[0],
-                "status": 200,
-                "headers": {},
-                "content_type": "text/html",
-                "fetched_at": datetime.now(UTC).isoformat(),
-                "body": f.read_bytes().replace(b"BASE_URL", b"https://sample.example"),
-            }
-        )
+        body = f.read_bytes().replace(b"BASE_URL", b"https://sample.example")
+        pages.append(FetchedPage.at(url, f.relative_to(SAMPLE_SITE).parts[0], body))
     con = connect(db)
     load_crawl(con, "run-1", pages, [])
     con.close()

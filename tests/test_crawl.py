@@ -69,7 +69,7 @@ def test_feed_and_sitemap_discovery_with_robots(sample_site, tmp_path):
     )
     result = run_crawl(cfg, tmp_path)
     assert result.exit_code == 0
-    urls = {p["url"].removeprefix(b) for p in result.pages}
+    urls = {p.url.removeprefix(b) for p in result.pages}
     assert urls == {
         "/orbit-tech/2026/09/deepseek-says-new-reasoning-model-matches-openai-o3-on-coding.html",
         "/orbit-tech/2026/09/mistral-opens-paris-data-centre-for-european-customers.html",
@@ -79,10 +79,10 @@ def test_feed_and_sitemap_discovery_with_robots(sample_site, tmp_path):
         "/daily-ledger/amp/moonshot-ai-claims-kimi-k2-rivals-gpt-4-1-on-agent-tasks.html",
     }
     page = result.pages[0]
-    assert page["status"] == 200 and page["body"].startswith(b"<!doctype html>") and page["headers"]
-    errors = {f["url"].removeprefix(b): f["error"] for f in result.fetches if f["error"]}
+    assert page.status == 200 and page.body.startswith(b"<!doctype html>") and page.headers
+    errors = {f.url.removeprefix(b): f.error for f in result.fetches if f.error}
     assert errors == {"/private/embargoed-funding-story.html": "robots_disallowed"}
-    roles = {f["role"] for f in result.fetches if f["error"] is None}
+    roles = {f.role for f in result.fetches if f.error is None}
     assert roles == {"feed", "sitemap", "page"}
 
 
@@ -97,8 +97,8 @@ def test_already_stored_urls_are_not_fetched(sample_site, tmp_path):
         }
     )
     result = run_crawl(cfg, tmp_path, skip_urls=[known])
-    assert known not in {p["url"] for p in result.pages}
-    assert {f["error"] for f in result.fetches if f["url"] == known} == {"already_stored"}
+    assert known not in {p.url for p in result.pages}
+    assert {f.error for f in result.fetches if f.url == known} == {"already_stored"}
 
 
 def test_private_addresses_refused_by_default(fault_server, tmp_path):
@@ -106,7 +106,7 @@ def test_private_addresses_refused_by_default(fault_server, tmp_path):
     cfg = parse_sources({"crawl": FAST, "sources": [{"name": "local", "urls": [f"{base}/page"]}]})
     result = run_crawl(cfg, tmp_path)
     assert result.exit_code == 0 and result.pages == []
-    assert [f["error"] for f in result.fetches] == ["private_address"]
+    assert [f.error for f in result.fetches] == ["private_address"]
     assert seen["hits"] == {}, "nothing may reach a private address, robots.txt included"
 
 
@@ -124,7 +124,7 @@ def test_failures_are_recorded_with_reasons_and_honest_user_agent(fault_server, 
     )
     result = run_crawl(cfg, tmp_path)
     assert result.exit_code == 0
-    reasons = {f["url"]: f["error"] for f in result.fetches}
+    reasons = {f.url: f.error for f in result.fetches}
     assert reasons[f"{base}/500"] == "http_500"
     assert reasons[f"{base}/missing"] == "http_404"
     assert reasons["http://127.0.0.1:9/feed.xml"] == "connection_refused"
@@ -163,11 +163,11 @@ def test_sitemaps_announced_in_robots_and_max_age(tmp_path):
             }
         )
         result = run_crawl(cfg, tmp_path / "work")
-        fetched = {p["url"].removeprefix(server.base_url) for p in result.pages}
+        fetched = {p.url.removeprefix(server.base_url) for p in result.pages}
         assert fetched == {"/news/new.html", "/news/undated.html"}
         assert "/news/old.html" not in server.hits
-        news = [f for f in result.fetches if f["url"].endswith("news-sitemap.xml")]
-        assert news[0]["extra"]["skipped_too_old"] == 1
+        news = [f for f in result.fetches if f.url.endswith("news-sitemap.xml")]
+        assert news[0].extra["skipped_too_old"] == 1
 
 
 def test_conditional_get_sends_stored_validators(sample_site, tmp_path):
@@ -180,10 +180,10 @@ def test_conditional_get_sends_stored_validators(sample_site, tmp_path):
         }
     )
     first = run_crawl(cfg, tmp_path / "one")
-    [feed] = [f for f in first.fetches if f["role"] == "feed"]
-    assert feed["status"] == 200 and feed["extra"]["etag"]
+    [feed] = [f for f in first.fetches if f.role == "feed"]
+    assert feed.status == 200 and feed.extra["etag"]
     second = run_crawl(
-        cfg, tmp_path / "two", feed_state={feed["url"]: {"etag": feed["extra"]["etag"], "last_modified": None}}
+        cfg, tmp_path / "two", feed_state={feed.url: {"etag": feed.extra["etag"], "last_modified": None}}
     )
-    assert [(f["role"], f["status"]) for f in second.fetches] == [("feed", 304)]
+    assert [(f.role, f.status) for f in second.fetches] == [("feed", 304)]
     assert second.pages == []

@@ -12,6 +12,7 @@ from pipelines.definitions import defs
 from pipelines.resources import NotifierResource, WarehouseResource
 from pipelines.sensors import pending_alerts_sensor
 from pipelines.settings import AlertSettings
+from spiders.items import FetchedPage, FetchRecord
 from warehouse.alerts import create_alerts
 from warehouse.claims import load_mentions, refresh_claims
 from warehouse.db import connect
@@ -151,33 +152,8 @@ def test_delivery_job_materializes_with_test_resources(tmp_path):
 
 def _land(con, run_id, source, url, body):
     start_run(con, run_id, None)
-    load_crawl(
-        con,
-        run_id,
-        [
-            {
-                "url": url,
-                "final_url": url,
-                "source": source,
-                "status": 200,
-                "headers": {},
-                "content_type": "text/html",
-                "fetched_at": datetime.now(UTC).isoformat(),
-                "body": body,
-            }
-        ],
-        [
-            {
-                "url": url,
-                "source": source,
-                "role": "page",
-                "status": 200,
-                "error": None,
-                "detail": None,
-                "fetched_at": datetime.now(UTC).isoformat(),
-            }
-        ],
-    )
+    page = FetchedPage.at(url, source, body)
+    load_crawl(con, run_id, [page], [FetchRecord.fetched(page)])
 
 
 def test_check_warns_when_a_source_goes_quiet(tmp_path):

@@ -108,7 +108,7 @@ def test_robots_5xx_disallows_the_host(tmp_path):
             }
         )
         result = run_crawl(cfg, tmp_path)
-        assert [f["error"] for f in result.fetches] == ["robots_unavailable"]
+        assert [f.error for f in result.fetches] == ["robots_unavailable"]
         assert "/faults/flaky" not in server.hits
 
 
@@ -126,5 +126,5 @@ def test_redirect_to_private_address_is_refused_at_the_hop(tmp_path):
             }
         )
         result = run_crawl(cfg, tmp_path)
-        assert [(f["url"], f["error"]) for f in result.fetches] == [("http://10.0.0.1/secret", "private_address")]
+        assert [(f.url, f.error) for f in result.fetches] == [("http://10.0.0.1/secret", "private_address")]
         assert server.hits["/faults/to-private"] and result.pages == []

@@ -134,7 +134,7 @@ def test_two_crawlers_share_one_frontier_and_fetch_each_page_once(tmp_path, redi
         threading.Thread(target=open_gate_when_both_crawlers_are_up, daemon=True).start()
         results = _two_crawls(site, tmp_path, {"frontier_redis_url": redis_url, "frontier_key": "test:{hour}"})
         hits = _page_hits(site)
-    landed = [sorted(p["url"] for p in r.pages) for r in results]
+    landed = [sorted(p.url for p in r.pages) for r in results]
     assert len(hits) == PAGES and set(hits.values()) == {1}  # every page fetched, and only once in all
     assert sorted(landed[0] + landed[1]) == sorted({u for part in landed for u in part})  # no page landed twice
     assert len(landed[0]) + len(landed[1]) == PAGES

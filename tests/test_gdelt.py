@@ -65,11 +65,11 @@ def test_artlist_queries_and_discovered_pages(gdelt_site, tmp_path):
     assert first["mode"] == ["artlist"] and first["format"] == ["json"] and first["timespan"] == ["2h"]
     assert first["query"][0].startswith('("AI model" OR OpenAI OR Anthropic')
     b = gdelt_site.base_url
-    assert {p["url"] for p in result.pages} == {
+    assert {p.url for p in result.pages} == {
         f"{b}/northgate-post/2026/09/benchmark-lab-finds-qwen3-outperforms-llama-4-on-math.html",
         f"{b}/orbit-tech/2026/09/deepseek-says-new-reasoning-model-matches-openai-o3-on-coding.html",  # utm dropped
     }
-    errors = {f["url"]: f["error"] for f in result.fetches if f["error"]}
+    errors = {f.url: f.error for f in result.fetches if f.error}
     assert errors == {f"{b}/orbit-tech/2026/09/story-that-was-taken-down.html": "http_404"}
 
 
@@ -91,7 +91,7 @@ def test_malformed_answer_is_recorded(gdelt_site, tmp_path):
         }
     )
     result = run_crawl(cfg, tmp_path / "work")
-    assert [(f["role"], f["error"]) for f in result.fetches] == [("gdelt", "malformed_json")]
+    assert [(f.role, f.error) for f in result.fetches] == [("gdelt", "malformed_json")]
 
 
 def test_parse_artlist_dates_and_bad_input():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -11,6 +12,7 @@ import pytest
 from pipelines.assets import articles, claim_mentions
 from pipelines.definitions import build_resources
 from pipelines.stages import extract_mentions, extractor_version, seeded_extractor
+from spiders.items import FetchedPage, FetchRecord
 from warehouse.claims import articles_to_extract
 from warehouse.db import connect
 from warehouse.pages import load_crawl
@@ -28,22 +30,13 @@ STORIES = {
 }
 
 
-def _page(name: str, text: str) -> dict:
+def _page(name: str, text: str) -> FetchedPage:
     url = f"https://news.example/2026/09/{name}.html"
     body = (
         f"<html><head><title>{name}</title></head><body><article><h1>Story {name}</h1>"
         f"{text}{text.replace('<p>', '<p>In other words, ')}</article></body></html>"
     )
-    return {
-        "url": url,
-        "final_url": url,
-        "source": "news",
-        "status": 200,
-        "headers": {},
-        "content_type": "text/html",
-        "fetched_at": NOW,
-        "body": body.encode(),
-    }
+    return FetchedPage.at(url, "news", body.encode(), NOW)
 
 
 @pytest.fixture()
@@ -51,10 +44,10 @@ def landed(tmp_path):
     """A warehouse with three stories and a verbatim copy of one landed, and the graph's resources."""
     db = str(tmp_path / "w.duckdb")
     pages = [_page(n, t) for n, t in STORIES.items()]
-    copy = dict(_page("b-uses", STORIES["b-uses"]), url="https://wire.example/b-uses.html")
-    copy["final_url"] = copy["url"]
+    copy = replace(_page("b-uses", STORIES["b-uses"]), url="https://wire.example/b-uses.html")
+    copy.final_url = copy.url
     pages.append(copy)
-    fetches = [{"url": p["url"], "source": "news", "role": "page", "status": 200, "fetched_at": NOW} for p in pages]
+    fetches = [FetchRecord.fetched(p) for p in pages]
     con = connect(db)
     start_run(con, "land", "test")
     load_crawl(con, "land", pages, fetches)
@@ -135,7 +128,7 @@ def test_a_result_from_newer_text_than_the_stored_article_is_not_used(landed):
     # the same URL lands again with other text: the article keeps its stored text, the workers read the new one
     changed = _page("c-other", STORIES["c-other"].replace("Llama 4 trails GPT-4.1", "Qwen3 beats Gemini 2.5"))
     con = connect(db)
-    load_crawl(con, "land", [changed], [{**changed, "role": "page", "status": 200}])
+    load_crawl(con, "land", [changed], [FetchRecord.fetched(changed)])
     con.close()
     again = dg.materialize([articles], resources=resources)
     assert _metadata(again, "articles")["extractions_staged"] == 1

@@ -392,3 +392,25 @@ def test_duckdb_threads_is_restored_even_when_the_block_fails(tmp_path):
         raise RuntimeError("boom")
     assert scalar(con, "SELECT current_setting('threads')") == 2
     con.close()
+
+
+def test_landing_reads_a_stream_of_pages_batch_by_batch(tmp_path):
+    from spiders.items import FetchedPage, FetchRecord
+    from warehouse.pages import LANDING_BATCH, load_crawl
+
+    con = connect(tmp_path / "w.duckdb")
+    stored_when_read: dict[int, int] = {}
+
+    def stream():  # a one-pass generator, as the crawl's landing file is read
+        for i in range(2 * LANDING_BATCH + 7):
+            # what the load has inserted (in its open transaction) by the time it asks for page i
+            stored_when_read[i] = scalar(con, "SELECT count(*) FROM raw_pages")
+            yield FetchedPage.at(f"https://s.example/{i}", "s", f"<html>{i}</html>".encode())
+
+    counts = load_crawl(con, "run", stream(), [FetchRecord.fetched(FetchedPage.at("https://s.example/0", "s", b""))])
+    assert counts == {"pages_landed": 2 * LANDING_BATCH + 7, "fetches_logged": 1, "fetch_failures": 0}
+    # a batch is stored before the next is read: never more than one batch of bodies in hand
+    assert stored_when_read[LANDING_BATCH - 1] == 0
+    assert stored_when_read[LANDING_BATCH] == LANDING_BATCH
+    assert stored_when_read[2 * LANDING_BATCH] == 2 * LANDING_BATCH
+    con.close()

@@ -10,12 +10,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from warehouse.db import transaction
+from warehouse.records import FetchOutcome, LandedPage
 from warehouse.rows import count, dict_rows, insert_rows, sha1
 from warehouse.statements import execute
 
@@ -25,6 +27,7 @@ RAW_PAGE_COLUMNS = [
 ]  # fmt: skip
 FETCH_LOG_COLUMNS = ["url", "source", "role", "status", "error", "detail", "fetched_at", "run_id"]
 VERDICT_COLUMNS = ["page_id", "url", "source", "is_article", "reason", "signal", "judged_at"]
+LANDING_BATCH = 200  # pages a raw_pages insert takes at once: a crawl's bodies are never all in memory
 
 
 def known_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -38,52 +41,51 @@ def feed_state(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str | None
     return {u: {"etag": e, "last_modified": lm} for u, e, lm in rows}
 
 
-def _raw_page_row(run_id: str, p: dict[str, Any]) -> dict[str, Any]:
+def _raw_page_row(run_id: str, p: LandedPage) -> dict[str, Any]:
     """One landed page as a ``raw_pages`` row; its id is the final URL and the body's hash."""
-    body: bytes = p["body"]
-    body_sha1 = hashlib.sha1(body).hexdigest()
+    body_sha1 = hashlib.sha1(p.body).hexdigest()
     return {
-        "page_id": sha1(p["final_url"], body_sha1),
-        "url": p["url"],
-        "final_url": p["final_url"],
-        "source": p["source"],
-        "status": p["status"],
-        "headers": json.dumps(p.get("headers") or {}),
-        "content_type": p.get("content_type"),
-        "fetched_at": datetime.fromisoformat(p["fetched_at"]),
-        "body": body,
+        "page_id": sha1(p.final_url, body_sha1),
+        "url": p.url,
+        "final_url": p.final_url,
+        "source": p.source,
+        "status": p.status,
+        "headers": json.dumps(p.headers or {}),
+        "content_type": p.content_type,
+        "fetched_at": datetime.fromisoformat(p.fetched_at),
+        "body": p.body,
         "body_sha1": body_sha1,
         "run_id": run_id,
     }
 
 
-def _fetch_log_row(run_id: str, f: dict[str, Any]) -> dict[str, Any]:
+def _fetch_log_row(run_id: str, f: FetchOutcome) -> dict[str, Any]:
     """One fetch outcome as a ``fetch_log`` row."""
     return {
-        "url": f["url"],
-        "source": f["source"],
-        "role": f.get("role"),
-        "status": f.get("status"),
-        "error": f.get("error"),
-        "detail": f.get("detail"),
-        "fetched_at": datetime.fromisoformat(f["fetched_at"]),
+        "url": f.url,
+        "source": f.source,
+        "role": f.role,
+        "status": f.status,
+        "error": f.error,
+        "detail": f.detail,
+        "fetched_at": datetime.fromisoformat(f.fetched_at),
         "run_id": run_id,
     }
 
 
-def _store_feed_state(con: duckdb.DuckDBPyConnection, fetches: list[dict[str, Any]]) -> None:
+def _store_feed_state(con: duckdb.DuckDBPyConnection, fetches: list[FetchOutcome]) -> None:
     """Upsert the validators (ETag, Last-Modified) of every feed and sitemap fetched with 200 or 304."""
     state_rows = [
         {
-            "url": f["url"],
-            "source": f["source"],
-            "etag": (f.get("extra") or {}).get("etag"),
-            "last_modified": (f.get("extra") or {}).get("last_modified"),
-            "status": f.get("status"),
-            "fetched_at": datetime.fromisoformat(f["fetched_at"]),
+            "url": f.url,
+            "source": f.source,
+            "etag": (f.extra or {}).get("etag"),
+            "last_modified": (f.extra or {}).get("last_modified"),
+            "status": f.status,
+            "fetched_at": datetime.fromisoformat(f.fetched_at),
         }
         for f in fetches
-        if f.get("role") in ("feed", "sitemap") and f.get("status") in (200, 304)
+        if f.role in ("feed", "sitemap") and f.status in (200, 304)
     ]
     # one row per URL (the last outcome), so the upsert never sees a key twice
     state_rows = list({r["url"]: r for r in state_rows}.values())
@@ -96,15 +98,19 @@ def _store_feed_state(con: duckdb.DuckDBPyConnection, fetches: list[dict[str, An
 
 
 def load_crawl(
-    con: duckdb.DuckDBPyConnection, run_id: str, pages: Iterable[dict[str, Any]], fetches: Iterable[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection, run_id: str, pages: Iterable[LandedPage], fetches: Iterable[FetchOutcome]
 ) -> dict[str, int]:
-    """Land crawled pages in ``raw_pages`` (ignoring exact repeats) and every fetch outcome in ``fetch_log``."""
-    page_rows = [_raw_page_row(run_id, p) for p in pages]
+    """Land crawled pages in ``raw_pages`` (ignoring exact repeats) and every fetch outcome in ``fetch_log``.
+
+    One transaction; ``pages`` is read :data:`LANDING_BATCH` at a time, so a stream of pages is never held whole.
+    """
     fetches = list(fetches)
     fetch_rows = [_fetch_log_row(run_id, f) for f in fetches]
     with transaction(con):
         before = count(con, "raw_pages")
-        insert_rows(con, "raw_pages", page_rows, RAW_PAGE_COLUMNS, or_ignore=True)
+        stream = iter(pages)
+        while batch := [_raw_page_row(run_id, p) for p in islice(stream, LANDING_BATCH)]:
+            insert_rows(con, "raw_pages", batch, RAW_PAGE_COLUMNS, or_ignore=True)
         new_pages = count(con, "raw_pages") - before
         _store_feed_state(con, fetches)
         insert_rows(con, "fetch_log", fetch_rows, FETCH_LOG_COLUMNS)

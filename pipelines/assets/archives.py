@@ -9,6 +9,7 @@ import dagster as dg
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.resources import WarehouseResource
 from spiders.archives import read_archives
+from spiders.items import FetchedPage, FetchRecord
 from warehouse.pages import load_crawl
 from warehouse.runs import start_run
 
@@ -35,8 +36,8 @@ def raw_pages_from_archives(
     totals = {"pages_landed": 0, "fetches_logged": 0, "fetch_failures": 0}
     with warehouse.get_connection() as con:
         start_run(con, run_id, f"ingest: {', '.join(config.paths)}"[:500])
-        pages: list[dict] = []
-        fetches: list[dict] = []
+        pages: list[FetchedPage] = []
+        fetches: list[FetchRecord] = []
         for page, fetch in read_archives(list(config.paths), config.source):
             fetches.append(fetch)
             if page is not None:

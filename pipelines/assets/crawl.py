@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.resources import CrawlerResource, WarehouseResource
+from spiders.items import FetchRecord
 from warehouse.pages import feed_state, known_urls, load_crawl
 from warehouse.rows import utcnow
 from warehouse.runs import finish_crawl, record_run_outcome, start_run
@@ -52,15 +53,15 @@ def _crawl_and_land(
         last_line = (result.stderr_tail.strip().splitlines() or ["no output"])[-1]
         crash = f"crawler crashed (exit {result.exit_code}): {last_line[:300]}"
         fetches.append(
-            {
-                "url": crawler.sources_file,
-                "source": "(crawler)" if only_sources is None else ",".join(only_sources),
-                "role": "crawl",
-                "status": None,
-                "error": "crawler_crashed",
-                "detail": result.stderr_tail[-1000:],
-                "fetched_at": utcnow().isoformat(),
-            }
+            FetchRecord(
+                url=crawler.sources_file,
+                source="(crawler)" if only_sources is None else ",".join(only_sources),
+                role="crawl",
+                status=None,
+                error="crawler_crashed",
+                detail=result.stderr_tail[-1000:],
+                fetched_at=utcnow().isoformat(),
+            )
         )
     crawl_stats = {
         "crawler_exit_code": result.exit_code,
@@ -70,7 +71,7 @@ def _crawl_and_land(
     }
     with warehouse.get_connection() as con:
         # what the crawler landed before it died is kept: the next run cleans it
-        counts = load_crawl(con, context.run.run_id, result.pages, fetches)
+        counts = load_crawl(con, context.run.run_id, result.iter_pages(), fetches)
         finish_crawl(con, context.run.run_id, crawl_stats)
         if crash:
             record_run_outcome(con, context.run.run_id, crash)

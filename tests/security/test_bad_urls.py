@@ -64,7 +64,7 @@ def test_bad_urls_in_sources_and_feeds_are_recorded_and_the_crawl_goes_on(tmp_pa
         result = run_crawl(cfg, tmp_path / "crawl")
         hits = dict(site.hits)
     assert result.exit_code == 0, result.stderr_tail
-    bad = sorted((f["source"], f["url"]) for f in result.fetches if f["error"] == "bad_url")
+    bad = sorted((f.source, f.url) for f in result.fetches if f.error == "bad_url")
     assert bad == sorted(
         [
             ("bad-first", "http://127.0.0.1:99999/x.html"),
@@ -76,7 +76,7 @@ def test_bad_urls_in_sources_and_feeds_are_recorded_and_the_crawl_goes_on(tmp_pa
             ("map", "http://[::1/bad.xml"),
         ]
     )
-    assert {p["url"].removeprefix(b) for p in result.pages} == {"/a.html", "/b.html", "/c.html"}
+    assert {p.url.removeprefix(b) for p in result.pages} == {"/a.html", "/b.html", "/c.html"}
     # the index lists itself ten times: one fetch of each sitemap URL
     assert hits["/index.xml"] == 1 and hits["/child.xml"] == 1
 

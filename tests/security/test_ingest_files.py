@@ -42,7 +42,7 @@ def test_a_fifo_named_html_does_not_hang_and_is_recorded(tmp_path: Path) -> None
     reader.start()
     reader.join(10)
     assert not reader.is_alive(), "ingest hung on a FIFO"
-    errors = {Path(f["url"]).name: f["error"] for _, f in rows}
+    errors = {Path(f.url).name: f.error for _, f in rows}
     assert errors == {"ok.html": None, "pipe.html": "not_regular_file"}
 
 
@@ -56,11 +56,11 @@ def test_a_symlink_out_of_the_tree_is_not_ingested(tmp_path: Path) -> None:
     (tree / "passwd.html").symlink_to(outside)
     (tree / "linked-dir").symlink_to(tmp_path, target_is_directory=True)  # not followed at all
     rows = list(read_archives([tree], "archive"))
-    pages = sorted(Path(p["url"]).name for p, _ in rows if p is not None)
-    errors = {Path(f["url"]).name: f["error"] for _, f in rows if f["error"]}
+    pages = sorted(Path(p.url).name for p, _ in rows if p is not None)
+    errors = {Path(f.url).name: f.error for _, f in rows if f.error}
     assert pages == ["ok.html", "ok.html"]  # the inside link is read, under the file's own URL
     assert errors == {"passwd.html": "symlink_outside_tree"}
-    assert not any(b"root:x" in p["body"] for p, _ in rows if p is not None)
+    assert not any(b"root:x" in p.body for p, _ in rows if p is not None)
 
 
 def test_clean_refuses_a_bomb_and_a_fifo_with_a_clear_error(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ def _crawl(base: str, tmp_path: object) -> dict[str, str | None]:
     )
     result = run_crawl(cfg, tmp_path)
     assert result.exit_code == 0
-    return {f["url"].removeprefix(base): f["error"] for f in result.fetches}
+    return {f.url.removeprefix(base): f.error for f in result.fetches}
 
 
 @pytest.mark.parametrize("slow_robots_server", [(200, b"User-agent: *\nDisallow: /private/\n")], indirect=True)

@@ -127,7 +127,7 @@ def test_meta_refresh_loops_and_slowloris_end_with_a_reason(hostile_server: str,
     started = time.monotonic()
     result = run_crawl(cfg, tmp_path)
     assert time.monotonic() - started < 30
-    reasons = {f["url"].removeprefix(hostile_server): f["error"] for f in result.fetches}
+    reasons = {f.url.removeprefix(hostile_server): f.error for f in result.fetches}
     assert reasons["/slowloris.html"] == "timeout"
     # followed up to REDIRECT_MAX_TIMES, then given up (recorded under the last URL of the chain)
     assert [e for u, e in reasons.items() if u.startswith("/loop.html")] == ["redirect_loop"]
