@@ -34,32 +34,43 @@ def sources_still_yield_articles(warehouse: WarehouseResource) -> dg.AssetCheckR
     )
 
 
-def _check(count: Callable[[Any], int], warehouse: WarehouseResource) -> int:
-    with warehouse.get_connection(read_only=True) as con:
-        return count(con)
+def _none_found(
+    name: str, asset: dg.AssetsDefinition, description: str, count: Callable[[Any], int], figure: str
+) -> dg.AssetChecksDefinition:
+    """An asset check that passes when ``count`` (a warehouse.reports function) finds none; ``figure`` names it."""
+
+    @dg.asset_check(name=name, asset=asset, description=description)
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.get_connection(read_only=True) as con:
+            found = count(con)
+        return dg.AssetCheckResult(passed=found == 0, metadata={figure: found})
+
+    return _check
 
 
 # Checked on `claims`, after the refresh: on `claim_mentions` it ran before the new mentions had claim rows and
 # failed on every incremental run that added a claim (while the finished warehouse had no orphan).
-@dg.asset_check(asset=claims, description="Every mention belongs to a kept article and to a claim.")
-def no_orphan_mentions(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Mentions without their kept article or without a claim row."""
-    orphans = _check(orphan_mention_count, warehouse)
-    return dg.AssetCheckResult(passed=orphans == 0, metadata={"orphan_mentions": orphans})
-
-
-@dg.asset_check(asset=claims, description="One row per claim key: the same key never appears twice.")
-def unique_claim_keys(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Claim rows sharing subject, models, relation, object and negation."""
-    dupes = _check(duplicated_claim_key_count, warehouse)
-    return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicated_keys": dupes})
-
-
-@dg.asset_check(asset=articles, description="No article is stored without text.")
-def articles_have_text(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Articles with empty text."""
-    empty = _check(articles_without_text_count, warehouse)
-    return dg.AssetCheckResult(passed=empty == 0, metadata={"articles_without_text": empty})
+no_orphan_mentions = _none_found(
+    "no_orphan_mentions",
+    claims,
+    "Every mention belongs to a kept article and to a claim.",
+    orphan_mention_count,
+    "orphan_mentions",
+)
+unique_claim_keys = _none_found(
+    "unique_claim_keys",
+    claims,
+    "One row per claim key: the same key (subject, models, relation, object, negation) never appears twice.",
+    duplicated_claim_key_count,
+    "duplicated_keys",
+)
+articles_have_text = _none_found(
+    "articles_have_text",
+    articles,
+    "No article is stored without text.",
+    articles_without_text_count,
+    "articles_without_text",
+)
 
 
 @dg.asset_check(asset=articles, description="The share of articles marked as copies stays within bounds.")

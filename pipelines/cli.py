@@ -71,6 +71,11 @@ def reader_db_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )
 
 
+def file_option(flag: str, dest: str, default: str, help: str) -> Callable[..., Any]:
+    """An option naming a file (not a folder), with its default shown."""
+    return click.option(flag, dest, default=default, show_default=True, type=click.Path(dir_okay=False), help=help)
+
+
 @contextmanager
 def _read_only(db_path: str, lock_wait: float = 60.0) -> Iterator[Any]:
     """The warehouse opened read-only and sandboxed (no file, network or extension access) for one command.
@@ -142,14 +147,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--sources",
-    "sources_file",
-    default="sources.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Sources file (YAML).",
-)
+@file_option("--sources", "sources_file", "sources.yaml", "Sources file (YAML).")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
 @click.option("--verbose", is_flag=True, help="Show Dagster's own log lines.")
@@ -581,13 +579,11 @@ def review_list(db_path: str, lock_wait: float, verdict: str | None, fmt: str) -
 
 @review.command("export")
 @reader_db_options
-@click.option(
+@file_option(
     "--out",
     "out_file",
-    default="tests/fixtures/reviewed_cases.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="YAML file of labelled cases; the test suite and make eval read the default path.",
+    "tests/fixtures/reviewed_cases.yaml",
+    "YAML file of labelled cases; the test suite and make eval read the default path.",
 )
 def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
     """Write judged mentions as labelled regression cases (sentence in context, claims kept / rejected).
@@ -616,7 +612,7 @@ def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
     type=SINCE,
     help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w); default: 90d.",
 )
-@click.option("--out", "out_file", default="report.html", show_default=True, type=click.Path(dir_okay=False))
+@file_option("--out", "out_file", "report.html", "The HTML file to write.")
 def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str) -> None:
     """Write a self-contained HTML report of the claims (plots inline, nothing fetched to view it).
 

@@ -6,7 +6,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import dagster as dg
 
@@ -125,23 +125,27 @@ def summarize(
     return s
 
 
+class RunOptions(TypedDict, total=False):
+    """How a run started from Python or the CLI reports and delivers (every entry point takes the same)."""
+
+    echo_alerts: bool  # print delivered alerts to stdout (default False)
+    instance: dg.DagsterInstance | None  # default: $DAGSTER_HOME's instance when set, else an ephemeral one
+    quiet: bool  # Dagster's own logging at warnings only (default True)
+    alert_urls: str | None  # Apprise URLs; default CLAIMWATCH_ALERT_URLS, else stdout + the alerts file
+
+
 def run_pipeline(
     sources_file: str | Path,
     db_path: str | Path,
     alerts_file: str | Path = "alerts.jsonl",
-    echo_alerts: bool = False,
-    instance: dg.DagsterInstance | None = None,
-    quiet: bool = True,
-    alert_urls: str | None = None,
+    **options: Unpack[RunOptions],
 ) -> RunSummary:
     """Materialize every asset once against ``sources_file`` into ``db_path``; return the run's summary.
 
     Uses the Dagster instance in ``$DAGSTER_HOME`` when set (so CLI runs show in the UI), else an
     ephemeral one. Alert channels: ``alert_urls``, else CLAIMWATCH_ALERT_URLS, else stdout + ``alerts_file``.
     """
-    result = _materialize(
-        ALL_ASSETS, "cli", str(sources_file), db_path, alerts_file, echo_alerts, alert_urls, instance, quiet
-    )
+    result = _materialize(ALL_ASSETS, "cli", str(sources_file), db_path, alerts_file, options)
     return _summary(result, db_path)
 
 
@@ -160,20 +164,19 @@ def _materialize(
     sources_file: str,
     db_path: str | Path,
     alerts_file: str | Path,
-    echo_alerts: bool,
-    alert_urls: str | None,
-    instance: dg.DagsterInstance | None,
-    quiet: bool,
+    options: RunOptions,
     asset_config: dict[str, Any] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Materialize ``assets`` and every asset check in-process with the claimwatch resources."""
+    instance = options.get("instance")
+    alert_urls = options.get("alert_urls")
     if instance is None and os.environ.get("DAGSTER_HOME"):
         instance = dg.DagsterInstance.get()
     resources = build_resources(
         db_path=str(db_path),
         sources_file=sources_file,
         alerts_file=str(alerts_file),
-        echo_alerts=echo_alerts,
+        echo_alerts=options.get("echo_alerts", False),
         alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
         subscriptions_file=os.environ.get("CLAIMWATCH_SUBSCRIPTIONS", ""),
     )
@@ -186,7 +189,7 @@ def _materialize(
         loggers={"console": dg.default_loggers()["console"], "progress": progress_logger},
     )
     run_config: dict[str, Any] = {"loggers": {"progress": {}}, **(asset_config or {})}
-    if quiet:
+    if options.get("quiet", True):
         run_config["loggers"].update(QUIET_LOGGING["loggers"])
     return defs.resolve_job_def("claimwatch_cli_run").execute_in_process(
         run_config=run_config, instance=instance, raise_on_error=False, tags={"claimwatch/trigger": trigger}
@@ -208,10 +211,7 @@ def ingest_paths(
     db_path: str | Path,
     source: str = "archive",
     alerts_file: str | Path = "alerts.jsonl",
-    echo_alerts: bool = False,
-    instance: dg.DagsterInstance | None = None,
-    quiet: bool = True,
-    alert_urls: str | None = None,
+    **options: Unpack[RunOptions],
 ) -> RunSummary:
     """Land saved HTML / WARC files (``raw_pages_from_archives``, streamed in batches) and run every asset after it.
 
@@ -219,19 +219,12 @@ def ingest_paths(
     """
     assets = [raw_pages_from_archives, *(a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages"))]
     config = {"ops": {"raw_pages_from_archives": {"config": {"paths": [str(p) for p in paths], "source": source}}}}
-    result = _materialize(
-        assets, "ingest", "(ingest)", db_path, alerts_file, echo_alerts, alert_urls, instance, quiet, config
-    )
+    result = _materialize(assets, "ingest", "(ingest)", db_path, alerts_file, options, config)
     return _summary(result, db_path)
 
 
 def reextract_since(
-    since: str,
-    db_path: str | Path,
-    alerts_file: str | Path = "alerts.jsonl",
-    instance: dg.DagsterInstance | None = None,
-    quiet: bool = True,
-    alert_urls: str | None = None,
+    since: str, db_path: str | Path, alerts_file: str | Path = "alerts.jsonl", **options: Unpack[RunOptions]
 ) -> tuple[int, RunSummary]:
     """Run the current claim rules again over kept articles published since ``since`` (YYYY-MM-DD).
 
@@ -248,9 +241,7 @@ def reextract_since(
         marked = forget_extractions(con, since)
         upstream = {dg.AssetKey("raw_pages"), dg.AssetKey("raw_pages_by_source"), dg.AssetKey("articles")}
         downstream = [a for a in ALL_ASSETS if a.key not in upstream]
-        result = _materialize(
-            downstream, "reextract", "(reextract)", db_path, alerts_file, False, alert_urls, instance, quiet
-        )
+        result = _materialize(downstream, "reextract", "(reextract)", db_path, alerts_file, options)
     finally:
         con.close()
     return marked, _outcome(result, db_path, run_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from spiders.feeds import XmlRejected, parse_feed, parse_sitemap
+from spiders.feeds import ParsedXml, XmlRejected, parse_feed, parse_sitemap
 from spiders.gdelt import parse_artlist, query_urls
 from spiders.http_dates import parse_any_date
 from spiders.items import FetchedPage, FetchRecord
@@ -289,16 +289,24 @@ class NewsSpider(scrapy.Spider):
             extra or {},
         )
 
+    def _listing(
+        self, response: Response, role: str, parse: Callable[[bytes], ParsedXml]
+    ) -> tuple[ParsedXml, None] | tuple[None, FetchRecord]:
+        """A feed or sitemap parsed, or the record saying why not (unchanged since the last crawl: 304; XML refused)."""
+        if (unchanged := self._not_modified(response)) is not None:
+            return None, unchanged
+        try:
+            return parse(response.body), None
+        except XmlRejected as exc:
+            source = response.meta["source"]
+            return None, FetchRecord(response.url, source, role, response.status, exc.reason, exc.detail, now_iso())
+
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """Parse a feed and request every linked article."""
         source = response.meta["source"]
-        if (unchanged := self._not_modified(response)) is not None:
-            yield unchanged
-            return
-        try:
-            parsed = parse_feed(response.body)
-        except XmlRejected as exc:
-            yield FetchRecord(response.url, source, "feed", response.status, exc.reason, exc.detail, now_iso())
+        parsed, why_not = self._listing(response, "feed", parse_feed)
+        if parsed is None:
+            yield why_not
             return
         yield self._record_ok(
             response,
@@ -312,13 +320,9 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         """Parse a sitemap or sitemap index; follow child sitemaps and request every recent page."""
         source = response.meta["source"]
-        if (unchanged := self._not_modified(response)) is not None:
-            yield unchanged
-            return
-        try:
-            parsed = parse_sitemap(response.body)
-        except XmlRejected as exc:
-            yield FetchRecord(response.url, source, "sitemap", response.status, exc.reason, exc.detail, now_iso())
+        parsed, why_not = self._listing(response, "sitemap", parse_sitemap)
+        if parsed is None:
+            yield why_not
             return
         fresh = [link for link in parsed.links if not self._too_old(link)]
         yield self._record_ok(
