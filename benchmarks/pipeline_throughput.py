@@ -183,10 +183,10 @@ def pool_speedup(pages: list[bytes], rounds: int) -> list[float]:
     """
     from datetime import UTC, datetime
 
+    from extractors.rules import ClaimRules
     from pipelines.parallel import cleaned_batches
-    from pipelines.stages import clean_sign_extract, seeded_extractor
 
-    seeded_extractor([])
+    rules = ClaimRules()
 
     rows = {
         i: {
@@ -202,7 +202,7 @@ def pool_speedup(pages: list[bytes], rounds: int) -> list[float]:
     }
 
     def secs(workers: int) -> float:
-        batches = cleaned_batches(lambda ids: [rows[i] for i in ids], list(rows), 500, workers, clean_sign_extract)
+        batches = cleaned_batches(lambda ids: [rows[i] for i in ids], list(rows), 500, workers, rules)
         return rate(1, lambda: list(batches))[1]
 
     return [

@@ -10,6 +10,7 @@ and domain.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import re
@@ -614,7 +615,7 @@ class ClaimExtractor:
 
         Returns the claims and the names the article introduced. Unlike :meth:`extract`, the result does not
         depend on which articles this extractor read before, so articles can be read in any order (or in other
-        processes) and put in order afterwards (see ``pipelines.stages.confirm_in_order``).
+        processes) and put in order afterwards (see ``extractors.rules.ClaimRules.confirm_in_order``).
         """
         known = self.discovered
         self.discovered = dict(known)
@@ -1440,6 +1441,13 @@ def extract_chinese(article_id: str, text: str) -> list[Claim]:
 
 
 @lru_cache(maxsize=1)
-def default_extractor() -> ClaimExtractor:
-    """A process-wide extractor (building the pipeline takes a moment)."""
+def _built_extractor() -> ClaimExtractor:
+    # built once per process (the spaCy patterns take a moment) and never read with: every reader is a copy
     return ClaimExtractor()
+
+
+def default_extractor() -> ClaimExtractor:
+    """An extractor of its own (the names it discovers stay its own), sharing the process's built patterns."""
+    x = copy.copy(_built_extractor())
+    x.discovered = {}
+    return x

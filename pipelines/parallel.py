@@ -1,7 +1,7 @@
 """Clean and extract in a process pool (CLAIMWATCH_WORKERS, default: the number of cores); one writer.
 
 Workers only run the pure stage functions; the asset process alone writes to DuckDB. Workers are forked, so
-they start with trafilatura and the spaCy pipeline already imported, and the claim rules already seeded.
+they start with trafilatura and the spaCy pipeline already imported, and with the claim rules of their pool.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from pipelines.stages import clean_and_sign, extract_alone
+from extractors.rules import ClaimRules
+from pipelines.stages import clean_and_sign, clean_sign_extract
 from spiders.child_process import die_with_parent
 
 Rows = list[dict[str, Any]]
@@ -60,14 +61,36 @@ def long_lived_heap_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _pool(n: int) -> ProcessPoolExecutor:
-    # workers die with this process: a killed run leaves no worker holding its share of memory
+# The claim rules of the pool this worker belongs to, set when the worker starts (never in the parent process).
+_worker_rules: ClaimRules | None = None
+
+
+def _start_worker(parent_pid: int, rules: ClaimRules | None) -> None:
+    """A worker dies with its parent, and reads with the rules its pool was made for."""
+    global _worker_rules  # noqa: PLW0603 - the worker process's own state, set once as it starts
+    die_with_parent(parent_pid)
+    _worker_rules = rules
+
+
+def _pool(n: int, rules: ClaimRules | None = None) -> ProcessPoolExecutor:
+    # workers die with this process: a killed run leaves no worker holding its share of memory. Forked, so the
+    # rules reach each worker as it starts without being pickled (they hold the built spaCy pipeline)
     return ProcessPoolExecutor(
         max_workers=n,
         mp_context=multiprocessing.get_context("fork"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), rules),
     )
+
+
+def _clean_chunk(pages: Rows) -> tuple[Rows, ...]:
+    """A worker's share of a batch: cleaned and signed, and run through its pool's claim rules if it has them."""
+    return clean_and_sign(pages) if _worker_rules is None else clean_sign_extract(pages, _worker_rules)
+
+
+def _extract_chunk(articles: Rows) -> Rows:
+    assert _worker_rules is not None, "an extraction pool is made with its rules"
+    return _worker_rules.extract_alone(articles)
 
 
 def batch_sizes(total: int, batch_size: int) -> list[int]:
@@ -97,13 +120,12 @@ def cleaned_batches(
     page_ids: Sequence[Any],
     batch_size: int,
     workers: int | None = None,
-    work: Callable[[Rows], tuple[Rows, ...]] = clean_and_sign,
+    rules: ClaimRules | None = None,
 ) -> Iterator[tuple[Rows, ...]]:
-    """Yield ``work(pages)`` per batch of ``page_ids`` (any keys ``fetch`` reads pages by).
+    """Yield (verdicts, signed articles) per batch of ``page_ids`` (any keys ``fetch`` reads pages by).
 
-    ``work`` is :func:`clean_and_sign` (verdicts, signed articles) or ``clean_sign_extract`` (also the claim
-    rules' results); it must be a module-level function returning a tuple of lists, computed per small chunk
-    of pages and concatenated per batch.
+    With ``rules``, also the claim rules' result of each article (``clean_sign_extract``). Computed per small
+    chunk of pages and concatenated per batch.
 
     ``fetch`` reads a batch's pages (called in this process, between yields). With a pool, the next batch is
     already being worked on while the caller loads the one just yielded, so the single writer's work overlaps
@@ -113,9 +135,10 @@ def cleaned_batches(
     with long_lived_heap_frozen():
         if n <= 1 or len(page_ids) < n * MIN_ITEMS_PER_WORKER:
             for i in range(0, len(page_ids), batch_size):
-                yield work(fetch(list(page_ids[i : i + batch_size])))
+                pages = fetch(list(page_ids[i : i + batch_size]))
+                yield clean_and_sign(pages) if rules is None else clean_sign_extract(pages, rules)
         else:
-            yield from _pooled_batches(fetch, page_ids, batch_size, n, work)
+            yield from _pooled_batches(fetch, page_ids, batch_size, n, rules)
 
 
 def _pooled_batches(
@@ -123,7 +146,7 @@ def _pooled_batches(
     page_ids: Sequence[Any],
     batch_size: int,
     n: int,
-    work: Callable[[Rows], tuple[Rows, ...]],
+    rules: ClaimRules | None,
 ) -> Iterator[tuple[Rows, ...]]:
     batches, start = [], 0
     for size in batch_sizes(len(page_ids), batch_size):
@@ -135,25 +158,24 @@ def _pooled_batches(
         return tuple([row for part in parts for row in part[k]] for k in range(len(parts[0])))
 
     in_flight: deque[list[Future]] = deque()
-    with _pool(n) as pool:
+    with _pool(n, rules) as pool:
         for ids in batches:
-            in_flight.append([pool.submit(work, c) for c in _small_chunks(fetch(ids), n)])
+            in_flight.append([pool.submit(_clean_chunk, c) for c in _small_chunks(fetch(ids), n)])
             if len(in_flight) > 1:
                 yield collect(in_flight.popleft())
         while in_flight:
             yield collect(in_flight.popleft())
 
 
-def extract_alone_parallel(articles: Sequence[dict[str, Any]], workers: int | None = None) -> dict[str, dict[str, Any]]:
-    """:func:`extract_alone` over ``workers`` processes: {article_id: result}.
-
-    Seed the process-wide extractor first (``seeded_extractor``): the workers inherit it at the fork.
-    """
+def extract_alone_parallel(
+    articles: Sequence[dict[str, Any]], rules: ClaimRules, workers: int | None = None
+) -> dict[str, dict[str, Any]]:
+    """``rules.extract_alone`` over ``workers`` processes: {article_id: result}."""
     n = workers or worker_count()
     with long_lived_heap_frozen():
         if n <= 1 or len(articles) < max(MIN_ARTICLES_FOR_EXTRACT_POOL, n * MIN_ITEMS_PER_WORKER):
-            results = extract_alone(articles)
+            results = rules.extract_alone(articles)
         else:
-            with _pool(n) as pool:
-                results = [r for part in pool.map(extract_alone, _small_chunks(articles, n)) for r in part]
+            with _pool(n, rules) as pool:
+                results = [r for part in pool.map(_extract_chunk, _small_chunks(articles, n)) for r in part]
     return {r["article_id"]: r for r in results}

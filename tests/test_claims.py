@@ -87,9 +87,9 @@ def test_sentence_splitter_keeps_abbreviations():
 
 
 def test_entities_discovered_earlier_seed_later_articles():
-    from pipelines.stages import seeded_extractor
+    from extractors.rules import ClaimRules
 
-    x = seeded_extractor([("model", "Zephyrine", "Orion Robotics")])
+    x = ClaimRules([("model", "Zephyrine", "Orion Robotics")]).reader()
     [c] = x.extract("z", "Zephyrine beats GPT-4.1 on coding.")
     assert (c.subject_org, c.subject_model, c.subject_model_in_gazetteer) == ("Orion Robotics", "Zephyrine", False)
     assert c.object_model_in_gazetteer is True

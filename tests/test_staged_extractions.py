@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import dagster as dg
 import pytest
 
+from extractors.rules import ClaimRules, rules_version
 from pipelines.assets import articles, claim_mentions
 from pipelines.definitions import build_resources
-from pipelines.stages import extract_mentions, extractor_version, seeded_extractor
 from spiders.items import FetchedPage, FetchRecord
 from warehouse.claims import articles_to_extract
 from warehouse.db import connect
@@ -78,7 +78,7 @@ def test_staged_results_become_the_in_order_mentions(landed, monkeypatch, worker
     first = dg.materialize([articles], resources=resources)
     assert first.success and _metadata(first, "articles")["extractions_staged"] == 4
     staged = _q(db, "SELECT article_id, extractor_version, mentions FROM staged_extractions")
-    assert len(staged) == 4 and {v for _, v, _ in staged} == {extractor_version()}
+    assert len(staged) == 4 and {v for _, v, _ in staged} == {rules_version()}
     assert sum(len(json.loads(m)) for _, _, m in staged) >= 2
 
     second = dg.materialize([claim_mentions], resources=resources)
@@ -92,7 +92,7 @@ def test_staged_results_become_the_in_order_mentions(landed, monkeypatch, worker
         kept = articles_to_extract(con, "none-yet")  # every kept article, in the order claim_mentions used
     finally:
         con.close()
-    expected, _ = extract_mentions(kept, seeded_extractor([]))
+    expected, _ = ClaimRules().extract_in_order(kept)
     got = _q(db, "SELECT article_id, subject_org, subject_model, relation, object_model FROM claim_mentions")
     assert sorted(got) == sorted(
         (m["article_id"], m["subject_org"], m["subject_model"], m["relation"], m["object_model"]) for m in expected

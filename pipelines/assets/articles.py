@@ -3,18 +3,13 @@
 import dagster as dg
 
 from extractors.cleaning import load_language_model
+from extractors.rules import ClaimRules
 from pipelines.articles import load_articles, signature_index
 from pipelines.assets.archives import raw_pages_from_archives
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.assets.crawl import raw_pages
 from pipelines.parallel import cleaned_batches, worker_count
 from pipelines.resources import WarehouseResource
-from pipelines.stages import (
-    clean_sign_extract,
-    extractor_version,
-    seed_key,
-    seeded_extractor,
-)
 from warehouse.claims import discovered_entities, stage_extractions
 from warehouse.db import duckdb_threads
 from warehouse.pages import pages_at_rowids, unjudged_page_rowids
@@ -33,19 +28,16 @@ CLEAN_BATCH = 500
 def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Clean every landed page not judged yet; load articles with duplicate detection; stage claim rules' results."""
     totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0, "extractions_staged": 0}
-    version = extractor_version()
     with warehouse.get_connection() as con:
-        seed = discovered_entities(con)
-        seeded_extractor(seed)  # before the pool forks: the workers inherit the seeded rules
-        load_language_model()  # and the language model
-        key = seed_key(seed)
+        rules = ClaimRules(discovered_entities(con))  # the pool's workers get these rules as they start
+        load_language_model()  # before the pool forks: the workers inherit the language model
         index = signature_index(con)  # loaded once per run, extended batch by batch
         todo = unjudged_page_rowids(con)
-        batches = cleaned_batches(lambda ids: pages_at_rowids(con, ids), todo, CLEAN_BATCH, work=clean_sign_extract)
+        batches = cleaned_batches(lambda ids: pages_at_rowids(con, ids), todo, CLEAN_BATCH, rules=rules)
         with duckdb_threads(con, 1 if worker_count() > 1 else None):  # the pool has the cores
             for verdicts, rows, extractions in batches:
                 counts = load_articles(con, verdicts, rows, index)
-                totals["extractions_staged"] += stage_extractions(con, extractions, version, key)
+                totals["extractions_staged"] += stage_extractions(con, extractions, rules.version, rules.seed_key)
                 totals["pages_judged"] += len(verdicts)
                 totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
                 totals["articles_new"] += counts["articles_new"]

@@ -4,17 +4,12 @@ from typing import Any
 
 import dagster as dg
 
+from extractors.rules import ClaimRules, rules_version
 from pipelines.assets.articles import articles
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.parallel import extract_alone_parallel
 from pipelines.resources import NotifierResource, WarehouseResource
-from pipelines.stages import (
-    confirm_in_order,
-    extractor_version,
-    gazetteer_firm_names,
-    seed_key,
-    seeded_extractor,
-)
+from pipelines.stages import gazetteer_firm_names
 from warehouse.alerts import refresh_claims_and_outbox
 from warehouse.claims import (
     articles_published_on,
@@ -37,16 +32,15 @@ def _extract_and_load(
     """Claim rules on ``todo``, in its order; replace the articles' mentions and record failures.
 
     Results the cleaning workers staged are used where their rules version and seed match; the rest are
-    computed in the worker pool; :func:`confirm_in_order` makes them what one extractor reading ``todo`` in
+    computed in the worker pool; ``ClaimRules.confirm_in_order`` makes them what one extractor reading ``todo`` in
     order would find. Used and stale staged rows are dropped.
     """
-    seed = discovered_entities(con)
-    extractor = seeded_extractor(seed)
+    rules = ClaimRules(discovered_entities(con))
     ids = [a["article_id"] for a in todo]
-    results = staged_extractions(con, ids, version, seed_key(seed))
+    results = staged_extractions(con, ids, version, rules.seed_key)
     staged = len(results)
-    results.update(extract_alone_parallel([a for a in todo if a["article_id"] not in results]))
-    mentions, errors, redone = confirm_in_order(todo, results, extractor)
+    results.update(extract_alone_parallel([a for a in todo if a["article_id"] not in results], rules))
+    mentions, errors, redone = rules.confirm_in_order(todo, results)
     for article_id, err in errors.items():
         context.log.warning(f"claim rules failed on article {article_id}: {err}")
     ok_ids = [a for a in ids if a not in errors]
@@ -84,7 +78,7 @@ def _extract_and_load(
 )
 def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Claim mentions of kept articles not yet extracted with the current rules version."""
-    version = extractor_version()
+    version = rules_version()
     with warehouse.get_connection() as con:
         todo = articles_to_extract(con, version)
         counts, errors = _extract_and_load(context, con, todo, version)
@@ -159,7 +153,7 @@ def claims_by_day(
 ) -> dg.MaterializeResult:
     """Re-extract one day's articles."""
     day = context.partition_key
-    version = extractor_version()
+    version = rules_version()
     with warehouse.get_connection() as con:
         todo = articles_published_on(con, day)
         counts, errors = _extract_and_load(context, con, todo, version)

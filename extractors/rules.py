@@ -1,0 +1,148 @@
+"""The claim rules of one run as one object: version, seed of known names, extraction in article order.
+
+A run makes its own :class:`ClaimRules` from the names earlier runs discovered; nothing process-wide is changed
+(every rules object reads with its own copy of the extractor, which shares the process's built spaCy patterns).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from extractors.claims import Claim, ClaimExtractor, default_extractor
+from extractors.discovery import Discovered
+
+RULES_CODE_VERSION = "3"  # bumped when the rules code changes (data files are hashed)
+
+
+@cache
+def rules_version() -> str:
+    """Version of the claim rules: the code version plus a hash of every vocabulary data file."""
+    h = hashlib.sha1(RULES_CODE_VERSION.encode())
+    root = resources.files("extractors.data")
+    for p in sorted(root.iterdir(), key=lambda x: x.name):
+        if p.name.endswith(".yaml"):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return f"{RULES_CODE_VERSION}-{h.hexdigest()[:12]}"
+
+
+def _id(*parts: object) -> str:
+    # the warehouse's id scheme (warehouse.rows.sha1), written here because extractors import nothing of it
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:20]
+
+
+def mention_rows(claims: Sequence[Claim]) -> list[dict[str, Any]]:
+    """``claim_mentions`` rows of claims, with their claim and mention ids."""
+    rows = []
+    for c in claims:
+        row = c.to_dict()
+        row["claim_id"] = c.claim_id
+        row["mention_id"] = _id(c.article_id, c.start_char, c.end_char, c.claim_id)
+        rows.append(row)
+    return rows
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+class ClaimRules:
+    """The claim rules seeded with ``discovered`` ((kind, name, firm) of names earlier runs found)."""
+
+    def __init__(self, discovered: Sequence[Sequence[Any]] = ()) -> None:
+        self.seed = [tuple(d) for d in discovered]
+        self.version = rules_version()
+        # staged results are only used with the seed they were made with
+        self.seed_key = hashlib.sha1(json.dumps([list(d) for d in self.seed]).encode()).hexdigest()[:16]
+        known: dict[str, Discovered] = {}
+        for kind, name, firm in self.seed:
+            known.setdefault(name, Discovered(name, "FIRM" if kind == "firm" else "MODEL", firm))
+        self._extractor = default_extractor()
+        self._extractor.discovered = known
+
+    @property
+    def known(self) -> dict[str, Discovered]:
+        """The names the rules start from (a copy)."""
+        return dict(self._extractor.discovered)
+
+    def reader(self) -> ClaimExtractor:
+        """An extractor of its own, starting from the seed: names it discovers stay its own."""
+        x = copy.copy(self._extractor)
+        x.discovered = self.known
+        return x
+
+    def extract_in_order(self, articles: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """One reader over ``articles`` in order: (mention rows, {article_id: error} for articles that raised).
+
+        Names an article introduces are known to the articles after it. :meth:`extract_alone` (any order, any
+        process) followed by :meth:`confirm_in_order` gives the same result.
+        """
+        x = self.reader()
+        mentions: list[dict[str, Any]] = []
+        errors: dict[str, str] = {}
+        for a in articles:
+            try:
+                claims = x.extract(a["article_id"], a["text"] or "", a.get("title"))
+            except Exception as exc:  # noqa: BLE001 - recorded per article
+                errors[a["article_id"]] = _error(exc)
+                continue
+            mentions += mention_rows(claims)
+        return mentions, errors
+
+    def extract_one(self, article: dict[str, Any], x: ClaimExtractor | None = None) -> dict[str, Any]:
+        """One article's result seeing only the seed: mention rows, the names it introduced, or its error."""
+        x = x or self._extractor
+        try:
+            claims, introduced = x.extract_alone(article["article_id"], article["text"] or "", article.get("title"))
+        except Exception as exc:  # noqa: BLE001 - recorded per article
+            return {"article_id": article["article_id"], "mentions": [], "introduced": [], "error": _error(exc)}
+        return {
+            "article_id": article["article_id"],
+            "mentions": mention_rows(claims),
+            "introduced": [[d.name, d.label, d.firm] for d in introduced.values()],
+            "error": None,
+        }
+
+    def extract_alone(self, articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each article's result on its own (any order, any process; see :meth:`confirm_in_order`)."""
+        return [self.extract_one(a) for a in articles]
+
+    def confirm_in_order(
+        self, articles: Sequence[dict[str, Any]], results: dict[str, dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], dict[str, str], int]:
+        """Turn per-article results into what one reader of ``articles`` in this order would find.
+
+        A result computed alone can only differ from the in-order one when the article's text contains a name
+        that an earlier article introduced; such an article is extracted again here, knowing those names.
+        Articles without a result are extracted here too. Returns (mention rows, {article_id: error}, articles
+        re-extracted).
+        """
+        seed = self.known
+        earlier: dict[str, Discovered] = {}  # names introduced by the articles confirmed so far
+        pattern: re.Pattern[str] | None = None
+        mentions: list[dict[str, Any]] = []
+        errors: dict[str, str] = {}
+        redone = 0
+        x = self.reader()
+        for a in articles:
+            result = results.get(a["article_id"])
+            if result is None or (pattern is not None and pattern.search(a["text"] or "")):
+                x.discovered = {**seed, **earlier}
+                result = self.extract_one(a, x)
+                redone += 1
+            if result["error"]:
+                errors[a["article_id"]] = result["error"]
+                continue
+            mentions += result["mentions"]
+            fresh = [n for n in result["introduced"] if n[0] not in earlier and n[0] not in seed]
+            if fresh:
+                earlier.update({name: Discovered(name, label, firm) for name, label, firm in fresh})
+                pattern = re.compile("|".join(re.escape(n) for n in sorted(earlier, key=len, reverse=True)))
+        return mentions, errors, redone
