@@ -34,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.parent_pid:
         die_with_parent(args.parent_pid)
     with open(args.config, encoding="utf-8") as fh:
-        config_json = fh.read()
-    config = parse_sources(json.loads(config_json), args.config)
+        config = parse_sources(json.load(fh), args.config)  # parsed once, handed to the spider as an object
     settings = crawler_settings(config, args.landing, args.log_file)
     settings["LOG_INSTALL_ROOT_HANDLER"] = args.log_file is None
     process = CrawlerProcess(settings)
@@ -45,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger().addHandler(handler)
         logging.getLogger().setLevel(logging.INFO)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, config_json=config_json, skip_file=args.skip_file, state_file=args.state_file)
+    process.crawl(crawler, config=config, skip_file=args.skip_file, state_file=args.state_file)
     process.start()
     stats = {k: v for k, v in (crawler.stats.get_stats() or {}).items() if isinstance(v, int | float | str)}
     if args.stats_file:

@@ -21,7 +21,7 @@ from spiders.gdelt import parse_artlist, query_urls
 from spiders.http_dates import parse_any_date
 from spiders.items import FetchedPage, FetchRecord
 from spiders.middlewares import RefusedRequest
-from spiders.sources import SourcesConfig, load_sources, parse_sources
+from spiders.sources import SourcesConfig, load_sources
 from spiders.urls import InvalidUrl, canonicalize_url, is_http_url
 
 MAX_SITEMAP_DEPTH = 3
@@ -96,19 +96,22 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(
         self,
-        config_json: str | None = None,
+        config: SourcesConfig | None = None,
         skip_file: str | None = None,
         state_file: str | None = None,
         sources: str | None = None,
         **kwargs: Any,
     ) -> None:
-        """``config_json`` (from ``claimwatch run``) or ``sources``, a sources file (``scrapy crawl news -a``)."""
+        """Crawl ``config`` (parsed sources, from ``claimwatch run``) or ``sources``, a file to read.
+
+        ``sources`` is for ``scrapy crawl news -a sources=sources.yaml``.
+        """
         super().__init__(**kwargs)
-        if config_json is None:
+        if config is None:
             if not sources:
                 raise ValueError("give a sources file: scrapy crawl news -a sources=sources.yaml")
-            config_json = json.dumps(load_sources(sources).to_dict())
-        self.config: SourcesConfig = parse_sources(json.loads(config_json), "<crawl config>")
+            config = load_sources(sources)
+        self.config: SourcesConfig = config
         self.skip: set[str] = set()
         if skip_file:
             with open(skip_file, encoding="utf-8") as fh:
