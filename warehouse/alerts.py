@@ -16,7 +16,7 @@ import duckdb
 from warehouse.claims import rebuild_claims
 from warehouse.db import transaction
 from warehouse.rows import count, dict_rows
-from warehouse.statements import execute, run_script
+from warehouse.statements import execute, run_script, value
 
 # The kinds of alert the outbox can write, in the order their statements run (a later kind reads the alerts an
 # earlier one wrote: a story's 'new' alert comes before its 'disputed' one).
@@ -183,5 +183,5 @@ def record_channel_deliveries(
 
 def last_delivery_at(con: duckdb.DuckDBPyConnection, channel: str) -> datetime | None:
     """When ``channel`` last accepted anything (None: never)."""
-    value = execute(con, "last_delivery_at", [channel]).fetchall()[0][0]
-    return value if isinstance(value, datetime) else None
+    when = value(con, "last_delivery_at", [channel])
+    return when if isinstance(when, datetime) else None

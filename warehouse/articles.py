@@ -64,8 +64,8 @@ def set_duplicate_of(
     """
     execute(con, "set_duplicate_of", [duplicate_of, reason, article_id])
     if duplicate_of is not None:
-        execute(con, "drop_copy_mentions", [article_id])
-        execute(con, "drop_copy_extractions", [article_id])
+        execute(con, "drop_mentions_of", [[article_id]])
+        execute(con, "drop_extractions_of", [[article_id]])
 
 
 def stored_signatures(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:

@@ -13,7 +13,7 @@ import duckdb
 
 from warehouse.db import transaction
 from warehouse.rows import count, dict_rows, insert_rows, utcnow
-from warehouse.statements import execute, run_script
+from warehouse.statements import execute, run_script, value
 
 MENTION_COLUMNS = [
     "mention_id", "claim_id", "article_id", "subject", "subject_org", "subject_model", "subject_group", "relation",
@@ -91,8 +91,8 @@ def forget_extractions(con: duckdb.DuckDBPyConnection, since: str) -> int:
     """
     with transaction(con):
         ids = [r[0] for r in execute(con, "kept_articles_since", [since]).fetchall()]
-        execute(con, "forget_extractions_of", [ids])
-        execute(con, "forget_staged_of", [ids])
+        execute(con, "drop_extractions_of", [ids])
+        execute(con, "drop_staged_of", [ids])
     return len(ids)
 
 
@@ -159,7 +159,7 @@ def refresh_entities(con: duckdb.DuckDBPyConnection, gazetteer_firms: Sequence[s
     with transaction(con):
         run_script(con, "rebuild_entities", {"gazetteer_firms": list(gazetteer_firms)})
         total = count(con, "entities")
-        unknown = int(execute(con, "entities_not_in_gazetteer").fetchall()[0][0])
+        unknown = int(value(con, "entities_not_in_gazetteer"))
     return {"entities": total, "entities_not_in_gazetteer": unknown}
 
 

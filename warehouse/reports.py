@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.rows import dict_rows
-from warehouse.statements import execute
+from warehouse.statements import execute, value
 
 CLAIM_COLUMNS = (
     "c.claim_id, c.subject_org, c.subject_model, coalesce(c.subject_group, '') AS subject_group, "
@@ -83,7 +83,7 @@ def report_data(con: Any, since: str, newest: int = 25) -> dict[str, list[dict[s
         "weekly": dict_rows(execute(con, "report_weekly", [since])),
         "matrix": dict_rows(execute(con, "report_matrix", [since])),
         "newest": dict_rows(con.execute(sql + f" LIMIT {int(newest)}", params)),
-        "sources": dict_rows(execute(con, "source_health_by_source")),
+        "sources": dict_rows(execute(con, "source_health")),
     }
 
 
@@ -188,7 +188,7 @@ def new_claims_preview(con: Any, run_id: str, limit: int = 20) -> list[tuple[Any
 
 
 def _count(con: Any, name: str) -> int:
-    return int(execute(con, name).fetchall()[0][0])
+    return int(value(con, name))
 
 
 def undelivered_alert_count(con: Any) -> int:

@@ -15,9 +15,9 @@ from typing import Any
 import duckdb
 
 from warehouse.claims import rebuild_claims
-from warehouse.db import scalar, transaction
+from warehouse.db import transaction
 from warehouse.rows import dict_rows, sha1
-from warehouse.statements import execute, sql
+from warehouse.statements import execute, value
 
 VERDICTS = ("right", "wrong")
 
@@ -35,9 +35,9 @@ class Review:
 
 def target_kind(con: duckdb.DuckDBPyConnection, target_id: str) -> str | None:
     """'claim' or 'mention' for an id in the warehouse, else None."""
-    if execute(con, "is_claim", [target_id]).fetchall()[0][0]:
+    if value(con, "is_claim", [target_id]):
         return "claim"
-    if execute(con, "is_mention", [target_id]).fetchall()[0][0]:
+    if value(con, "is_mention", [target_id]):
         return "mention"
     return None
 
@@ -62,11 +62,9 @@ def add_review(con: duckdb.DuckDBPyConnection, review: Review) -> dict[str, Any]
         execute(con, "hold_alerts_of_suppressed_claims")
         execute(con, "release_alerts_of_unsuppressed_claims")
         claim_id = (
-            review.target_id
-            if review.target_kind == "claim"
-            else scalar(con, sql("claim_of_mention"), [review.target_id])
+            review.target_id if review.target_kind == "claim" else value(con, "claim_of_mention", [review.target_id])
         )
-        suppressed = scalar(con, sql("claim_suppressed"), [claim_id])
+        suppressed = value(con, "claim_suppressed", [claim_id])
     return {"review_id": review_id, "claim_id": claim_id, "suppressed": bool(suppressed)}
 
 

@@ -32,14 +32,16 @@ def sql(name: str) -> str:
         raise KeyError(f"no SQL statement named {name!r} in warehouse/sql") from None
 
 
-def run_script(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> None:
-    """Run a multi-statement script statement by statement, each with the named parameters it uses.
+def _named(text: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    # DuckDB prepares one statement at a time and refuses parameters a statement does not name
+    used = set(_PARAM.findall(text))
+    return {k: v for k, v in params.items() if k in used}
 
-    DuckDB prepares one statement at a time and refuses parameters a statement does not name.
-    """
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> None:
+    """Run a multi-statement script statement by statement, each with the named parameters it uses."""
     for statement in filter(str.strip, sql(name).split(";")):
-        used = set(_PARAM.findall(statement))
-        con.execute(statement, {k: v for k, v in params.items() if k in used})
+        con.execute(statement, _named(statement, params))
 
 
 def execute(
@@ -47,7 +49,12 @@ def execute(
 ) -> duckdb.DuckDBPyConnection:
     """Run the named statement with positional parameters, or with the named ones it uses; return the cursor."""
     text = sql(name)
-    if isinstance(params, Mapping):
-        used = set(_PARAM.findall(text))
-        return con.execute(text, {k: v for k, v in params.items() if k in used})
-    return con.execute(text, list(params))
+    return con.execute(text, _named(text, params) if isinstance(params, Mapping) else list(params))
+
+
+def value(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | list[Any] | tuple[Any, ...] = ()
+) -> Any:
+    """First column of the first row of the named statement (None when it returns no row)."""
+    rows = execute(con, name, params).fetchall()
+    return rows[0][0] if rows else None

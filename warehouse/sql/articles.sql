@@ -21,14 +21,6 @@ WHERE article_id IN (SELECT k FROM keepers) OR duplicate_of IN (SELECT k FROM ke
 -- Which article a stored copy duplicates (NULL: it is the kept copy).
 UPDATE articles SET duplicate_of = ?, duplicate_reason = ? WHERE article_id = ?;
 
--- name: drop_copy_mentions!
--- A copy no longer kept loses its claim mentions, so claims never count a copy twice.
-DELETE FROM claim_mentions WHERE article_id = ?;
-
--- name: drop_copy_extractions!
--- ... and its extraction record.
-DELETE FROM article_extractions WHERE article_id = ?;
-
 -- name: stored_signatures
 -- Every stored article's text signature.
 SELECT article_id, minhash FROM article_signatures;

@@ -1,8 +1,8 @@
 -- Named statements of claim mentions, staged extractions, claims and entities.
 
 -- name: drop_staged_of!
--- Staged results about to be replaced.
-DELETE FROM staged_extractions WHERE article_id IN (SELECT unnest(?));
+-- The staged results of these articles (about to be replaced, or no longer wanted).
+DELETE FROM staged_extractions WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: usable_staged_extractions
 -- Staged results made with this rules version and seed, from the text the article has now.
@@ -29,14 +29,6 @@ ORDER BY a.article_id;
 -- Kept articles published (undated: fetched) on or after a date.
 SELECT article_id FROM articles WHERE duplicate_of IS NULL AND coalesce(published_at, fetched_at) >= CAST(? AS DATE);
 
--- name: forget_extractions_of!
--- These articles count as not yet extracted.
-DELETE FROM article_extractions WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
-
--- name: forget_staged_of!
--- ... and their staged results go.
-DELETE FROM staged_extractions WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
-
 -- name: articles_published_on
 -- Kept articles published (or, undated, fetched) on a day (UTC).
 SELECT article_id, text, title, url, published_at FROM articles
@@ -44,12 +36,12 @@ WHERE duplicate_of IS NULL AND CAST(timezone('UTC', coalesce(published_at, fetch
 ORDER BY article_id;
 
 -- name: drop_mentions_of!
--- The mentions of articles about to be extracted again.
-DELETE FROM claim_mentions WHERE article_id IN (SELECT unnest(?));
+-- The mentions of these articles (extracted again, or copies no longer kept).
+DELETE FROM claim_mentions WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: drop_extractions_of!
--- ... and their extraction records.
-DELETE FROM article_extractions WHERE article_id IN (SELECT unnest(?));
+-- The extraction records of these articles: they count as not yet extracted.
+DELETE FROM article_extractions WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: rebuild_claims#
 -- One claims row per claim key, from the mentions in kept articles, in the caller's transaction. A mention judged

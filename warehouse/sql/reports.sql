@@ -39,11 +39,9 @@ WHERE NOT c.suppressed AND NOT c.negated AND c.relation IN ('parity', 'surpass')
   AND c.subject_org IS NOT NULL AND c.object_org IS NOT NULL AND c.first_seen_at >= CAST(? AS DATE)
 GROUP BY ALL ORDER BY claims DESC;
 
--- name: source_health_by_source
-SELECT * FROM source_health ORDER BY source;
-
 -- name: source_health
-SELECT * FROM source_health;
+-- The source_health view, one row per source (the view orders them by source).
+SELECT * FROM source_health ORDER BY source;
 
 -- name: table_docs
 -- (name, BASE TABLE | VIEW, comment) of every warehouse table and view.
