@@ -37,9 +37,9 @@ class CrawlResult:
     def iter_pages(self) -> Iterator[FetchedPage]:
         """The landed pages, one at a time, in landing order."""
         if self.landing_file is not None:
-            for row in read_landing(self.landing_file):
-                if isinstance(row, FetchedPage):
-                    yield row
+            for row in read_landing(self.landing_file, "page"):
+                assert isinstance(row, FetchedPage)
+                yield row
 
     @property
     def pages(self) -> list[FetchedPage]:
@@ -47,8 +47,12 @@ class CrawlResult:
         return list(self.iter_pages())
 
 
-def read_landing(path: str | Path) -> Iterator[FetchedPage | FetchRecord]:
-    """The records of a landing file, one at a time; a truncated last line (crawler killed mid-write) is skipped."""
+def read_landing(path: str | Path, kind: str | None = None) -> Iterator[FetchedPage | FetchRecord]:
+    """The records of a landing file (only ``kind``'s, "page" or "fetch", if given), one at a time.
+
+    A truncated last line (crawler killed mid-write) is skipped. A page's body is decoded only when pages are
+    asked for: reading the fetch records does not decode every body of the crawl.
+    """
     p = Path(path)
     if not p.exists():
         return
@@ -58,11 +62,13 @@ def read_landing(path: str | Path) -> Iterator[FetchedPage | FetchRecord]:
                 row = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            kind = row.pop("kind", None)
-            if kind == "page":
+            row_kind = row.pop("kind", None)
+            if kind is not None and row_kind != kind:
+                continue
+            if row_kind == "page":
                 row["body"] = base64.b64decode(row["body"])
                 yield FetchedPage(**row)
-            elif kind == "fetch":
+            elif row_kind == "fetch":
                 yield FetchRecord(**row)
 
 
@@ -119,7 +125,7 @@ def run_crawl(
         code, err = proc.returncode, proc.stderr[-4000:]
     except subprocess.TimeoutExpired as exc:
         code, err = -1, f"crawl timed out after {timeout}s: {exc}"
-    fetches = [r for r in read_landing(landing) if isinstance(r, FetchRecord)]
+    fetches = [r for r in read_landing(landing, "fetch") if isinstance(r, FetchRecord)]
     stats_path = wd / "crawl-stats.json"
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
     return CrawlResult(
