@@ -129,12 +129,10 @@ def _misses_by_phenomenon(
 ) -> dict[str, list[str]]:
     """Each MISS and FALSE line of the scorer's verbose output, put in one phenomenon group with its sentence."""
     titles = {}
-    texts = {}
     for line in articles.open(encoding="utf-8"):
         if line.strip():
             a = json.loads(line)
             titles[a["id"]] = a.get("title") or a["text"].split("\n", 1)[0]
-            texts[a["id"]] = a["text"]
     gold_rows = [json.loads(x) for x in gold.open(encoding="utf-8") if x.strip()]
     groups: dict[str, list[str]] = defaultdict(list)
     for line in verbose.splitlines():
