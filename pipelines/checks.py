@@ -7,8 +7,7 @@ import dagster as dg
 
 from pipelines.assets.articles import articles
 from pipelines.assets.claims import claims
-from pipelines.resources import WarehouseResource
-from pipelines.settings import orchestration_settings
+from pipelines.resources import SettingsResource, WarehouseResource
 from warehouse.reports import (
     article_duplicate_counts,
     articles_without_text_count,
@@ -74,12 +73,12 @@ articles_have_text = _none_found(
 
 
 @dg.asset_check(asset=articles, description="The share of articles marked as copies stays within bounds.")
-def duplicate_rate_within_bounds(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Duplicate share of all articles against ``duplicate_rate_max`` in pipelines/settings.yaml."""
+def duplicate_rate_within_bounds(warehouse: WarehouseResource, settings: SettingsResource) -> dg.AssetCheckResult:
+    """Duplicate share of all articles against the run's ``duplicate_rate_max`` (pipelines/settings.yaml)."""
     with warehouse.get_connection(read_only=True) as con:
         total, dups = article_duplicate_counts(con)
     rate = dups / total if total else 0.0
-    limit = orchestration_settings().duplicate_rate_max
+    limit = settings.get().orchestration.duplicate_rate_max
     return dg.AssetCheckResult(
         passed=rate <= limit,
         severity=dg.AssetCheckSeverity.WARN,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, ARCHIVE_ASSETS, BACKFILL_ASSETS, BY_SOURCE_ASSETS
 from pipelines.checks import ALL_CHECKS
-from pipelines.jobs import crawl_job, deliver_alerts_job, hourly_crawl_schedule, ingest_job
-from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
-from pipelines.sensors import feed_poll_sensor, pending_alerts_sensor, sources_partitions_sensor
+from pipelines.freshness import build_feed_poll_sensor
+from pipelines.jobs import build_hourly_crawl_schedule, crawl_job, deliver_alerts_job, ingest_job
+from pipelines.resources import CrawlerResource, NotifierResource, SettingsResource, WarehouseResource
+from pipelines.sensors import pending_alerts_sensor, sources_partitions_sensor
+from pipelines.settings import OrchestrationSettings
 
 
 def build_resources(
@@ -21,31 +24,57 @@ def build_resources(
     alert_urls: str | None = None,
     subscriptions_file: str | None = None,
 ) -> dict[str, dg.ConfigurableResource]:
-    """Resources for the asset graph; unset values come from environment variables (read at run time).
+    """Resources for the asset graph; values not given come from environment variables (read when a run starts).
 
-    Alert channel URLs carry secrets: in the Dagster UI they come from CLAIMWATCH_ALERT_URLS via ``dg.EnvVar``.
-    CLAIMWATCH_SUBSCRIPTIONS names a subscriptions file (channels with filters and modes), when there is one.
+    This is where the pipeline reads its environment, as ``dg.EnvVar`` fields (so secrets never appear in run
+    config): CLAIMWATCH_DB, CLAIMWATCH_SOURCES, CLAIMWATCH_ALERTS_FILE, and the optional CLAIMWATCH_ALERT_URLS
+    (Apprise URLs; none: stdout + the alerts file), CLAIMWATCH_SUBSCRIPTIONS (channels with filters and modes) and
+    CLAIMWATCH_WORKERS (clean/extract processes; none: one per core).
     """
     return {
+        "settings": SettingsResource(workers=_optional_env("CLAIMWATCH_WORKERS", None, 0)),
         "warehouse": WarehouseResource(db_path=db_path or dg.EnvVar("CLAIMWATCH_DB")),
         "crawler": CrawlerResource(sources_file=sources_file or dg.EnvVar("CLAIMWATCH_SOURCES")),
         "notifier": NotifierResource(
             alerts_file=alerts_file or dg.EnvVar("CLAIMWATCH_ALERTS_FILE"),
             echo=echo_alerts,
-            alert_urls=dg.EnvVar("CLAIMWATCH_ALERT_URLS") if alert_urls is None else alert_urls,
-            # optional, so only an environment that sets it hands it over (an unset dg.EnvVar fails the launch)
-            subscriptions_file=subscriptions_file
-            if subscriptions_file is not None
-            else (dg.EnvVar("CLAIMWATCH_SUBSCRIPTIONS") if os.environ.get("CLAIMWATCH_SUBSCRIPTIONS") else ""),
+            alert_urls=_optional_env("CLAIMWATCH_ALERT_URLS", alert_urls, ""),
+            subscriptions_file=_optional_env("CLAIMWATCH_SUBSCRIPTIONS", subscriptions_file, ""),
         ),
     }
 
 
-defs = dg.Definitions(
-    assets=[*ALL_ASSETS, *BACKFILL_ASSETS, *BY_SOURCE_ASSETS, *ARCHIVE_ASSETS],
-    asset_checks=ALL_CHECKS,
-    jobs=[crawl_job, deliver_alerts_job, ingest_job],
-    schedules=[hourly_crawl_schedule],
-    sensors=[feed_poll_sensor, pending_alerts_sensor, sources_partitions_sensor],
-    resources=build_resources(),
-)
+def _optional_env(name: str, given: Any, unset: Any) -> Any:
+    """``given`` when not None; else the variable as a ``dg.EnvVar`` if the environment sets it, else ``unset``.
+
+    An unset ``dg.EnvVar`` fails the launch, so optional variables are only handed over when present.
+    """
+    if given is not None:
+        return given
+    if not os.environ.get(name, "").strip():
+        return unset
+    return dg.EnvVar.int(name) if isinstance(unset, int) else dg.EnvVar(name)
+
+
+def build_definitions(orchestration: OrchestrationSettings | None = None) -> dg.Definitions:
+    """The Definitions; the schedule's cron and the feed poller's tick come from ``orchestration``.
+
+    Those two are fixed when the definitions load (packaged pipelines/settings.yaml by default); everything a
+    run reads comes from the ``settings`` resource, loaded when the run starts.
+    """
+    orchestration = orchestration or OrchestrationSettings.load()
+    return dg.Definitions(
+        assets=[*ALL_ASSETS, *BACKFILL_ASSETS, *BY_SOURCE_ASSETS, *ARCHIVE_ASSETS],
+        asset_checks=ALL_CHECKS,
+        jobs=[crawl_job, deliver_alerts_job, ingest_job],
+        schedules=[build_hourly_crawl_schedule(orchestration)],
+        sensors=[
+            build_feed_poll_sensor(crawl_job, orchestration.poll_tick_seconds),
+            pending_alerts_sensor,
+            sources_partitions_sensor,
+        ],
+        resources=build_resources(),
+    )
+
+
+defs = build_definitions()

@@ -17,7 +17,7 @@ import dagster as dg
 
 from pipelines.resources import CrawlerResource
 from spiders.feed_polling import FeedPoller, PollResult, PollSettings, PollState
-from spiders.sources import SourcesError, load_sources
+from spiders.sources import SourcesError
 
 FRESH_TAG = "claimwatch/trigger"
 WAITING = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING]
@@ -44,7 +44,7 @@ def poll_once(
     without it they stay queued for a later tick (a run is already waiting to start). The state is saved either
     way, so a crash between polling and requesting a run loses no URL.
     """
-    config = load_sources(crawler.sources_file)
+    config = crawler.sources()
     settings = PollSettings(**config.crawl.get("polling", {}))
     feeds = [(s.name, s.kind, s.urls[0]) for s in config.sources if s.kind in ("feed", "sitemap")]
     state = PollState.load(crawler.poll_state_path())

@@ -1,9 +1,9 @@
-"""Jobs and the hourly crawl schedule (sensors: pipelines/sensors.py)."""
+"""Jobs and the hourly crawl schedule (sensors: pipelines/sensors.py, pipelines/freshness.py)."""
 
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, alerts, raw_pages, raw_pages_from_archives
-from pipelines.settings import orchestration_settings
+from pipelines.settings import OrchestrationSettings
 
 crawl_job = dg.define_asset_job(
     "crawl_job",
@@ -29,11 +29,14 @@ deliver_alerts_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
-hourly_crawl_schedule = dg.ScheduleDefinition(
-    name="hourly_crawl",
-    job=crawl_job,
-    cron_schedule=orchestration_settings().crawl_cron,
-    execution_timezone=orchestration_settings().crawl_timezone,
-    default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Run the whole pipeline on the cron in pipelines/settings.yaml (hourly by default).",
-)
+
+def build_hourly_crawl_schedule(orchestration: OrchestrationSettings) -> dg.ScheduleDefinition:
+    """The whole pipeline on the settings' cron (hourly by default): a schedule is fixed when definitions load."""
+    return dg.ScheduleDefinition(
+        name="hourly_crawl",
+        job=crawl_job,
+        cron_schedule=orchestration.crawl_cron,
+        execution_timezone=orchestration.crawl_timezone,
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="Run the whole pipeline on the cron in pipelines/settings.yaml (hourly by default).",
+    )

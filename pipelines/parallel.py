@@ -1,4 +1,4 @@
-"""Clean and extract in a process pool (CLAIMWATCH_WORKERS, default: the number of cores); one writer.
+"""Clean and extract in a process pool (the run's ``workers`` setting, default: the number of cores); one writer.
 
 Workers only run the pure stage functions; the asset process alone writes to DuckDB. Workers are forked, so
 they start with trafilatura and the spaCy pipeline already imported, and with the claim rules of their pool.
@@ -28,12 +28,9 @@ MIN_BATCH = 50  # pages per load transaction, at least
 MIN_ARTICLES_FOR_EXTRACT_POOL = 300
 
 
-def worker_count() -> int:
-    """CLAIMWATCH_WORKERS, else the number of cores (read at run time)."""
-    value = os.environ.get("CLAIMWATCH_WORKERS", "").strip()
-    if value:
-        return max(1, int(value))
-    return os.cpu_count() or 1
+def worker_count(workers: int | None = None) -> int:
+    """``workers`` when given (a run's setting), else the number of cores."""
+    return max(1, workers or os.cpu_count() or 1)
 
 
 def _chunks(items: Sequence[Any], n: int) -> list[list[Any]]:
@@ -131,7 +128,7 @@ def cleaned_batches(
     already being worked on while the caller loads the one just yielded, so the single writer's work overlaps
     the workers' instead of leaving them idle.
     """
-    n = workers or worker_count()
+    n = worker_count(workers)
     with long_lived_heap_frozen():
         if n <= 1 or len(page_ids) < n * MIN_ITEMS_PER_WORKER:
             for i in range(0, len(page_ids), batch_size):
@@ -171,7 +168,7 @@ def extract_alone_parallel(
     articles: Sequence[dict[str, Any]], rules: ClaimRules, workers: int | None = None
 ) -> dict[str, dict[str, Any]]:
     """``rules.extract_alone`` over ``workers`` processes: {article_id: result}."""
-    n = workers or worker_count()
+    n = worker_count(workers)
     with long_lived_heap_frozen():
         if n <= 1 or len(articles) < max(MIN_ARTICLES_FOR_EXTRACT_POOL, n * MIN_ITEMS_PER_WORKER):
             results = rules.extract_alone(articles)

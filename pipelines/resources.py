@@ -2,18 +2,45 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
 import duckdb
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 
-from pipelines.delivery import Channel, Subscriber, make_channel, subscribers
-from pipelines.settings import AlertSettings
+from pipelines.delivery import Subscriber, subscribers
+from pipelines.settings import ClaimwatchSettings
 from pipelines.subscriptions import Subscriptions
 from spiders.crawl import CrawlResult, run_crawl
-from spiders.sources import Source, load_sources
+from spiders.sources import Source, SourcesConfig, load_sources
 from warehouse.db import connect
+
+
+class SettingsResource(dg.ConfigurableResource):
+    """The run's settings (``pipelines/settings.yaml``, ``alerts.yaml``, worker processes), read once per run.
+
+    The files are read and validated when the run starts (a bad file fails the run before any stage) and every
+    asset, check and sensor of the run reads the same :class:`ClaimwatchSettings` through :meth:`get`.
+    """
+
+    orchestration_file: str = ""  # "" = the packaged pipelines/settings.yaml
+    alert_settings_file: str = ""  # "" = the packaged pipelines/alerts.yaml
+    workers: int = Field(0, ge=0)  # clean/extract processes; 0 = one per core (CLAIMWATCH_WORKERS via dg.EnvVar)
+    _loaded: ClaimwatchSettings | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Start of a run: read and validate the settings once."""
+        self._loaded = self._load()
+
+    def get(self) -> ClaimwatchSettings:
+        """The settings of this run (read on first use outside a run, e.g. by a sensor)."""
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded
+
+    def _load(self) -> ClaimwatchSettings:
+        return ClaimwatchSettings.load(self.orchestration_file or None, self.alert_settings_file or None, self.workers)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -73,12 +100,27 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class CrawlerResource(dg.ConfigurableResource):
-    """Runs the Scrapy crawl of a sources file in a child process."""
+    """Runs the Scrapy crawl of a sources file in a child process.
+
+    The sources file is parsed once per run (or sensor tick), on first use, and handed on as an object: to the
+    crawl's child process as the parsed configuration, never as the file to parse again.
+    """
 
     sources_file: str = "sources.yaml"
     workdir: str | None = None
     timeout_seconds: float = 3600.0
     poll_state_file: str = ""  # the feed poller's state (feed_poll_sensor); "" = beside the sources file
+    _sources: SourcesConfig | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Start of a run: the sources file is read afresh (on first use)."""
+        self._sources = None
+
+    def sources(self) -> SourcesConfig:
+        """The parsed sources file (parsed on the first call; later calls get the same configuration)."""
+        if self._sources is None:
+            self._sources = load_sources(self.sources_file)
+        return self._sources
 
     def crawl(
         self,
@@ -92,14 +134,15 @@ class CrawlerResource(dg.ConfigurableResource):
         ``only_urls`` (source name -> article URLs, what a feed poll found new) crawls just those pages, with the
         sources file's crawl settings, under their sources' names.
         """
-        config = load_sources(self.sources_file)
+        config = self.sources()
         if only_urls:
-            config.sources = [Source(name, "urls", tuple(urls)) for name, urls in sorted(only_urls.items()) if urls]
+            chosen = [Source(name, "urls", tuple(urls)) for name, urls in sorted(only_urls.items()) if urls]
+            config = replace(config, sources=chosen)
         if only_sources is not None:
             unknown = set(only_sources) - {s.name for s in config.sources}
             if unknown:
                 raise ValueError(f"{self.sources_file} has no source named {', '.join(sorted(unknown))}")
-            config.sources = [s for s in config.sources if s.name in only_sources]
+            config = replace(config, sources=[s for s in config.sources if s.name in only_sources])
         return run_crawl(config, self.workdir, skip_urls, timeout=self.timeout_seconds, feed_state=feed_state)
 
     def poll_state_path(self) -> str:
@@ -108,7 +151,7 @@ class CrawlerResource(dg.ConfigurableResource):
 
     def source_names(self) -> list[str]:
         """Names of the configured sources (the keys of the by-source crawl partitions)."""
-        return [s.name for s in load_sources(self.sources_file).sources]
+        return [s.name for s in self.sources().sources]
 
 
 class NotifierResource(dg.ConfigurableResource):
@@ -117,18 +160,12 @@ class NotifierResource(dg.ConfigurableResource):
     alerts_file: str = "alerts.jsonl"
     echo: bool = True
     alert_urls: str = ""  # space/comma separated Apprise URLs; secrets, so set through dg.EnvVar
-    settings_file: str = ""  # alert settings (watchlist, storm threshold, retries); default pipelines/alerts.yaml
     subscriptions_file: str = ""  # channels with filters and modes (pipelines/subscriptions.py); "" = one channel
 
-    def settings(self) -> AlertSettings:
-        """Watchlist, storm threshold and retry settings."""
-        return AlertSettings.load(self.settings_file or None)
+    def subscribers(self, timeout_seconds: float) -> list[Subscriber]:
+        """Every channel with its filter and mode: the subscriptions file's, else the one channel above.
 
-    def channel(self) -> Channel:
-        """Where this run sends alerts."""
-        return make_channel(self.alert_urls, self.alerts_file, self.echo, self.settings().timeout_seconds)
-
-    def subscribers(self) -> list[Subscriber]:
-        """Every channel with its filter and mode: the subscriptions file's, else the one channel above."""
+        ``timeout_seconds`` bounds each send (alert settings' ``timeout_seconds``).
+        """
         subscriptions = Subscriptions.load(self.subscriptions_file) if self.subscriptions_file else None
-        return subscribers(subscriptions, self.alert_urls, self.alerts_file, self.echo, self.settings().timeout_seconds)
+        return subscribers(subscriptions, self.alert_urls, self.alerts_file, self.echo, timeout_seconds)

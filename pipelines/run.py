@@ -169,7 +169,6 @@ def _materialize(
 ) -> dg.ExecuteInProcessResult:
     """Materialize ``assets`` and every asset check in-process with the claimwatch resources."""
     instance = options.get("instance")
-    alert_urls = options.get("alert_urls")
     if instance is None and os.environ.get("DAGSTER_HOME"):
         instance = dg.DagsterInstance.get()
     resources = build_resources(
@@ -177,8 +176,7 @@ def _materialize(
         sources_file=sources_file,
         alerts_file=str(alerts_file),
         echo_alerts=options.get("echo_alerts", False),
-        alert_urls=os.environ.get("CLAIMWATCH_ALERT_URLS", "") if alert_urls is None else alert_urls,
-        subscriptions_file=os.environ.get("CLAIMWATCH_SUBSCRIPTIONS", ""),
+        alert_urls=options.get("alert_urls"),  # None: CLAIMWATCH_ALERT_URLS when set (build_resources)
     )
     # dg.materialize's ephemeral job, with the progress logger beside the console one (materialize() takes no
     # loggers, so the same Definitions is built here)

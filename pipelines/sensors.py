@@ -1,16 +1,16 @@
-"""Sensors: feed polling (fresh runs), waiting alerts (delivery runs), and the by-source partitions."""
+"""Sensors: waiting alerts (delivery runs) and the by-source partitions.
+
+The feed-polling sensor's tick is a setting, so ``pipelines/definitions.py`` builds it
+(``pipelines.freshness.build_feed_poll_sensor``) from the settings it loads.
+"""
 
 import dagster as dg
 
 from pipelines.assets import SOURCES
-from pipelines.freshness import build_feed_poll_sensor
-from pipelines.jobs import crawl_job, deliver_alerts_job
-from pipelines.resources import CrawlerResource, WarehouseResource
-from pipelines.settings import AlertSettings, orchestration_settings
+from pipelines.jobs import deliver_alerts_job
+from pipelines.resources import CrawlerResource, SettingsResource, WarehouseResource
 from warehouse.alerts import due_alerts_summary
 from warehouse.db import WarehouseBusyError
-
-feed_poll_sensor = build_feed_poll_sensor(crawl_job, orchestration_settings().poll_tick_seconds)
 
 # a sensor evaluation must finish within Dagster's 60 s limit: wait briefly for a writer, then skip this tick
 SENSOR_LOCK_WAIT_SECONDS = 5.0
@@ -23,13 +23,13 @@ SENSOR_LOCK_WAIT_SECONDS = 5.0
     "alerts are waiting (pending, or failed with attempts left); the cursor is the newest alert seen.",
 )
 def pending_alerts_sensor(
-    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.SensorResult | dg.SkipReason:
     """Request one delivery run per new batch of waiting alerts."""
     try:
         with warehouse.get_connection(read_only=True, wait_seconds=SENSOR_LOCK_WAIT_SECONDS) as con:
             # the same "due" rule and attempt limit as the delivery itself
-            row = due_alerts_summary(con, AlertSettings.load().max_attempts)
+            row = due_alerts_summary(con, settings.get().alerts.max_attempts)
     except FileNotFoundError:
         return dg.SkipReason("no warehouse yet")
     except WarehouseBusyError:

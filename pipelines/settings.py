@@ -8,7 +8,7 @@ value, before anything heavy (Dagster, Scrapy, spaCy) is imported: ``claimwatch 
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,6 +55,11 @@ class OrchestrationSettings(BaseModel):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("must be an IANA time zone such as UTC or Europe/Paris") from None
         return value
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> OrchestrationSettings:
+        """Read and validate an orchestration settings file (the packaged one by default)."""
+        return load_settings(Path(path or SETTINGS_FILE), cls)
 
 
 class AlertSettings(BaseModel):
@@ -140,10 +145,29 @@ def load_settings(path: Path, model: type[Model]) -> Model:
         raise SettingsError(f"{path}: " + "; ".join(problems)) from None
 
 
-@lru_cache(maxsize=1)
-def orchestration_settings() -> OrchestrationSettings:
-    """The packaged orchestration settings (validated)."""
-    return load_settings(SETTINGS_FILE, OrchestrationSettings)
+class ClaimwatchSettings(BaseModel):
+    """Everything a run is configured by, read once: the two settings files and the worker processes.
+
+    Built by :class:`pipelines.resources.SettingsResource` at the start of a run (environment variables reach it
+    only as that resource's fields, through ``dg.EnvVar`` in ``pipelines/definitions.py``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    orchestration: OrchestrationSettings
+    alerts: AlertSettings
+    workers: int = Field(ge=1)  # processes that clean and extract (pipelines/parallel.py)
+
+    @classmethod
+    def load(
+        cls, orchestration_file: str | Path | None = None, alerts_file: str | Path | None = None, workers: int = 0
+    ) -> ClaimwatchSettings:
+        """Both files validated (the packaged ones by default); ``workers`` 0 means one per core."""
+        return cls(
+            orchestration=OrchestrationSettings.load(orchestration_file),
+            alerts=AlertSettings.load(alerts_file),
+            workers=workers or os.cpu_count() or 1,
+        )
 
 
 def check_settings_files(alerts_file: str | Path | None = None) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from pipelines.assets import SOURCES, articles
-from pipelines.resources import CrawlerResource, NotifierResource, WarehouseResource
+from pipelines.resources import CrawlerResource, SettingsResource, WarehouseResource
 from pipelines.sensors import sources_partitions_sensor
 from spiders.loopback_server import LoopbackSite
 
@@ -121,7 +121,7 @@ def test_two_source_partitions_crawl_in_parallel_and_land_only_their_source(tmp_
         [articles],
         resources={
             "warehouse": WarehouseResource(db_path=str(db)),
-            "notifier": NotifierResource(alerts_file=str(tmp_path / "a.jsonl"), echo=False),
+            "settings": SettingsResource(),
         },
         run_config=QUIET,
     )

@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.assets import articles
 from pipelines.cli import SAMPLE_SITE
-from pipelines.resources import WarehouseResource
+from pipelines.resources import SettingsResource, WarehouseResource
 from spiders.items import FetchedPage
 from warehouse.db import WarehouseBusyError, connect
 from warehouse.pages import load_crawl
@@ -83,7 +83,9 @@ def test_sigkill_mid_load_loses_the_batch_and_the_next_run_completes(tmp_path):
     }
     con.close()
     assert counts == {"raw_pages": landed, "page_verdicts": 0, "articles": 0, "article_signatures": 0}
-    result = dg.materialize([articles], resources={"warehouse": WarehouseResource(db_path=str(db))})
+    result = dg.materialize(
+        [articles], resources={"warehouse": WarehouseResource(db_path=str(db)), "settings": SettingsResource()}
+    )
     assert result.success
     con = connect(db, read_only=True)
     kept, copies = con.execute(

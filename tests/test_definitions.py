@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.articles import load_articles
 from pipelines.definitions import defs
-from pipelines.resources import NotifierResource, WarehouseResource
+from pipelines.resources import NotifierResource, SettingsResource, WarehouseResource
 from pipelines.sensors import pending_alerts_sensor
 from pipelines.settings import AlertSettings
 from spiders.items import FetchedPage, FetchRecord
@@ -119,14 +119,16 @@ def test_sensor_requests_one_delivery_run_per_batch(tmp_path):
     db = tmp_path / "w.duckdb"
     wh = WarehouseResource(db_path=str(db))
     # the warehouse resource has a run lifecycle (setup/teardown), so contexts are opened with `with`
-    with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
+    with dg.build_sensor_context(resources={"warehouse": wh, "settings": SettingsResource()}) as ctx:
         assert isinstance(pending_alerts_sensor(ctx), dg.SkipReason)  # no warehouse yet
     assert not db.exists()  # a sensor only reads: it never creates the file
     _seed_alert(db)
-    with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
+    with dg.build_sensor_context(resources={"warehouse": wh, "settings": SettingsResource()}) as ctx:
         result = pending_alerts_sensor(ctx)
     assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
-    with dg.build_sensor_context(cursor=result.cursor, resources={"warehouse": wh}) as ctx:
+    with dg.build_sensor_context(
+        cursor=result.cursor, resources={"warehouse": wh, "settings": SettingsResource()}
+    ) as ctx:
         again = pending_alerts_sensor(ctx)
     assert isinstance(again, dg.SkipReason)
 
@@ -142,6 +144,7 @@ def test_delivery_job_materializes_with_test_resources(tmp_path):
         resources={
             "warehouse": WarehouseResource(db_path=str(db)),
             "notifier": NotifierResource(alerts_file=str(out), echo=False),
+            "settings": SettingsResource(),
         },
     )
     assert result.success
@@ -170,13 +173,17 @@ def test_check_warns_when_a_source_goes_quiet(tmp_path):
     con = connect(db)
     _land(con, "run-1", "outlet", "https://o.example/a", story)
     con.close()
-    assert dg.materialize([articles, sources_still_yield_articles], resources={"warehouse": wh}).success
+    assert dg.materialize(
+        [articles, sources_still_yield_articles], resources={"warehouse": wh, "settings": SettingsResource()}
+    ).success
     assert sources_still_yield_articles(warehouse=wh).passed
     # after a redesign the outlet's pages no longer clean to articles
     con = connect(db)
     _land(con, "run-2", "outlet", "https://o.example/b", b"<html><body><nav><a href='/x'>x</a></nav></body></html>")
     con.close()
-    result = dg.materialize([articles, sources_still_yield_articles], resources={"warehouse": wh})
+    result = dg.materialize(
+        [articles, sources_still_yield_articles], resources={"warehouse": wh, "settings": SettingsResource()}
+    )
     [check] = result.get_asset_check_evaluations()
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert "outlet" in check.metadata["quiet_sources"].value
@@ -193,8 +200,9 @@ def test_data_checks_fail_on_bad_rows(tmp_path):
     db = tmp_path / "w.duckdb"
     _seed_alert(db)
     wh = WarehouseResource(db_path=str(db))
-    for check in (no_orphan_mentions, unique_claim_keys, articles_have_text, duplicate_rate_within_bounds):
+    for check in (no_orphan_mentions, unique_claim_keys, articles_have_text):
         assert check(warehouse=wh).passed, check.name
+    assert duplicate_rate_within_bounds(warehouse=wh, settings=SettingsResource()).passed
     con = connect(db)
     con.execute("UPDATE articles SET text = '  '")
     con.execute(
@@ -211,8 +219,12 @@ def test_data_checks_fail_on_bad_rows(tmp_path):
     assert not articles_have_text(warehouse=wh).passed
     assert not no_orphan_mentions(warehouse=wh).passed
     assert not unique_claim_keys(warehouse=wh).passed
-    result = duplicate_rate_within_bounds(warehouse=wh)
+    result = duplicate_rate_within_bounds(warehouse=wh, settings=SettingsResource())
     assert not result.passed and result.metadata["duplicate_rate"].value == 0.75
+    # the bound is the run's setting, not a constant
+    lenient = tmp_path / "settings.yaml"
+    lenient.write_text("version: 1\nduplicate_rate_max: 0.8\n", encoding="utf-8")
+    assert duplicate_rate_within_bounds(warehouse=wh, settings=SettingsResource(orchestration_file=str(lenient))).passed
 
 
 def test_backfill_partition_reextracts_one_day(sample_run, tmp_path):
@@ -235,7 +247,7 @@ def test_backfill_partition_reextracts_one_day(sample_run, tmp_path):
         partition_key="2026-09-05",
         resources={
             "warehouse": WarehouseResource(db_path=str(db)),
-            "notifier": NotifierResource(alerts_file=str(tmp_path / "a.jsonl"), echo=False),
+            "settings": SettingsResource(),
         },
     )
     assert result.success
@@ -261,12 +273,12 @@ def test_sensor_waits_like_delivery_does(tmp_path):
     con = connect(db)
     con.execute("UPDATE alerts SET status = 'failed', attempts = 1, next_attempt_at = now() + INTERVAL 1 HOUR")
     con.close()
-    with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
+    with dg.build_sensor_context(resources={"warehouse": wh, "settings": SettingsResource()}) as ctx:
         assert isinstance(pending_alerts_sensor(ctx), dg.SkipReason)
     con = connect(db)
     con.execute("UPDATE alerts SET next_attempt_at = now() - INTERVAL 1 MINUTE, attempts = 5")
     con.close()  # attempt 6 of max_attempts 6 is still due
-    with dg.build_sensor_context(resources={"warehouse": wh}) as ctx:
+    with dg.build_sensor_context(resources={"warehouse": wh, "settings": SettingsResource()}) as ctx:
         assert isinstance(pending_alerts_sensor(ctx), dg.SensorResult)
 
 
@@ -284,7 +296,7 @@ def test_assets_declare_kinds_and_claims_carry_column_schema_and_plots(sample_ru
         [claims],
         resources={
             "warehouse": WarehouseResource(db_path=str(db)),
-            "notifier": NotifierResource(alerts_file=str(tmp_path / "a.jsonl"), echo=False),
+            "settings": SettingsResource(),
         },
     )
     assert result.success

@@ -114,9 +114,10 @@ def test_the_sensor_starts_a_small_run_that_alerts(site, tmp_path):
     """New URL in a feed -> one run request scoped to it -> the run crawls just that page and alerts its story."""
     from pipelines.assets import ALL_ASSETS
     from pipelines.checks import ALL_CHECKS
-    from pipelines.definitions import build_resources
+    from pipelines.definitions import build_resources, defs
     from pipelines.jobs import crawl_job
-    from pipelines.sensors import feed_poll_sensor
+
+    feed_poll_sensor = defs.get_sensor_def("feed_poll_sensor")
 
     sources = sources_for(tmp_path, site.base_url)
     crawler = CrawlerResource(sources_file=str(sources))
@@ -158,8 +159,10 @@ def test_new_urls_wait_while_a_fresh_run_is_queued(site, tmp_path):
     """A bounded queue: while a fresh run waits to start, new URLs are held and go out together afterwards."""
     import uuid
 
+    from pipelines.definitions import defs
     from pipelines.freshness import FRESH_TAG
-    from pipelines.sensors import feed_poll_sensor
+
+    feed_poll_sensor = defs.get_sensor_def("feed_poll_sensor")
 
     crawler = CrawlerResource(sources_file=str(sources_for(tmp_path, site.base_url)))
     instance = dg.DagsterInstance.ephemeral()

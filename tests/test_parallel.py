@@ -1,7 +1,8 @@
-"""CLAIMWATCH_WORKERS: the process pool gives the same rows as one process."""
+"""The run's workers setting: the process pool gives the same rows as one process."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -43,7 +44,7 @@ def _strip(rows, drop):
     return [{k: v for k, v in r.items() if k not in drop} for r in rows]
 
 
-def test_parallel_cleaning_and_extraction_match_one_process(monkeypatch):
+def test_parallel_cleaning_and_extraction_match_one_process():
     pages = _pages()
     assert len(pages) >= 2 * 8  # enough for the pool to be used
     by_id = {p["page_id"]: p for p in pages}
@@ -71,8 +72,7 @@ def test_parallel_cleaning_and_extraction_match_one_process(monkeypatch):
     # the copies repeat the sample's articles: a copy naming what an earlier article introduced is read again
     # knowing it (never one of the first round, which follows no article introducing a name it uses)
     assert 0 < redone <= len(arts) - len(a1)
-    monkeypatch.setenv("CLAIMWATCH_WORKERS", "3")
-    assert worker_count() == 3
+    assert worker_count(3) == 3 and worker_count(None) == worker_count(0) == (os.cpu_count() or 1)
 
 
 def test_cleaning_workers_also_run_the_claim_rules():

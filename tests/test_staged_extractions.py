@@ -73,8 +73,11 @@ def _q(db: str, sql: str) -> list:
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_staged_results_become_the_in_order_mentions(landed, monkeypatch, workers):
-    monkeypatch.setenv("CLAIMWATCH_WORKERS", workers)
-    db, resources = landed
+    monkeypatch.setenv("CLAIMWATCH_WORKERS", workers)  # reaches the run as the settings resource's dg.EnvVar
+    db, _ = landed
+    resources = build_resources(
+        db_path=db, sources_file="(none)", alerts_file="a.jsonl", echo_alerts=False, alert_urls=""
+    )
     first = dg.materialize([articles], resources=resources)
     assert first.success and _metadata(first, "articles")["extractions_staged"] == 4
     staged = _q(db, "SELECT article_id, extractor_version, mentions FROM staged_extractions")

@@ -9,7 +9,7 @@ import dagster as dg
 from pipelines.assets.claims import claims
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.delivery import deliver_digests, deliver_pending
-from pipelines.resources import NotifierResource, WarehouseResource
+from pipelines.resources import NotifierResource, SettingsResource, WarehouseResource
 from warehouse.reports import (
     undelivered_alert_count,
 )
@@ -23,7 +23,10 @@ from warehouse.rows import count
     "stdout + alerts.jsonl), retried with backoff, and marked delivered; storms become one digest.",
 )
 def alerts(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    notifier: NotifierResource,
+    settings: SettingsResource,
 ) -> dg.MaterializeResult:
     """Deliver every due alert, holding the warehouse only to claim alerts and to record each outcome."""
 
@@ -33,9 +36,10 @@ def alerts(
             yield con
         warehouse.release_connection()  # no lock held while a channel is on the network
 
-    subscribers = notifier.subscribers()
-    counts = deliver_pending(briefly, subscribers, notifier.settings())
-    counts.update(deliver_digests(briefly, subscribers, notifier.settings()))
+    alert_settings = settings.get().alerts
+    subscribers = notifier.subscribers(alert_settings.timeout_seconds)
+    counts = deliver_pending(briefly, subscribers, alert_settings)
+    counts.update(deliver_digests(briefly, subscribers, alert_settings))
     with warehouse.get_connection() as con:
         waiting = undelivered_alert_count(con)
         total = count(con, "alerts")

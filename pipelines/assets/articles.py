@@ -8,8 +8,8 @@ from pipelines.articles import load_articles, signature_index
 from pipelines.assets.archives import raw_pages_from_archives
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.assets.crawl import raw_pages
-from pipelines.parallel import cleaned_batches, worker_count
-from pipelines.resources import WarehouseResource
+from pipelines.parallel import cleaned_batches
+from pipelines.resources import SettingsResource, WarehouseResource
 from warehouse.claims import discovered_entities, stage_extractions
 from warehouse.db import duckdb_threads
 from warehouse.pages import pages_at_rowids, unjudged_page_rowids
@@ -25,16 +25,17 @@ CLEAN_BATCH = 500
     "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of. The cleaning workers "
     "also run the claim rules on each article and stage the results for claim_mentions.",
 )
-def articles(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def articles(warehouse: WarehouseResource, settings: SettingsResource) -> dg.MaterializeResult:
     """Clean every landed page not judged yet; load articles with duplicate detection; stage claim rules' results."""
     totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0, "extractions_staged": 0}
+    workers = settings.get().workers
     with warehouse.get_connection() as con:
         rules = ClaimRules(discovered_entities(con))  # the pool's workers get these rules as they start
         load_language_model()  # before the pool forks: the workers inherit the language model
         index = signature_index(con)  # loaded once per run, extended batch by batch
         todo = unjudged_page_rowids(con)
-        batches = cleaned_batches(lambda ids: pages_at_rowids(con, ids), todo, CLEAN_BATCH, rules=rules)
-        with duckdb_threads(con, 1 if worker_count() > 1 else None):  # the pool has the cores
+        batches = cleaned_batches(lambda ids: pages_at_rowids(con, ids), todo, CLEAN_BATCH, workers, rules)
+        with duckdb_threads(con, 1 if workers > 1 else None):  # the pool has the cores
             for verdicts, rows, extractions in batches:
                 counts = load_articles(con, verdicts, rows, index)
                 totals["extractions_staged"] += stage_extractions(con, extractions, rules.version, rules.seed_key)

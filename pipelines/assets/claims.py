@@ -4,11 +4,11 @@ from typing import Any
 
 import dagster as dg
 
-from extractors.rules import ClaimRules, rules_version
+from extractors.rules import ClaimRules
 from pipelines.assets.articles import articles
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.parallel import extract_alone_parallel
-from pipelines.resources import NotifierResource, WarehouseResource
+from pipelines.resources import SettingsResource, WarehouseResource
 from pipelines.stages import gazetteer_firm_names
 from warehouse.alerts import refresh_claims_and_outbox
 from warehouse.claims import (
@@ -27,19 +27,19 @@ from warehouse.rows import count, insert_rows, utcnow
 
 
 def _extract_and_load(
-    context: dg.AssetExecutionContext, con: Any, todo: list[dict[str, Any]], version: str
+    context: dg.AssetExecutionContext, con: Any, todo: list[dict[str, Any]], rules: ClaimRules, workers: int
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Claim rules on ``todo``, in its order; replace the articles' mentions and record failures.
 
     Results the cleaning workers staged are used where their rules version and seed match; the rest are
-    computed in the worker pool; ``ClaimRules.confirm_in_order`` makes them what one extractor reading ``todo`` in
-    order would find. Used and stale staged rows are dropped.
+    computed in a pool of ``workers`` processes; ``ClaimRules.confirm_in_order`` makes them what one extractor
+    reading ``todo`` in order would find. Used and stale staged rows are dropped.
     """
-    rules = ClaimRules(discovered_entities(con))
+    version = rules.version
     ids = [a["article_id"] for a in todo]
     results = staged_extractions(con, ids, version, rules.seed_key)
     staged = len(results)
-    results.update(extract_alone_parallel([a for a in todo if a["article_id"] not in results], rules))
+    results.update(extract_alone_parallel([a for a in todo if a["article_id"] not in results], rules, workers))
     mentions, errors, redone = rules.confirm_in_order(todo, results)
     for article_id, err in errors.items():
         context.log.warning(f"claim rules failed on article {article_id}: {err}")
@@ -76,12 +76,15 @@ def _extract_and_load(
     "article, with sentence, offsets, claimant and hedging. Uses the claim rules' results the cleaning workers "
     "staged, in article order; extracts whatever has none (a rules or seed change, an interrupted run).",
 )
-def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def claim_mentions(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
+) -> dg.MaterializeResult:
     """Claim mentions of kept articles not yet extracted with the current rules version."""
-    version = rules_version()
     with warehouse.get_connection() as con:
+        rules = ClaimRules(discovered_entities(con))
+        version = rules.version
         todo = articles_to_extract(con, version)
-        counts, errors = _extract_and_load(context, con, todo, version)
+        counts, errors = _extract_and_load(context, con, todo, rules, settings.get().workers)
         total = count(con, "claim_mentions")
         schema = column_schema(con, "claim_mentions")
     return dg.MaterializeResult(
@@ -96,10 +99,10 @@ def claim_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 
 
 def _refresh_claims_and_outbox(
-    context: dg.AssetExecutionContext, con: Any, notifier: NotifierResource
+    context: dg.AssetExecutionContext, con: Any, settings: SettingsResource
 ) -> dict[str, int]:
-    """Claims rebuilt from mentions and their outbox alerts, by the alert policy of the notifier's settings."""
-    return refresh_claims_and_outbox(con, context.run.run_id, notifier.settings().alert_rules())
+    """Claims rebuilt from mentions and their outbox alerts, by the alert policy of the run's settings."""
+    return refresh_claims_and_outbox(con, context.run.run_id, settings.get().alerts.alert_rules())
 
 
 @stage_asset(
@@ -110,14 +113,14 @@ def _refresh_claims_and_outbox(
     "their outbox alert rows in the same transaction.",
 )
 def claims(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.MaterializeResult:
     """Rebuild claim rows from mentions in kept articles and write outbox alerts for new ones."""
     from pipelines.report import plots_markdown  # matplotlib is imported only when plots are drawn
     from warehouse.reports import report_data
 
     with warehouse.get_connection() as con:
-        counts = _refresh_claims_and_outbox(context, con, notifier)
+        counts = _refresh_claims_and_outbox(context, con, settings)
         counts.update(refresh_entities(con, gazetteer_firm_names()))
         preview = new_claims_preview(con, context.run.run_id)
         plots = report_data(con, "1970-01-01", newest=0)
@@ -149,15 +152,16 @@ DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone="UTC")
     "hourly graph stays incremental; launch a backfill of this asset over a date range from the UI.",
 )
 def claims_by_day(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, notifier: NotifierResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.MaterializeResult:
     """Re-extract one day's articles."""
     day = context.partition_key
-    version = rules_version()
     with warehouse.get_connection() as con:
+        rules = ClaimRules(discovered_entities(con))
+        version = rules.version
         todo = articles_published_on(con, day)
-        counts, errors = _extract_and_load(context, con, todo, version)
-        counts.update(_refresh_claims_and_outbox(context, con, notifier))
+        counts, errors = _extract_and_load(context, con, todo, rules, settings.get().workers)
+        counts.update(_refresh_claims_and_outbox(context, con, settings))
     return dg.MaterializeResult(
         metadata={
             **counts,
