@@ -163,7 +163,7 @@ def stage_rows(name: str, pages: list[bytes], work: Path) -> list[Row]:
     r, _ = rate(n, lambda: cleaned.extend(clean_pages(todo)))
     rows = [(name, "clean (trafilatura bare_extraction + verdicts)", f"{r:,.1f} pages/s")]
     verdicts, arts = cleaned
-    texts = [a["text"] for a in arts]
+    texts = [a.text or "" for a in arts]
     x = ClaimExtractor()
     found: list[int] = []
     r, _ = rate(len(texts), lambda: found.extend(len(x.extract(str(i), t)) for i, t in enumerate(texts)))
@@ -185,21 +185,13 @@ def pool_speedup(pages: list[bytes], rounds: int) -> list[float]:
 
     from extractors.rules import ClaimRules
     from pipelines.parallel import cleaned_batches
+    from warehouse.records import StoredPage
 
     rules = ClaimRules()
 
-    rows = {
-        i: {
-            "page_id": str(i),
-            "url": f"https://b.example/{i}",
-            "final_url": f"https://b.example/{i}",
-            "source": "bench",
-            "content_type": "text/html",
-            "fetched_at": datetime.now(UTC),
-            "body": p,
-        }
-        for i, p in enumerate(pages)
-    }
+    now = datetime.now(UTC)
+    url = "https://b.example/{}".format
+    rows = {i: StoredPage(str(i), url(i), url(i), "bench", "text/html", now, p) for i, p in enumerate(pages)}
 
     def secs(workers: int) -> float:
         batches = cleaned_batches(lambda ids: [rows[i] for i in ids], list(rows), 500, workers, rules)

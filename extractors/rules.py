@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from extractors.claims import Claim, ClaimExtractor, default_extractor
 from extractors.discovery import Discovered
@@ -31,6 +31,14 @@ def rules_version() -> str:
             h.update(p.name.encode())
             h.update(p.read_bytes())
     return f"{RULES_CODE_VERSION}-{h.hexdigest()[:12]}"
+
+
+class ArticleText(Protocol):
+    """What the rules read of an article (``warehouse.records.Article`` is one)."""
+
+    article_id: str
+    text: str | None
+    title: str | None
 
 
 def _id(*parts: object) -> str:
@@ -78,7 +86,7 @@ class ClaimRules:
         x.discovered = self.known
         return x
 
-    def extract_in_order(self, articles: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    def extract_in_order(self, articles: Sequence[ArticleText]) -> tuple[list[dict[str, Any]], dict[str, str]]:
         """One reader over ``articles`` in order: (mention rows, {article_id: error} for articles that raised).
 
         Names an article introduces are known to the articles after it. :meth:`extract_alone` (any order, any
@@ -89,33 +97,33 @@ class ClaimRules:
         errors: dict[str, str] = {}
         for a in articles:
             try:
-                claims = x.extract(a["article_id"], a["text"] or "", a.get("title"))
+                claims = x.extract(a.article_id, a.text or "", a.title)
             except Exception as exc:  # noqa: BLE001 - recorded per article
-                errors[a["article_id"]] = _error(exc)
+                errors[a.article_id] = _error(exc)
                 continue
             mentions += mention_rows(claims)
         return mentions, errors
 
-    def extract_one(self, article: dict[str, Any], x: ClaimExtractor | None = None) -> dict[str, Any]:
+    def extract_one(self, article: ArticleText, x: ClaimExtractor | None = None) -> dict[str, Any]:
         """One article's result seeing only the seed: mention rows, the names it introduced, or its error."""
         x = x or self._extractor
         try:
-            claims, introduced = x.extract_alone(article["article_id"], article["text"] or "", article.get("title"))
+            claims, introduced = x.extract_alone(article.article_id, article.text or "", article.title)
         except Exception as exc:  # noqa: BLE001 - recorded per article
-            return {"article_id": article["article_id"], "mentions": [], "introduced": [], "error": _error(exc)}
+            return {"article_id": article.article_id, "mentions": [], "introduced": [], "error": _error(exc)}
         return {
-            "article_id": article["article_id"],
+            "article_id": article.article_id,
             "mentions": mention_rows(claims),
             "introduced": [[d.name, d.label, d.firm] for d in introduced.values()],
             "error": None,
         }
 
-    def extract_alone(self, articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def extract_alone(self, articles: Sequence[ArticleText]) -> list[dict[str, Any]]:
         """Each article's result on its own (any order, any process; see :meth:`confirm_in_order`)."""
         return [self.extract_one(a) for a in articles]
 
     def confirm_in_order(
-        self, articles: Sequence[dict[str, Any]], results: dict[str, dict[str, Any]]
+        self, articles: Sequence[ArticleText], results: dict[str, dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], dict[str, str], int]:
         """Turn per-article results into what one reader of ``articles`` in this order would find.
 
@@ -132,13 +140,13 @@ class ClaimRules:
         redone = 0
         x = self.reader()
         for a in articles:
-            result = results.get(a["article_id"])
-            if result is None or (pattern is not None and pattern.search(a["text"] or "")):
+            result = results.get(a.article_id)
+            if result is None or (pattern is not None and pattern.search(a.text or "")):
                 x.discovered = {**seed, **earlier}
                 result = self.extract_one(a, x)
                 redone += 1
             if result["error"]:
-                errors[a["article_id"]] = result["error"]
+                errors[a.article_id] = result["error"]
                 continue
             mentions += result["mentions"]
             fresh = [n for n in result["introduced"] if n[0] not in earlier and n[0] not in seed]

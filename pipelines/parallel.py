@@ -15,11 +15,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from extractors.rules import ClaimRules
+from extractors.rules import ArticleText, ClaimRules
 from pipelines.stages import clean_and_sign, clean_sign_extract
 from spiders.child_process import die_with_parent
+from warehouse.records import StoredPage
 
-Rows = list[dict[str, Any]]
+Rows = list[Any]  # a batch's records: pages, verdicts, articles, or extraction results
 
 MIN_ITEMS_PER_WORKER = 8  # below this a pool costs more than it saves
 PAGES_PER_TASK = 16  # pages sent to a worker at a time
@@ -80,12 +81,12 @@ def _pool(n: int, rules: ClaimRules | None = None) -> ProcessPoolExecutor:
     )
 
 
-def _clean_chunk(pages: Rows) -> tuple[Rows, ...]:
+def _clean_chunk(pages: list[StoredPage]) -> tuple[Rows, ...]:
     """A worker's share of a batch: cleaned and signed, and run through its pool's claim rules if it has them."""
     return clean_and_sign(pages) if _worker_rules is None else clean_sign_extract(pages, _worker_rules)
 
 
-def _extract_chunk(articles: Rows) -> Rows:
+def _extract_chunk(articles: Rows) -> list[dict[str, Any]]:
     assert _worker_rules is not None, "an extraction pool is made with its rules"
     return _worker_rules.extract_alone(articles)
 
@@ -113,7 +114,7 @@ def batch_sizes(total: int, batch_size: int) -> list[int]:
 
 
 def cleaned_batches(
-    fetch: Callable[[list[Any]], Rows],
+    fetch: Callable[[list[Any]], list[StoredPage]],
     page_ids: Sequence[Any],
     batch_size: int,
     workers: int | None = None,
@@ -139,7 +140,7 @@ def cleaned_batches(
 
 
 def _pooled_batches(
-    fetch: Callable[[list[Any]], Rows],
+    fetch: Callable[[list[Any]], list[StoredPage]],
     page_ids: Sequence[Any],
     batch_size: int,
     n: int,
@@ -165,7 +166,7 @@ def _pooled_batches(
 
 
 def extract_alone_parallel(
-    articles: Sequence[dict[str, Any]], rules: ClaimRules, workers: int | None = None
+    articles: Sequence[ArticleText], rules: ClaimRules, workers: int | None = None
 ) -> dict[str, dict[str, Any]]:
     """``rules.extract_alone`` over ``workers`` processes: {article_id: result}."""
     n = worker_count(workers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import yaml
 
 from pipelines.cli import SAMPLE_SITE, demo_sources
 from spiders.loopback_server import LoopbackSite
+from warehouse.records import Article
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -19,6 +21,16 @@ def sample_site() -> LoopbackSite:
     """The repo's sample news site served on 127.0.0.1 for the whole session."""
     with LoopbackSite(SAMPLE_SITE) as site:
         yield site
+
+
+def stored_article(article_id: str, url: str, source: str, when: datetime, **fields: Any) -> Article:
+    """An English article published and fetched at ``when``, with filler text and its id as content hash."""
+    values: dict[str, Any] = {"title": f"t{article_id}", "text": f"text {article_id} " * 50, "language": "en"}
+    values.update(fields)
+    return Article(
+        article_id, url, url, source, values.pop("text"), values.pop("content_hash", article_id), when,
+        published_at=when, page_id=f"p{article_id}", **values,
+    )  # fmt: skip
 
 
 def write_sources(path: Path, data: dict[str, Any]) -> Path:

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.articles import load_articles
 from pipelines.delivery import AlertSettings, AppriseChannel, LogChannel, deliver_pending
+from tests.conftest import stored_article
 from tests.webhook_receiver import WebhookReceiver
 from warehouse.alerts import refresh_claims_and_outbox
 from warehouse.claims import load_mentions
@@ -43,25 +44,7 @@ def seed(db, claims, day=1, claimants=None):
         load_articles(
             con,
             [],
-            [
-                {
-                    "article_id": aid,
-                    "url": f"https://n.example/{aid}",
-                    "canonical_url": f"https://n.example/{aid}",
-                    "source": f"outlet{n % 3}",
-                    "title": f"t{aid}",
-                    "author": None,
-                    "published_at": when,
-                    "fetched_at": when,
-                    "language": "en",
-                    "sitename": None,
-                    "text": f"text {aid} " * 50,
-                    "content_hash": aid,
-                    "is_syndicated": False,
-                    "is_amp": False,
-                    "page_id": f"p{aid}",
-                }
-            ],
+            [stored_article(aid, f"https://n.example/{aid}", f"outlet{n % 3}", when)],
         )
         key = f"{so}|{sm}|{rel}|{oo}|{om}|{neg}"
         load_mentions(

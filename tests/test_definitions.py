@@ -13,6 +13,7 @@ from pipelines.resources import NotifierResource, SettingsResource, WarehouseRes
 from pipelines.sensors import pending_alerts_sensor
 from pipelines.settings import AlertSettings
 from spiders.items import FetchedPage, FetchRecord
+from tests.conftest import stored_article
 from warehouse.alerts import create_alerts
 from warehouse.claims import load_mentions, refresh_claims
 from warehouse.db import connect
@@ -61,25 +62,7 @@ def _seed_alert(db):
     load_articles(
         con,
         [],
-        [
-            {
-                "article_id": "a",
-                "url": "https://n.example/a",
-                "canonical_url": "https://n.example/a",
-                "source": "n",
-                "title": "t",
-                "author": None,
-                "published_at": d,
-                "fetched_at": d,
-                "language": "en",
-                "sitename": None,
-                "text": "x" * 500,
-                "content_hash": "h",
-                "is_syndicated": False,
-                "is_amp": False,
-                "page_id": "p",
-            }
-        ],
+        [stored_article("a", "https://n.example/a", "n", d, title="t", text="x" * 500, content_hash="h")],
     )
     load_mentions(
         con,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -18,25 +19,18 @@ from pipelines.parallel import (
     worker_count,
 )
 from pipelines.stages import clean_and_sign, clean_sign_extract
+from warehouse.records import Article, StoredPage
 
 pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
+NOW = datetime(2026, 9, 1, tzinfo=UTC)
 
 
 def _pages():
     out = []
     for n, f in enumerate(sorted(SAMPLE_SITE.rglob("*.html")) * 2):
         url = f"https://s.example/{n}/{f.name}"
-        out.append(
-            {
-                "page_id": f"p{n}",
-                "url": url,
-                "final_url": url,
-                "source": "s",
-                "content_type": "text/html",
-                "fetched_at": datetime(2026, 9, 1, tzinfo=UTC),
-                "body": f.read_bytes().replace(b"BASE_URL", b"https://s.example"),
-            }
-        )
+        body = f.read_bytes().replace(b"BASE_URL", b"https://s.example")
+        out.append(StoredPage(f"p{n}", url, url, "s", "text/html", datetime(2026, 9, 1, tzinfo=UTC), body))
     return out
 
 
@@ -44,10 +38,21 @@ def _strip(rows, drop):
     return [{k: v for k, v in r.items() if k not in drop} for r in rows]
 
 
+def _unjudged(verdicts):
+    """Verdicts without the time they were made (which differs between processes)."""
+    return [replace(v, judged_at=None) for v in verdicts]
+
+
+def _article(article_id, text):
+    return Article(
+        article_id, f"https://s.example/{article_id}", f"https://s.example/{article_id}", "s", text, "h", NOW
+    )
+
+
 def test_parallel_cleaning_and_extraction_match_one_process():
     pages = _pages()
     assert len(pages) >= 2 * 8  # enough for the pool to be used
-    by_id = {p["page_id"]: p for p in pages}
+    by_id = {p.page_id: p for p in pages}
     fetched: list[list[str]] = []
 
     def fetch(ids):
@@ -60,10 +65,10 @@ def test_parallel_cleaning_and_extraction_match_one_process():
     assert len(batches) == -(-len(ids) // 20) and [i for b in fetched for i in b] == ids
     v2 = [v for b in batches for v in b[0]]
     a2 = [a for b in batches for a in b[1]]
-    assert _strip(v1, {"judged_at"}) == _strip(v2, {"judged_at"})
-    assert a1 == a2 and len(a1) >= 20 and all(len(a["minhash"]) == 128 * 8 for a in a2)
+    assert _unjudged(v1) == _unjudged(v2)
+    assert a1 == a2 and len(a1) >= 20 and all(a.minhash and len(a.minhash) == 128 * 8 for a in a2)
     copies = -(-MIN_ARTICLES_FOR_EXTRACT_POOL // len(a1))  # enough articles for the extraction pool
-    arts = [{"article_id": f"{a['article_id']}-{k}", "text": a["text"]} for k in range(copies) for a in a1]
+    arts = [_article(f"{a.article_id}-{k}", a.text) for k in range(copies) for a in a1]
     rules = ClaimRules()
     m1, e1 = rules.extract_in_order(arts)
     results = extract_alone_parallel(arts, rules, workers=2)
@@ -77,15 +82,15 @@ def test_parallel_cleaning_and_extraction_match_one_process():
 
 def test_cleaning_workers_also_run_the_claim_rules():
     pages = _pages()
-    ids = [p["page_id"] for p in pages]
-    by_id = {p["page_id"]: p for p in pages}
+    ids = [p.page_id for p in pages]
+    by_id = {p.page_id: p for p in pages}
     rules = ClaimRules()
     one = clean_sign_extract(pages, rules)
     batches = list(cleaned_batches(lambda b: [by_id[i] for i in b], ids, 20, workers=2, rules=rules))
     pooled = tuple([row for b in batches for row in b[k]] for k in range(3))
-    assert _strip(one[0], {"judged_at"}) == _strip(pooled[0], {"judged_at"})
+    assert _unjudged(one[0]) == _unjudged(pooled[0])
     assert one[1] == pooled[1] and one[2] == pooled[2]
-    assert [r["article_id"] for r in pooled[2]] == [a["article_id"] for a in pooled[1]]
+    assert [r["article_id"] for r in pooled[2]] == [a.article_id for a in pooled[1]]
     assert sum(len(r["mentions"]) for r in pooled[2]) > 0
 
 
@@ -100,11 +105,7 @@ def _claims(rows):
 
 
 def test_results_made_alone_become_what_one_reader_in_order_finds():
-    arts = [
-        {"article_id": "a", "text": INTRODUCES},
-        {"article_id": "b", "text": USES},
-        {"article_id": "c", "text": UNRELATED},
-    ]
+    arts = [_article("a", INTRODUCES), _article("b", USES), _article("c", UNRELATED)]
     rules = ClaimRules()
     alone = {r["article_id"]: r for r in rules.extract_alone(arts)}
     assert alone["b"]["mentions"] == []  # on its own, B does not know Starling
@@ -122,10 +123,10 @@ def test_results_made_alone_become_what_one_reader_in_order_finds():
 
 def test_seed_from_earlier_runs_is_known_to_every_article():
     rules = ClaimRules([("model", "Starling", "Orion Robotics")])
-    [r] = rules.extract_alone([{"article_id": "b", "text": USES}])
+    [r] = rules.extract_alone([_article("b", USES)])
     assert _claims(r["mentions"]) == [("b", "Orion Robotics", "Starling", "parity", "Claude Opus 4")]
     assert r["introduced"] == [] and list(rules.known) == ["Starling"]
-    assert ClaimRules().extract_alone([{"article_id": "b", "text": USES}])[0]["mentions"] == []  # unseeded rules
+    assert ClaimRules().extract_alone([_article("b", USES)])[0]["mentions"] == []  # unseeded rules
 
 
 def test_batch_plan_overlaps_loading_and_ends_small():

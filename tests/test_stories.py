@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pipelines.articles import load_articles
 from pipelines.delivery import AppriseChannel
 from pipelines.settings import AlertSettings
+from tests.conftest import stored_article
 from tests.test_alerts import FAST, deliver
 from tests.webhook_receiver import WebhookReceiver
 from warehouse.alerts import refresh_claims_and_outbox
@@ -28,23 +29,9 @@ def report(db, day, claims):
             con,
             [],
             [
-                {
-                    "article_id": aid,
-                    "url": f"https://{c.get('outlet', 'o')}.example/{aid}",
-                    "canonical_url": f"https://{c.get('outlet', 'o')}.example/{aid}",
-                    "source": c.get("outlet", "o"),
-                    "title": aid,
-                    "author": None,
-                    "published_at": when,
-                    "fetched_at": when,
-                    "language": "en",
-                    "sitename": None,
-                    "text": f"text {aid} " * 50,
-                    "content_hash": aid,
-                    "is_syndicated": False,
-                    "is_amp": False,
-                    "page_id": f"p{aid}",
-                }
+                stored_article(
+                    aid, f"https://{c.get('outlet', 'o')}.example/{aid}", c.get("outlet", "o"), when, title=aid
+                )
             ],
         )
         key = "|".join(str(c.get(k)) for k in ("so", "sm", "rel", "oo", "om", "neg", "group"))

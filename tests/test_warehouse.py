@@ -13,6 +13,7 @@ from pipelines.settings import AlertSettings
 from warehouse.alerts import create_alerts, mark_alerts
 from warehouse.claims import articles_to_extract, discovered_entities, load_mentions, refresh_claims, refresh_entities
 from warehouse.db import WarehouseBusyError, connect, migration_files, scalar
+from warehouse.records import Article, PageVerdict
 from warehouse.runs import start_run
 
 RULES = AlertSettings().alert_rules()  # the packaged policy: parity/surpass stories, escalation to surpass
@@ -105,23 +106,21 @@ def test_second_writer_waits_then_gets_a_clear_message(tmp_path):
 
 def _article(aid, source, url, published, text=None, chash=None, **kw):
     text = text if text is not None else " ".join(f"{aid}-word{i}" for i in range(100))
-    return {
-        "article_id": aid,
-        "url": url,
-        "canonical_url": kw.pop("canonical", url),
-        "source": source,
-        "title": kw.pop("title", f"title {aid}"),
-        "author": None,
-        "published_at": published,
-        "fetched_at": datetime(2026, 9, 10, tzinfo=UTC),
-        "language": "en",
-        "sitename": None,
-        "text": text,
-        "content_hash": chash or f"h{aid}",
-        "is_syndicated": kw.pop("syndicated", False),
-        "is_amp": kw.pop("amp", False),
-        "page_id": f"p{aid}",
-    }
+    return Article(
+        article_id=aid,
+        url=url,
+        canonical_url=kw.pop("canonical", url),
+        source=source,
+        title=kw.pop("title", f"title {aid}"),
+        published_at=published,
+        fetched_at=datetime(2026, 9, 10, tzinfo=UTC),
+        language="en",
+        text=text,
+        content_hash=chash or f"h{aid}",
+        is_syndicated=kw.pop("syndicated", False),
+        is_amp=kw.pop("amp", False),
+        page_id=f"p{aid}",
+    )
 
 
 def _mention(aid, claim_id="c1", relation="parity", negated=False, start=0):
@@ -197,7 +196,7 @@ def test_a_later_original_takes_over_and_the_copy_loses_its_mentions(tmp_path):
         "copy": "orig",
     }
     assert con.execute("SELECT count(*) FROM claim_mentions WHERE article_id = 'copy'").fetchall()[0][0] == 0
-    assert [a["article_id"] for a in articles_to_extract(con, "v1")] == ["orig"]
+    assert [a.article_id for a in articles_to_extract(con, "v1")] == ["orig"]
     con.close()
 
 
@@ -205,19 +204,20 @@ def test_failed_load_rolls_back_the_whole_batch(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     good = _article("a", "s", "https://a/1", None)
     bad = _article("b", "s", "https://b/1", None)
-    bad["text"] = None  # violates NOT NULL
+    bad.text = None  # violates NOT NULL
     with pytest.raises(duckdb.Error):
         load_articles(
             con,
             [
-                {
-                    "page_id": "pa",
-                    "url": "https://a/1",
-                    "source": "s",
-                    "is_article": True,
-                    "reason": "article",
-                    "judged_at": datetime.now(UTC),
-                }
+                PageVerdict(
+                    page_id="pa",
+                    url="https://a/1",
+                    source="s",
+                    is_article=True,
+                    reason="article",
+                    signal=None,
+                    judged_at=datetime.now(UTC),
+                )
             ],
             [good, bad],
         )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import duckdb
 
+from warehouse.records import Article
 from warehouse.rows import dict_rows, insert_rows
 from warehouse.statements import execute
 
@@ -28,7 +28,7 @@ def copy_groups(
     canonical_urls: Sequence[str],
     content_hashes: Sequence[str],
     article_ids: Sequence[str],
-) -> list[dict[str, Any]]:
+) -> list[Article]:
     """Stored copy groups touching the given canonical URLs, content hashes or article ids.
 
     Every member of each group is returned: the kept copy and all its duplicates.
@@ -38,17 +38,15 @@ def copy_groups(
         "content_hashes": list(content_hashes),
         "article_ids": list(article_ids),
     }
-    return dict_rows(execute(con, "copy_groups", params))
+    return [Article(**row) for row in dict_rows(execute(con, "copy_groups", params))]
 
 
-def insert_articles(
-    con: duckdb.DuckDBPyConnection, articles: Sequence[dict[str, Any]], signatures: dict[str, bytes]
-) -> int:
+def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], signatures: dict[str, bytes]) -> int:
     """Insert new articles (``duplicate_of`` already decided) and their text signatures."""
     insert_rows(
         con,
         "article_signatures",
-        [{"article_id": a["article_id"], "minhash": signatures[a["article_id"]]} for a in articles],
+        [{"article_id": a.article_id, "minhash": signatures[a.article_id]} for a in articles],
         ["article_id", "minhash"],
         or_ignore=True,
     )

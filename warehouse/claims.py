@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from warehouse.db import transaction
+from warehouse.records import Article
 from warehouse.rows import count, dict_rows, insert_rows, utcnow
 from warehouse.statements import execute, run_script, value
 
@@ -78,9 +79,9 @@ def drop_staged(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], extr
     execute(con, "drop_loaded_or_stale_staged", {"article_ids": list(article_ids), "version": extractor_version})
 
 
-def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[dict[str, Any]]:
-    """Kept articles never run through this version of the claim rules."""
-    return dict_rows(execute(con, "articles_to_extract", [extractor_version]))
+def articles_to_extract(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[Article]:
+    """Kept articles never run through this version of the claim rules, by id."""
+    return [Article(**r) for r in dict_rows(execute(con, "articles_to_extract", [extractor_version]))]
 
 
 def forget_extractions(con: duckdb.DuckDBPyConnection, since: str) -> int:
@@ -96,9 +97,9 @@ def forget_extractions(con: duckdb.DuckDBPyConnection, since: str) -> int:
     return len(ids)
 
 
-def articles_published_on(con: duckdb.DuckDBPyConnection, day: str) -> list[dict[str, Any]]:
-    """Kept articles published (or, undated, fetched) on ``day`` (YYYY-MM-DD, UTC)."""
-    return dict_rows(execute(con, "articles_published_on", [day]))
+def articles_published_on(con: duckdb.DuckDBPyConnection, day: str) -> list[Article]:
+    """Kept articles published (or, undated, fetched) on ``day`` (YYYY-MM-DD, UTC), by id."""
+    return [Article(**r) for r in dict_rows(execute(con, "articles_published_on", [day]))]
 
 
 def load_mentions(

@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.db import transaction
-from warehouse.records import FetchOutcome, LandedPage
+from warehouse.records import FetchOutcome, LandedPage, PageVerdict, StoredPage
 from warehouse.rows import count, dict_rows, insert_rows, sha1
 from warehouse.statements import execute
 
@@ -121,7 +121,7 @@ def load_crawl(
     }
 
 
-def unjudged_pages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def unjudged_pages(con: duckdb.DuckDBPyConnection) -> list[StoredPage]:
     """Landed 200 responses not yet cleaned and judged, with bodies, in landing order (all at once)."""
     return pages_at_rowids(con, unjudged_page_rowids(con))
 
@@ -137,12 +137,12 @@ def unjudged_page_rowids(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [r[0] for r in execute(con, "unjudged_page_rowids").fetchall()]
 
 
-def pages_at_rowids(con: duckdb.DuckDBPyConnection, rowids: Sequence[int]) -> list[dict[str, Any]]:
+def pages_at_rowids(con: duckdb.DuckDBPyConnection, rowids: Sequence[int]) -> list[StoredPage]:
     """Landed pages (with bodies) at ``rowids``, in the order given."""
-    rows = {r.pop("_rowid"): r for r in dict_rows(execute(con, "pages_at_rowids", [list(rowids)]))}
+    rows = {r.pop("_rowid"): StoredPage(**r) for r in dict_rows(execute(con, "pages_at_rowids", [list(rowids)]))}
     return [rows[i] for i in rowids if i in rows]
 
 
-def insert_verdicts(con: duckdb.DuckDBPyConnection, verdicts: Sequence[dict[str, Any]]) -> int:
+def insert_verdicts(con: duckdb.DuckDBPyConnection, verdicts: Sequence[PageVerdict]) -> int:
     """Record page verdicts (a page judged before keeps its first verdict)."""
     return insert_rows(con, "page_verdicts", verdicts, VERDICT_COLUMNS, or_ignore=True)

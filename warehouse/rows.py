@@ -26,17 +26,17 @@ def utcnow() -> datetime:
 def insert_rows(
     con: duckdb.DuckDBPyConnection,
     table: str,
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Any],
     columns: Sequence[str],
     or_ignore: bool = False,
 ) -> int:
-    """Bulk-insert ``rows`` (dicts) into ``table`` through an Arrow table; return the row count given.
+    """Bulk-insert ``rows`` (dicts or records of :mod:`warehouse.records`) into ``table``; return the count given.
 
     The one statement built in code: its table and columns are the caller's (every table loads through it).
     """
     if not rows:
         return 0
-    data = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+    data = pa.Table.from_pylist([{c: _field(r, c) for c in columns} for r in rows])
     name = f"incoming_{table}"
     con.register(name, data)
     try:
@@ -46,6 +46,11 @@ def insert_rows(
     finally:
         con.unregister(name)
     return len(rows)
+
+
+def _field(row: Any, column: str) -> Any:
+    """A row's value for a column: a dict's key (missing: NULL) or a record's attribute."""
+    return row.get(column) if isinstance(row, dict) else getattr(row, column)
 
 
 def count(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -40,7 +40,7 @@ def articles(warehouse: WarehouseResource, settings: SettingsResource) -> dg.Mat
                 counts = load_articles(con, verdicts, rows, index)
                 totals["extractions_staged"] += stage_extractions(con, extractions, rules.version, rules.seed_key)
                 totals["pages_judged"] += len(verdicts)
-                totals["not_articles"] += sum(1 for v in verdicts if not v["is_article"])
+                totals["not_articles"] += sum(1 for v in verdicts if not v.is_article)
                 totals["articles_new"] += counts["articles_new"]
                 totals["duplicates_new"] += counts["duplicates_new"]
         totals["articles_total"] = count(con, "articles")

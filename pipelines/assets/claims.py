@@ -20,6 +20,7 @@ from warehouse.claims import (
     refresh_entities,
     staged_extractions,
 )
+from warehouse.records import Article
 from warehouse.reports import (
     new_claims_preview,
 )
@@ -27,7 +28,7 @@ from warehouse.rows import count, insert_rows, utcnow
 
 
 def _extract_and_load(
-    context: dg.AssetExecutionContext, con: Any, todo: list[dict[str, Any]], rules: ClaimRules, workers: int
+    context: dg.AssetExecutionContext, con: Any, todo: list[Article], rules: ClaimRules, workers: int
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Claim rules on ``todo``, in its order; replace the articles' mentions and record failures.
 
@@ -36,10 +37,10 @@ def _extract_and_load(
     reading ``todo`` in order would find. Used and stale staged rows are dropped.
     """
     version = rules.version
-    ids = [a["article_id"] for a in todo]
+    ids = [a.article_id for a in todo]
     results = staged_extractions(con, ids, version, rules.seed_key)
     staged = len(results)
-    results.update(extract_alone_parallel([a for a in todo if a["article_id"] not in results], rules, workers))
+    results.update(extract_alone_parallel([a for a in todo if a.article_id not in results], rules, workers))
     mentions, errors, redone = rules.confirm_in_order(todo, results)
     for article_id, err in errors.items():
         context.log.warning(f"claim rules failed on article {article_id}: {err}")

@@ -20,7 +20,9 @@ WHERE s.article_id IN (SELECT unnest(:article_ids)) OR s.extractor_version <> :v
 
 -- name: articles_to_extract
 -- Kept articles never run through this version of the claim rules.
-SELECT a.article_id, a.text, a.title, a.url, a.published_at FROM articles a
+SELECT a.article_id, a.url, a.canonical_url, a.source, a.title, a.author, a.published_at, a.fetched_at, a.language,
+       a.sitename, a.text, a.content_hash, a.duplicate_of, a.duplicate_reason, a.is_syndicated, a.is_amp, a.page_id
+FROM articles a
 LEFT JOIN article_extractions e ON e.article_id = a.article_id
 WHERE a.duplicate_of IS NULL AND (e.article_id IS NULL OR e.extractor_version <> ?)
 ORDER BY a.article_id;
@@ -31,7 +33,9 @@ SELECT article_id FROM articles WHERE duplicate_of IS NULL AND coalesce(publishe
 
 -- name: articles_published_on
 -- Kept articles published (or, undated, fetched) on a day (UTC).
-SELECT article_id, text, title, url, published_at FROM articles
+SELECT a.article_id, a.url, a.canonical_url, a.source, a.title, a.author, a.published_at, a.fetched_at, a.language,
+       a.sitename, a.text, a.content_hash, a.duplicate_of, a.duplicate_reason, a.is_syndicated, a.is_amp, a.page_id
+FROM articles a
 WHERE duplicate_of IS NULL AND CAST(timezone('UTC', coalesce(published_at, fetched_at)) AS DATE) = CAST(? AS DATE)
 ORDER BY article_id;
 
