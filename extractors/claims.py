@@ -31,6 +31,7 @@ from extractors.entities import build_nlp
 from extractors.language import is_chinese
 from extractors.trie_regex import compile_phrases, trie_pattern
 from extractors.vocab import load_data
+from warehouse.records import ClaimStatement
 
 ABBREVIATIONS = (
     "U.S.",
@@ -127,30 +128,8 @@ class Mention:
 
 
 @dataclass
-class Claim:
-    """One extracted claim, in the ``claimwatch extract`` contract shape."""
-
-    article_id: str
-    subject: str
-    subject_org: str | None
-    subject_model: str | None
-    relation: str
-    object: str
-    object_org: str | None
-    object_model: str | None
-    domain: str
-    claimant: str
-    claimant_name: str | None
-    negated: bool
-    hedged: bool
-    sentence: str
-    start_char: int
-    end_char: int
-    subject_group: str | None = None
-    object_group: str | None = None
-    subject_model_in_gazetteer: bool | None = None  # None when the side names no model
-    object_model_in_gazetteer: bool | None = None
-    disputed: bool = False  # the sentence itself reports doubt or a denial of the claim
+class Claim(ClaimStatement):
+    """One extracted claim, in the ``claimwatch extract`` contract shape, with its deduplication key."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON."""

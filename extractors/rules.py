@@ -11,12 +11,14 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import asdict
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
 from extractors.claims import Claim, ClaimExtractor, default_extractor
 from extractors.discovery import Discovered
+from warehouse.records import ClaimMention, ExtractionResult
 
 RULES_CODE_VERSION = "3"  # bumped when the rules code changes (data files are hashed)
 
@@ -46,15 +48,14 @@ def _id(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:20]
 
 
-def mention_rows(claims: Sequence[Claim]) -> list[dict[str, Any]]:
-    """``claim_mentions`` rows of claims, with their claim and mention ids."""
-    rows = []
-    for c in claims:
-        row = c.to_dict()
-        row["claim_id"] = c.claim_id
-        row["mention_id"] = _id(c.article_id, c.start_char, c.end_char, c.claim_id)
-        rows.append(row)
-    return rows
+def mentions_of(claims: Sequence[Claim]) -> list[ClaimMention]:
+    """The mentions claims make, with their claim and mention ids."""
+    return [
+        ClaimMention(
+            mention_id=_id(c.article_id, c.start_char, c.end_char, c.claim_id), claim_id=c.claim_id, **asdict(c)
+        )
+        for c in claims
+    ]
 
 
 def _error(exc: Exception) -> str:
@@ -86,14 +87,14 @@ class ClaimRules:
         x.discovered = self.known
         return x
 
-    def extract_in_order(self, articles: Sequence[ArticleText]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-        """One reader over ``articles`` in order: (mention rows, {article_id: error} for articles that raised).
+    def extract_in_order(self, articles: Sequence[ArticleText]) -> tuple[list[ClaimMention], dict[str, str]]:
+        """One reader over ``articles`` in order: (mentions, {article_id: error} for articles that raised).
 
         Names an article introduces are known to the articles after it. :meth:`extract_alone` (any order, any
         process) followed by :meth:`confirm_in_order` gives the same result.
         """
         x = self.reader()
-        mentions: list[dict[str, Any]] = []
+        mentions: list[ClaimMention] = []
         errors: dict[str, str] = {}
         for a in articles:
             try:
@@ -101,41 +102,37 @@ class ClaimRules:
             except Exception as exc:  # noqa: BLE001 - recorded per article
                 errors[a.article_id] = _error(exc)
                 continue
-            mentions += mention_rows(claims)
+            mentions += mentions_of(claims)
         return mentions, errors
 
-    def extract_one(self, article: ArticleText, x: ClaimExtractor | None = None) -> dict[str, Any]:
-        """One article's result seeing only the seed: mention rows, the names it introduced, or its error."""
+    def extract_one(self, article: ArticleText, x: ClaimExtractor | None = None) -> ExtractionResult:
+        """One article's result seeing only the seed: its mentions, the names it introduced, or its error."""
         x = x or self._extractor
         try:
             claims, introduced = x.extract_alone(article.article_id, article.text or "", article.title)
         except Exception as exc:  # noqa: BLE001 - recorded per article
-            return {"article_id": article.article_id, "mentions": [], "introduced": [], "error": _error(exc)}
-        return {
-            "article_id": article.article_id,
-            "mentions": mention_rows(claims),
-            "introduced": [[d.name, d.label, d.firm] for d in introduced.values()],
-            "error": None,
-        }
+            return ExtractionResult(article.article_id, error=_error(exc))
+        names = [(d.name, d.label, d.firm) for d in introduced.values()]
+        return ExtractionResult(article.article_id, mentions_of(claims), names)
 
-    def extract_alone(self, articles: Sequence[ArticleText]) -> list[dict[str, Any]]:
+    def extract_alone(self, articles: Sequence[ArticleText]) -> list[ExtractionResult]:
         """Each article's result on its own (any order, any process; see :meth:`confirm_in_order`)."""
         return [self.extract_one(a) for a in articles]
 
     def confirm_in_order(
-        self, articles: Sequence[ArticleText], results: dict[str, dict[str, Any]]
-    ) -> tuple[list[dict[str, Any]], dict[str, str], int]:
+        self, articles: Sequence[ArticleText], results: dict[str, ExtractionResult]
+    ) -> tuple[list[ClaimMention], dict[str, str], int]:
         """Turn per-article results into what one reader of ``articles`` in this order would find.
 
         A result computed alone can only differ from the in-order one when the article's text contains a name
         that an earlier article introduced; such an article is extracted again here, knowing those names.
-        Articles without a result are extracted here too. Returns (mention rows, {article_id: error}, articles
+        Articles without a result are extracted here too. Returns (mentions, {article_id: error}, articles
         re-extracted).
         """
         seed = self.known
         earlier: dict[str, Discovered] = {}  # names introduced by the articles confirmed so far
         pattern: re.Pattern[str] | None = None
-        mentions: list[dict[str, Any]] = []
+        mentions: list[ClaimMention] = []
         errors: dict[str, str] = {}
         redone = 0
         x = self.reader()
@@ -145,11 +142,11 @@ class ClaimRules:
                 x.discovered = {**seed, **earlier}
                 result = self.extract_one(a, x)
                 redone += 1
-            if result["error"]:
-                errors[a.article_id] = result["error"]
+            if result.error:
+                errors[a.article_id] = result.error
                 continue
-            mentions += result["mentions"]
-            fresh = [n for n in result["introduced"] if n[0] not in earlier and n[0] not in seed]
+            mentions += result.mentions
+            fresh = [n for n in result.introduced if n[0] not in earlier and n[0] not in seed]
             if fresh:
                 earlier.update({name: Discovered(name, label, firm) for name, label, firm in fresh})
                 pattern = re.compile("|".join(re.escape(n) for n in sorted(earlier, key=len, reverse=True)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from warehouse.records import Alert
+
 NEGATED_WORDS = {"parity": "match", "surpass": "beat", "trail": "trail", "approach": "approach"}
 RELATION_WORDS = {"parity": "matches", "surpass": "beats", "trail": "trails", "approach": "is closing in on"}
 
@@ -16,35 +18,35 @@ def side(org: str | None, model: str | None, group: str | None) -> str:
     return org or model or (group or "an unnamed party")
 
 
-def alert_payload(d: dict[str, Any]) -> dict[str, Any]:
+def alert_payload(d: Alert) -> dict[str, Any]:
     """JSON payload of one alert; ``alert_id`` doubles as the receiver's idempotency key."""
 
     def iso(v: Any) -> Any:
         return v.isoformat() if isinstance(v, datetime) else v
 
     return {
-        "alert_id": d["alert_id"],
-        "idempotency_key": d["alert_id"],
-        "claim_id": d["claim_id"],
-        "subject": side(d["subject_org"], d["subject_model"], d["subject_group"]),
-        "subject_org": d["subject_org"],
-        "subject_model": d["subject_model"],
-        "relation": d["relation"],
-        "object": side(d["object_org"], d["object_model"], d["object_group"]),
-        "object_org": d["object_org"],
-        "object_model": d["object_model"],
-        "domain": d["domain"],
-        "claimant": d.get("claimant"),
-        "claimant_name": d.get("claimant_name"),
-        "hedged": d.get("hedged"),
-        "first_seen_at": iso(d["first_seen_at"]),
-        "first_source": d.get("first_source"),
-        "first_url": d.get("first_url"),
-        "evidence": d.get("sentence"),
-        "first_language": d.get("first_language"),
-        "languages": [x for x in (d.get("languages") or "").split(",") if x],
-        "mention_count": d.get("mention_count"),
-        "source_count": d.get("source_count"),
+        "alert_id": d.alert_id,
+        "idempotency_key": d.alert_id,
+        "claim_id": d.claim_id,
+        "subject": side(d.subject_org, d.subject_model, d.subject_group),
+        "subject_org": d.subject_org,
+        "subject_model": d.subject_model,
+        "relation": d.relation,
+        "object": side(d.object_org, d.object_model, d.object_group),
+        "object_org": d.object_org,
+        "object_model": d.object_model,
+        "domain": d.domain,
+        "claimant": d.claimant,
+        "claimant_name": d.claimant_name,
+        "hedged": d.hedged,
+        "first_seen_at": iso(d.first_seen_at),
+        "first_source": d.first_source,
+        "first_url": d.first_url,
+        "evidence": d.sentence,
+        "first_language": d.first_language,
+        "languages": [x for x in (d.languages or "").split(",") if x],
+        "mention_count": d.mention_count,
+        "source_count": d.source_count,
     }
 
 
@@ -58,7 +60,7 @@ def _languages_line(p: dict[str, Any]) -> list[str]:
     return ["    reported in: " + ", ".join(f"{x} (first)" if x == first else x for x in ordered)]
 
 
-def format_alert(d: dict[str, Any]) -> str:
+def format_alert(d: Alert) -> str:
     """A few readable lines for a person: who claims what, on whose word, where it was first seen."""
     p = alert_payload(d)
     who = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}.get(

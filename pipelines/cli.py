@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 import yaml
 
 from pipelines.alerting import format_alert, format_claim
 from spiders.sources import SourcesError, load_sources
+
+if TYPE_CHECKING:
+    from pipelines.run import RunSummary  # imported when a run starts: it loads Dagster
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = "warehouse/claimwatch.duckdb"
@@ -118,7 +121,7 @@ def _check_settings() -> None:
         raise click.ClickException("; ".join(problems))
 
 
-def _echo_summary(summary: Any) -> None:
+def _echo_summary(summary: RunSummary) -> None:
     for line in summary.lines():
         click.echo(line)
     if summary.alerts_new:
@@ -128,11 +131,11 @@ def _echo_summary(summary: Any) -> None:
         click.echo(f"New parity/surpass alerts ({len(summary.alerts_new)}{state}):")
         for d in summary.alerts_new:
             click.echo(format_alert(d))
-            if d.get("status") not in ("delivered", "filtered"):
-                click.echo(f"    NOT delivered ({d.get('status')}): {d.get('last_error') or 'no channel accepted it'}")
+            if d.status not in ("delivered", "filtered"):
+                click.echo(f"    NOT delivered ({d.status}): {d.last_error or 'no channel accepted it'}")
 
 
-def _fail_on_undelivered(summary: Any) -> None:
+def _fail_on_undelivered(summary: RunSummary) -> None:
     """A run whose new alerts no channel accepted did not do its job: say so in the exit code."""
     if summary.undelivered:
         raise click.ClickException(

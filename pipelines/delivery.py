@@ -38,6 +38,7 @@ from warehouse.alerts import (
     record_channel_deliveries,
 )
 from warehouse.db import transaction
+from warehouse.records import Alert
 
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
 
@@ -174,14 +175,14 @@ def _with_retries(
     return None
 
 
-def _title(d: dict[str, Any]) -> str:
+def _title(d: Alert) -> str:
     p = alert_payload(d)
-    flag = "[PRIORITY] " if d.get("priority") else ""
+    flag = "[PRIORITY] " if d.priority else ""
     change = {
         "relation_change": " (relation changed)",
-        "confirmed": f" (confirmed by {d.get('claimant_name') or 'a third party'})",
-        "disputed": f" (disputed by {d.get('claimant_name') or 'a third party'})",
-    }.get(d.get("kind") or "", "")
+        "confirmed": f" (confirmed by {d.claimant_name or 'a third party'})",
+        "disputed": f" (disputed by {d.claimant_name or 'a third party'})",
+    }.get(d.kind or "", "")
     return f"{flag}claimwatch: {p['subject']} {p['relation']} {p['object']}{change}"
 
 
@@ -233,9 +234,9 @@ class Delivery:
         return self.key.startswith("digest-")
 
 
-def _digest(key: str, alerts: list[dict[str, Any]], channel: str) -> Delivery:
-    ids = sorted(d["alert_id"] for d in alerts)
-    priority = sum(1 for d in alerts if d.get("priority"))
+def _digest(key: str, alerts: list[Alert], channel: str) -> Delivery:
+    ids = sorted(d.alert_id for d in alerts)
+    priority = sum(1 for d in alerts if d.priority)
     title = f"claimwatch: {len(alerts)} new claims" + (f" ({priority} priority)" if priority else "")
     payload = {
         "digest_id": key,
@@ -246,17 +247,17 @@ def _digest(key: str, alerts: list[dict[str, Any]], channel: str) -> Delivery:
     return Delivery(key, tuple(ids), title, "\n\n".join(format_alert(d) for d in alerts), payload, channel)
 
 
-def _digest_key(channel: str, alerts: list[dict[str, Any]]) -> str:
+def _digest_key(channel: str, alerts: list[Alert]) -> str:
     """A digest's id: its channel and members (the default channel keeps the id it had before subscriptions)."""
-    members = ",".join(sorted(d["alert_id"] for d in alerts))
+    members = ",".join(sorted(d.alert_id for d in alerts))
     prefix = "" if channel == "default" else channel + ":"
     return "digest-" + hashlib.sha1((prefix + members).encode()).hexdigest()[:16]
 
 
-def _new_digest(con: duckdb.DuckDBPyConnection, channel: str, alerts: list[dict[str, Any]]) -> Delivery:
+def _new_digest(con: duckdb.DuckDBPyConnection, channel: str, alerts: list[Alert]) -> Delivery:
     """A digest of ``alerts`` for ``channel``, its members recorded before the first attempt (a retry resends it)."""
     key = _digest_key(channel, alerts)
-    ids = [d["alert_id"] for d in alerts]
+    ids = [d.alert_id for d in alerts]
     with transaction(con):
         assign_digest(con, ids, key)
         record_channel_deliveries(con, ids, channel, "planned", key)
@@ -266,7 +267,7 @@ def _new_digest(con: duckdb.DuckDBPyConnection, channel: str, alerts: list[dict[
 def _plan_channel(
     con: duckdb.DuckDBPyConnection,
     sub: Subscriber,
-    due: list[dict[str, Any]],
+    due: list[Alert],
     planned: dict[tuple[str, str], str],
     settings: AlertSettings,
 ) -> list[Delivery]:
@@ -275,25 +276,25 @@ def _plan_channel(
     Digests it failed to take before (same id, same members); claims with no named subject together in a digest;
     more than ``storm_threshold`` others in one digest; else one message each.
     """
-    earlier: dict[str, list[dict[str, Any]]] = {}
+    earlier: dict[str, list[Alert]] = {}
     single = []
     for d in due:
-        key = planned.get((d["alert_id"], sub.name))
+        key = planned.get((d.alert_id, sub.name))
         if key:
             earlier.setdefault(key, []).append(d)
         else:
             single.append(d)
     plan = [_digest(key, members, sub.name) for key, members in earlier.items()]
-    unnamed = [d for d in single if d.get("kind") == "unnamed"]
-    single = [d for d in single if d.get("kind") != "unnamed"]
+    unnamed = [d for d in single if d.kind == "unnamed"]
+    single = [d for d in single if d.kind != "unnamed"]
     if unnamed:
         plan.append(_new_digest(con, sub.name, unnamed))
     if len(single) > settings.storm_threshold:
         return [*plan, _new_digest(con, sub.name, single)]
     for d in single:
         payload = alert_payload(d)
-        payload.update({"priority": bool(d.get("priority")), "kind": d.get("kind")})
-        plan.append(Delivery(d["alert_id"], (d["alert_id"],), _title(d), format_alert(d), payload, sub.name))
+        payload.update({"priority": bool(d.priority), "kind": d.kind})
+        plan.append(Delivery(d.alert_id, (d.alert_id,), _title(d), format_alert(d), payload, sub.name))
     return plan
 
 
@@ -319,17 +320,17 @@ def plan_deliveries(
     if not ids:
         return DeliveryPlan([], {}, set())
     due = alert_details(con, alert_ids=ids)
-    due.sort(key=lambda d: (not d.get("priority"), d["created_at"]))
+    due.sort(key=lambda d: (not d.priority, d.created_at))
     rows = channel_deliveries(con, ids)
     already = {(r["alert_id"], r["channel"]) for r in rows if r["status"] == "delivered"}
     planned = {(r["alert_id"], r["channel"]): r["digest_id"] for r in rows if r["status"] == "planned"}
     immediate = [s for s in subs if s.mode == "immediate"]
-    wanted = {d["alert_id"]: [s.name for s in immediate if s.filter.admits(d)] for d in due}
+    wanted = {d.alert_id: [s.name for s in immediate if s.filter.admits(d)] for d in due}
     with transaction(con):
         mark_alerts_filtered(con, [a for a, names in wanted.items() if not names])
     messages: list[Delivery] = []
     for sub in immediate:
-        mine = [d for d in due if sub.name in wanted[d["alert_id"]] and (d["alert_id"], sub.name) not in already]
+        mine = [d for d in due if sub.name in wanted[d.alert_id] and (d.alert_id, sub.name) not in already]
         messages += _plan_channel(con, sub, mine, planned, settings)
     return DeliveryPlan(messages, {a: n for a, n in wanted.items() if n}, already)
 
@@ -427,7 +428,7 @@ def deliver_digests(
                 continue
             key = _digest_key(sub.name, mine)
             with transaction(con):
-                record_channel_deliveries(con, [d["alert_id"] for d in mine], sub.name, "planned", key)
+                record_channel_deliveries(con, [d.alert_id for d in mine], sub.name, "planned", key)
         delivery = _digest(key, mine, sub.name)
         error = _send(sub, settings, sleep, delivery)
         if error is None:
@@ -439,35 +440,30 @@ def deliver_digests(
     return {"digests_sent": sent, "digests_failed": failed}
 
 
-def sample_alert(now: datetime | None = None) -> dict[str, Any]:
-    """A made-up alert, plainly marked as a test, in the shape of ``warehouse.alerts.alert_details`` rows."""
+def sample_alert(now: datetime | None = None) -> Alert:
+    """A made-up alert, plainly marked as a test, in the shape delivery reads (``warehouse.records.Alert``)."""
     now = now or datetime.now(UTC)
-    return {
-        "alert_id": f"test-{now:%Y%m%dT%H%M%S}",
-        "claim_id": "test",
-        "kind": "new",
-        "priority": False,
-        "created_at": now,
-        "subject_org": "Example Labs",
-        "subject_model": "Example-1",
-        "subject_group": None,
-        "relation": "parity",
-        "object_org": "Sample AI",
-        "object_model": "Sample-2",
-        "object_group": None,
-        "domain": "test delivery",
-        "claimant": "outlet",
-        "claimant_name": None,
-        "hedged": False,
-        "first_seen_at": now,
-        "first_source": "claimwatch alerts test",
-        "first_url": "about:blank",
-        "sentence": "TEST: this is a test message from claimwatch alerts test; no claim was found.",
-        "first_language": "en",
-        "languages": "en",
-        "mention_count": 0,
-        "source_count": 0,
-    }
+    return Alert(
+        alert_id=f"test-{now:%Y%m%dT%H%M%S}",
+        claim_id="test",
+        subject_org="Example Labs",
+        subject_model="Example-1",
+        subject_group=None,
+        relation="parity",
+        object_org="Sample AI",
+        object_model="Sample-2",
+        object_group=None,
+        domain="test delivery",
+        created_at=now,
+        first_seen_at=now,
+        claimant="outlet",
+        hedged=False,
+        first_source="claimwatch alerts test",
+        first_url="about:blank",
+        sentence="TEST: this is a test message from claimwatch alerts test; no claim was found.",
+        first_language="en",
+        languages="en",
+    )
 
 
 def send_test_alert(
@@ -476,5 +472,5 @@ def send_test_alert(
     """Send :func:`sample_alert` to every channel (filters and modes aside); each channel with its error or None."""
     d = sample_alert()
     payload = {**alert_payload(d), "test": True, "kind": "test"}
-    delivery = Delivery(d["alert_id"], (d["alert_id"],), "[TEST] " + _title(d), format_alert(d), payload)
+    delivery = Delivery(d.alert_id, (d.alert_id,), "[TEST] " + _title(d), format_alert(d), payload)
     return [(sub, _send(sub, settings, sleep, delivery)) for sub in subs]

@@ -18,7 +18,7 @@ from typing import Any
 from extractors.rules import ArticleText, ClaimRules
 from pipelines.stages import clean_and_sign, clean_sign_extract
 from spiders.child_process import die_with_parent
-from warehouse.records import StoredPage
+from warehouse.records import ExtractionResult, StoredPage
 
 Rows = list[Any]  # a batch's records: pages, verdicts, articles, or extraction results
 
@@ -86,7 +86,7 @@ def _clean_chunk(pages: list[StoredPage]) -> tuple[Rows, ...]:
     return clean_and_sign(pages) if _worker_rules is None else clean_sign_extract(pages, _worker_rules)
 
 
-def _extract_chunk(articles: Rows) -> list[dict[str, Any]]:
+def _extract_chunk(articles: Rows) -> list[ExtractionResult]:
     assert _worker_rules is not None, "an extraction pool is made with its rules"
     return _worker_rules.extract_alone(articles)
 
@@ -167,7 +167,7 @@ def _pooled_batches(
 
 def extract_alone_parallel(
     articles: Sequence[ArticleText], rules: ClaimRules, workers: int | None = None
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, ExtractionResult]:
     """``rules.extract_alone`` over ``workers`` processes: {article_id: result}."""
     n = worker_count(workers)
     with long_lived_heap_frozen():
@@ -176,4 +176,4 @@ def extract_alone_parallel(
         else:
             with _pool(n, rules) as pool:
                 results = [r for part in pool.map(_extract_chunk, _small_chunks(articles, n)) for r in part]
-    return {r["article_id"]: r for r in results}
+    return {r.article_id: r for r in results}

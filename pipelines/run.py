@@ -16,6 +16,7 @@ from pipelines.definitions import build_resources
 from pipelines.progress import progress_logger
 from warehouse.alerts import alert_details
 from warehouse.db import connect
+from warehouse.records import Alert
 from warehouse.reports import run_counts
 
 # Quiet runs print nothing of Dagster's own: a failure is summed up in the summary's first line (and kept in
@@ -42,12 +43,12 @@ class RunSummary:
     duplicates: int = 0
     claims_total: int = 0
     mentions_new: int = 0
-    alerts_new: list[dict[str, Any]] = field(default_factory=list)
+    alerts_new: list[Alert] = field(default_factory=list)
 
     @property
-    def undelivered(self) -> list[dict[str, Any]]:
+    def undelivered(self) -> list[Alert]:
         """The new alerts of the run that a channel wants and has not accepted (they stay in the outbox, retried)."""
-        return [d for d in self.alerts_new if d.get("status") not in ("delivered", "filtered")]
+        return [d for d in self.alerts_new if d.status not in ("delivered", "filtered")]
 
     def _delivery_note(self) -> str:
         if not self.alerts_new:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from extractors.cleaning import CleanedPage, clean_html, content_hash
 from extractors.dedup import signature, signature_bytes
 from extractors.rules import ClaimRules
 from extractors.vocab import load_data
 from spiders.urls import canonicalize_url
-from warehouse.records import Article, PageVerdict, StoredPage
+from warehouse.records import Article, ExtractionResult, PageVerdict, StoredPage
 from warehouse.rows import sha1
 
 
@@ -87,7 +86,7 @@ def clean_and_sign(pages: Sequence[StoredPage]) -> tuple[list[PageVerdict], list
 
 def clean_sign_extract(
     pages: Sequence[StoredPage], rules: ClaimRules
-) -> tuple[list[PageVerdict], list[Article], list[dict[str, Any]]]:
+) -> tuple[list[PageVerdict], list[Article], list[ExtractionResult]]:
     """:func:`clean_and_sign`, plus ``rules.extract_alone`` on the articles: everything a cleaning worker does.
 
     Returns (verdicts, articles, extraction results). The results are staged for the ``claim_mentions`` asset,
@@ -96,7 +95,7 @@ def clean_sign_extract(
     verdicts, articles = clean_and_sign(pages)
     results = rules.extract_alone(articles)
     for a, r in zip(articles, results, strict=True):
-        r["content_hash"] = a.content_hash  # the text read; a re-landed URL may keep its older stored text
+        r.content_hash = a.content_hash  # the text read; a re-landed URL may keep its older stored text
     return verdicts, articles, results
 
 

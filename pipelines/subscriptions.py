@@ -29,11 +29,12 @@ import os
 import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipelines.settings import SettingsError, load_settings
+from warehouse.records import Alert
 
 CLAIMANT_RANK = {"outlet": 0, "self": 1, "third_party": 2}
 RELATIONS = ("parity", "surpass", "trail", "approach")
@@ -52,26 +53,26 @@ class ChannelFilter(BaseModel):
     kinds: tuple[Literal["new", "relation_change", "confirmed", "disputed", "unnamed"], ...] = ()
     min_claimant: Literal["outlet", "self", "third_party"] = "outlet"
 
-    def admits(self, alert: dict[str, Any]) -> bool:
-        """Whether an alert (a row of ``warehouse.alerts.alert_details``) passes this filter.
+    def admits(self, alert: Alert) -> bool:
+        """Whether an alert passes this filter.
 
         ``firms`` and ``models`` both name sides: with either given, a side must be one of them. The claimant
         compared with ``min_claimant`` is the story's strongest one when the alert was written.
         """
         if self.firms or self.models:
-            orgs = {str(alert.get(k) or "").lower() for k in ("subject_org", "object_org")} - {""}
-            models = [str(alert.get(k) or "").lower() for k in ("subject_model", "object_model") if alert.get(k)]
+            orgs = {(o or "").lower() for o in (alert.subject_org, alert.object_org)} - {""}
+            models = [m.lower() for m in (alert.subject_model, alert.object_model) if m]
             firm_hit = any(f.lower() in orgs for f in self.firms)
             model_hit = any(_is_family_member(m, wanted.lower()) for wanted in self.models for m in models)
             if not (firm_hit or model_hit):
                 return False
-        if self.domains and str(alert.get("domain") or "").lower() not in {d.lower() for d in self.domains}:
+        if self.domains and str(alert.domain or "").lower() not in {d.lower() for d in self.domains}:
             return False
-        if self.relations and alert.get("relation") not in self.relations:
+        if self.relations and alert.relation not in self.relations:
             return False
-        if self.kinds and (alert.get("kind") or "new") not in self.kinds:
+        if self.kinds and (alert.kind or "new") not in self.kinds:
             return False
-        claimant = alert.get("story_claimant") or alert.get("claimant") or "outlet"
+        claimant = alert.story_claimant or alert.claimant or "outlet"
         return CLAIMANT_RANK.get(claimant, 0) >= CLAIMANT_RANK[self.min_claimant]
 
 

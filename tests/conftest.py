@@ -11,7 +11,7 @@ import yaml
 
 from pipelines.cli import SAMPLE_SITE, demo_sources
 from spiders.loopback_server import LoopbackSite
-from warehouse.records import Article
+from warehouse.records import Article, ClaimMention
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -31,6 +31,30 @@ def stored_article(article_id: str, url: str, source: str, when: datetime, **fie
         article_id, url, url, source, values.pop("text"), values.pop("content_hash", article_id), when,
         published_at=when, page_id=f"p{article_id}", **values,
     )  # fmt: skip
+
+
+def stated_mention(
+    article_id: str, claim_id: str, subject_side: tuple[str | None, str | None], relation: str,
+    object_side: tuple[str | None, str | None], **fields: Any,
+) -> ClaimMention:  # fmt: skip
+    """A mention of ``claim_id``: (firm, model) sides; an outlet's unhedged word on coding unless ``fields`` say."""
+    (so, sm), (oo, om) = subject_side, object_side
+    values: dict[str, Any] = {
+        "subject": sm or so or fields.get("subject_group") or "",
+        "object": om or oo or "",
+        "domain": "coding",
+        "claimant": "outlet",
+        "claimant_name": None,
+        "negated": False,
+        "hedged": False,
+        "sentence": f"{sm or so} vs {om or oo}.",
+        "start_char": 0,
+    }
+    values.update(fields)
+    values.setdefault("end_char", values["start_char"] + len(values["sentence"]))
+    values.setdefault("mention_id", f"m-{article_id}-{claim_id}-{values['start_char']}")
+    return ClaimMention(article_id=article_id, claim_id=claim_id, subject_org=so, subject_model=sm, relation=relation,
+                        object_org=oo, object_model=om, **values)  # fmt: skip
 
 
 def write_sources(path: Path, data: dict[str, Any]) -> Path:

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.articles import load_articles
 from pipelines.delivery import AlertSettings, AppriseChannel, LogChannel, deliver_pending
-from tests.conftest import stored_article
+from tests.conftest import stated_mention, stored_article
 from tests.webhook_receiver import WebhookReceiver
 from warehouse.alerts import refresh_claims_and_outbox
 from warehouse.claims import load_mentions
@@ -51,28 +51,17 @@ def seed(db, claims, day=1, claimants=None):
             con,
             [aid],
             [
-                {
-                    "mention_id": f"m{aid}",
-                    "claim_id": sha1(key),
-                    "article_id": aid,
-                    "subject": sm or so,
-                    "subject_org": so,
-                    "subject_model": sm,
-                    "subject_group": None,
-                    "relation": rel,
-                    "object": om or oo,
-                    "object_org": oo,
-                    "object_model": om,
-                    "object_group": None,
-                    "domain": "coding",
-                    "negated": neg,
-                    "sentence": f"{sm or so} vs {om or oo}.",
-                    "claimant": claimants.get(n, ("outlet", None))[0],
-                    "claimant_name": claimants.get(n, ("outlet", None))[1],
-                    "hedged": False,
-                    "start_char": 0,
-                    "end_char": 10,
-                }
+                stated_mention(
+                    aid,
+                    sha1(key),
+                    (so, sm),
+                    rel,
+                    (oo, om),
+                    mention_id=f"m{aid}",
+                    negated=neg,
+                    claimant=claimants.get(n, ("outlet", None))[0],
+                    claimant_name=claimants.get(n, ("outlet", None))[1],
+                )
             ],
             "v1",
         )

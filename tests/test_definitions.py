@@ -13,7 +13,7 @@ from pipelines.resources import NotifierResource, SettingsResource, WarehouseRes
 from pipelines.sensors import pending_alerts_sensor
 from pipelines.settings import AlertSettings
 from spiders.items import FetchedPage, FetchRecord
-from tests.conftest import stored_article
+from tests.conftest import stated_mention, stored_article
 from warehouse.alerts import create_alerts
 from warehouse.claims import load_mentions, refresh_claims
 from warehouse.db import connect
@@ -68,28 +68,18 @@ def _seed_alert(db):
         con,
         ["a"],
         [
-            {
-                "mention_id": "m",
-                "claim_id": "c1",
-                "article_id": "a",
-                "subject": "GLM-5.2",
-                "subject_org": "Zhipu AI",
-                "subject_model": "GLM-5.2",
-                "subject_group": None,
-                "relation": "surpass",
-                "object": "Claude Opus 4",
-                "object_org": "Anthropic",
-                "object_model": "Claude Opus 4",
-                "object_group": None,
-                "domain": "vulnerability detection",
-                "negated": False,
-                "sentence": "Testing by Semgrep found that GLM-5.2 outperformed Claude Opus 4.",
-                "claimant": "third_party",
-                "claimant_name": "Semgrep",
-                "hedged": False,
-                "start_char": 0,
-                "end_char": 66,
-            }
+            stated_mention(
+                "a",
+                "c1",
+                ("Zhipu AI", "GLM-5.2"),
+                "surpass",
+                ("Anthropic", "Claude Opus 4"),
+                mention_id="m",
+                domain="vulnerability detection",
+                sentence="Testing by Semgrep found that GLM-5.2 outperformed Claude Opus 4.",
+                claimant="third_party",
+                claimant_name="Semgrep",
+            )
         ],
         "v1",
     )

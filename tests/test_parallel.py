@@ -34,10 +34,6 @@ def _pages():
     return out
 
 
-def _strip(rows, drop):
-    return [{k: v for k, v in r.items() if k not in drop} for r in rows]
-
-
 def _unjudged(verdicts):
     """Verdicts without the time they were made (which differs between processes)."""
     return [replace(v, judged_at=None) for v in verdicts]
@@ -73,7 +69,7 @@ def test_parallel_cleaning_and_extraction_match_one_process():
     m1, e1 = rules.extract_in_order(arts)
     results = extract_alone_parallel(arts, rules, workers=2)
     m2, e2, redone = rules.confirm_in_order(arts, results)
-    assert _strip(m1, {"extracted_at"}) == _strip(m2, {"extracted_at"}) and m1 and not e1 and not e2
+    assert m1 == m2 and m1 and not e1 and not e2
     # the copies repeat the sample's articles: a copy naming what an earlier article introduced is read again
     # knowing it (never one of the first round, which follows no article introducing a name it uses)
     assert 0 < redone <= len(arts) - len(a1)
@@ -90,8 +86,8 @@ def test_cleaning_workers_also_run_the_claim_rules():
     pooled = tuple([row for b in batches for row in b[k]] for k in range(3))
     assert _unjudged(one[0]) == _unjudged(pooled[0])
     assert one[1] == pooled[1] and one[2] == pooled[2]
-    assert [r["article_id"] for r in pooled[2]] == [a.article_id for a in pooled[1]]
-    assert sum(len(r["mentions"]) for r in pooled[2]) > 0
+    assert [r.article_id for r in pooled[2]] == [a.article_id for a in pooled[1]]
+    assert sum(len(r.mentions) for r in pooled[2]) > 0
 
 
 # A introduces a model; B names it (and nothing else would tell the rules it is a model); C is unrelated.
@@ -101,15 +97,15 @@ UNRELATED = "Llama 4 trails GPT-4.1 on math, the benchmark shows."
 
 
 def _claims(rows):
-    return [(r["article_id"], r["subject_org"], r["subject_model"], r["relation"], r["object_model"]) for r in rows]
+    return [(m.article_id, m.subject_org, m.subject_model, m.relation, m.object_model) for m in rows]
 
 
 def test_results_made_alone_become_what_one_reader_in_order_finds():
     arts = [_article("a", INTRODUCES), _article("b", USES), _article("c", UNRELATED)]
     rules = ClaimRules()
-    alone = {r["article_id"]: r for r in rules.extract_alone(arts)}
-    assert alone["b"]["mentions"] == []  # on its own, B does not know Starling
-    assert ["Starling", "MODEL", "Orion Robotics"] in alone["a"]["introduced"]
+    alone = {r.article_id: r for r in rules.extract_alone(arts)}
+    assert alone["b"].mentions == []  # on its own, B does not know Starling
+    assert ("Starling", "MODEL", "Orion Robotics") in alone["a"].introduced
     for order in (arts, arts[::-1]):  # B after A: B's claim is found; B before A: it is not, as in one reader
         expected, _ = rules.extract_in_order(order)
         got, errors, redone = rules.confirm_in_order(order, alone)
@@ -124,9 +120,9 @@ def test_results_made_alone_become_what_one_reader_in_order_finds():
 def test_seed_from_earlier_runs_is_known_to_every_article():
     rules = ClaimRules([("model", "Starling", "Orion Robotics")])
     [r] = rules.extract_alone([_article("b", USES)])
-    assert _claims(r["mentions"]) == [("b", "Orion Robotics", "Starling", "parity", "Claude Opus 4")]
-    assert r["introduced"] == [] and list(rules.known) == ["Starling"]
-    assert ClaimRules().extract_alone([_article("b", USES)])[0]["mentions"] == []  # unseeded rules
+    assert _claims(r.mentions) == [("b", "Orion Robotics", "Starling", "parity", "Claude Opus 4")]
+    assert r.introduced == [] and list(rules.known) == ["Starling"]
+    assert ClaimRules().extract_alone([_article("b", USES)])[0].mentions == []  # unseeded rules
 
 
 def test_batch_plan_overlaps_loading_and_ends_small():

@@ -152,9 +152,9 @@ def test_the_alert_quotes_the_chinese_report_that_came_first(sample_run):
 
     con = connect(sample_run["db"], read_only=True)
     try:
-        [kimi] = [d for d in alert_details(con) if d["subject_org"] == "Moonshot AI"]
+        [kimi] = [d for d in alert_details(con) if d.subject_org == "Moonshot AI"]
     finally:
         con.close()
     text = format_alert(kimi)
     assert "reported in: zh (first), en" in text
-    assert "可媲美GPT-4.1" in kimi["sentence"] and "/jiqi-daily/" in kimi["first_url"]
+    assert "可媲美GPT-4.1" in (kimi.sentence or "") and "/jiqi-daily/" in (kimi.first_url or "")

@@ -98,7 +98,7 @@ def test_staged_results_become_the_in_order_mentions(landed, monkeypatch, worker
     expected, _ = ClaimRules().extract_in_order(kept)
     got = _q(db, "SELECT article_id, subject_org, subject_model, relation, object_model FROM claim_mentions")
     assert sorted(got) == sorted(
-        (m["article_id"], m["subject_org"], m["subject_model"], m["relation"], m["object_model"]) for m in expected
+        (m.article_id, m.subject_org, m.subject_model, m.relation, m.object_model) for m in expected
     )
     assert ("Orion Robotics", "Starling", "parity", "Claude Opus 4") in {g[1:] for g in got}
 

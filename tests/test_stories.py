@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pipelines.articles import load_articles
 from pipelines.delivery import AppriseChannel
 from pipelines.settings import AlertSettings
-from tests.conftest import stored_article
+from tests.conftest import stated_mention, stored_article
 from tests.test_alerts import FAST, deliver
 from tests.webhook_receiver import WebhookReceiver
 from warehouse.alerts import refresh_claims_and_outbox
@@ -39,29 +39,21 @@ def report(db, day, claims):
             con,
             [aid],
             [
-                {
-                    "mention_id": f"m{aid}",
-                    "claim_id": sha1(key),
-                    "article_id": aid,
-                    "subject": c.get("sm") or c.get("so") or c.get("group"),
-                    "subject_org": c.get("so"),
-                    "subject_model": c.get("sm"),
-                    "subject_group": c.get("group"),
-                    "relation": c["rel"],
-                    "object": c.get("om") or c["oo"],
-                    "object_org": c["oo"],
-                    "object_model": c.get("om"),
-                    "object_group": None,
-                    "domain": c.get("domain", "coding"),
-                    "negated": c.get("neg", False),
-                    "sentence": f"{aid} says so.",
-                    "claimant": c.get("claimant", "outlet"),
-                    "claimant_name": c.get("claimant_name"),
-                    "hedged": False,
-                    "disputed": c.get("disputed", False),
-                    "start_char": 0,
-                    "end_char": 10,
-                }
+                stated_mention(
+                    aid,
+                    sha1(key),
+                    (c.get("so"), c.get("sm")),
+                    c["rel"],
+                    (c["oo"], c.get("om")),
+                    mention_id=f"m{aid}",
+                    subject_group=c.get("group"),
+                    domain=c.get("domain", "coding"),
+                    negated=c.get("neg", False),
+                    sentence=f"{aid} says so.",
+                    claimant=c.get("claimant", "outlet"),
+                    claimant_name=c.get("claimant_name"),
+                    disputed=c.get("disputed", False),
+                )
             ],
             "v1",
         )

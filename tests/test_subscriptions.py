@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +19,7 @@ from pipelines.subscriptions import ChannelFilter, Subscriptions
 from tests.test_alerts import FAST, seed
 from tests.webhook_receiver import WebhookReceiver
 from warehouse.db import connect
+from warehouse.records import Alert
 
 CLAIMS = [
     ("Zhipu AI", "GLM-5.2", "surpass", "Anthropic", "Claude Opus 4", False),  # 0: third party (below)
@@ -51,19 +54,11 @@ def statuses(db: Path) -> dict[str, str]:
     return dict(rows)
 
 
-def alert_row(**kw: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "subject_org": "Zhipu AI",
-        "subject_model": "GLM-5.2",
-        "object_org": "Anthropic",
-        "object_model": "Claude Opus 4",
-        "relation": "surpass",
-        "domain": "vulnerability detection",
-        "kind": "new",
-        "story_claimant": "self",
-    }
-    row.update(kw)
-    return row
+def alert_row(**kw: Any) -> Alert:
+    now = datetime.now(UTC)
+    alert = Alert("a1", "c1", "Zhipu AI", "GLM-5.2", None, "surpass", "Anthropic", "Claude Opus 4", None,
+                  "vulnerability detection", now, now, kind="new", story_claimant="self")  # fmt: skip
+    return replace(alert, **kw)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +80,7 @@ def alert_row(**kw: object) -> dict[str, object]:
         (ChannelFilter(min_claimant="self"), alert_row(story_claimant=None, claimant=None), False),  # unknown: outlet
     ],
 )
-def test_filter(flt: ChannelFilter, row: dict, admitted: bool) -> None:
+def test_filter(flt: ChannelFilter, row: Alert, admitted: bool) -> None:
     assert flt.admits(row) is admitted
 
 
@@ -247,7 +242,7 @@ def test_a_run_delivers_through_the_subscriptions_file(sample_site, tmp_path, mo
     summary = run_pipeline(sources, tmp_path / "w.duckdb", tmp_path / "a.jsonl", alert_urls="")
     assert summary.success and summary.alerts_new and not summary.undelivered
     sent = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
-    assert {a["alert_id"] for a in sent} == {d["alert_id"] for d in summary.alerts_new}
+    assert {a["alert_id"] for a in sent} == {d.alert_id for d in summary.alerts_new}
     assert not (tmp_path / "none.jsonl").exists() and not (tmp_path / "a.jsonl").exists()
 
 

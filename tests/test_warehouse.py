@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -10,6 +11,7 @@ import pytest
 
 from pipelines.articles import load_articles
 from pipelines.settings import AlertSettings
+from tests.conftest import stated_mention
 from warehouse.alerts import create_alerts, mark_alerts
 from warehouse.claims import articles_to_extract, discovered_entities, load_mentions, refresh_claims, refresh_entities
 from warehouse.db import WarehouseBusyError, connect, migration_files, scalar
@@ -124,28 +126,10 @@ def _article(aid, source, url, published, text=None, chash=None, **kw):
 
 
 def _mention(aid, claim_id="c1", relation="parity", negated=False, start=0):
-    return {
-        "mention_id": f"m-{aid}-{claim_id}-{start}",
-        "claim_id": claim_id,
-        "article_id": aid,
-        "subject": "X",
-        "subject_org": "Zhipu AI",
-        "subject_model": None,
-        "subject_group": None,
-        "relation": relation,
-        "object": "Y",
-        "object_org": "Anthropic",
-        "object_model": None,
-        "object_group": None,
-        "domain": "coding",
-        "negated": negated,
-        "sentence": "X rivals Y.",
-        "claimant": "outlet",
-        "claimant_name": None,
-        "hedged": False,
-        "start_char": start,
-        "end_char": start + 11,
-    }
+    return stated_mention(
+        aid, claim_id, ("Zhipu AI", None), relation, ("Anthropic", None), negated=negated, start_char=start,
+        subject="X", object="Y", sentence="X rivals Y.",
+    )  # fmt: skip
 
 
 def test_claims_aggregate_over_kept_articles_and_alert_exactly_once(tmp_path):
@@ -208,17 +192,7 @@ def test_failed_load_rolls_back_the_whole_batch(tmp_path):
     with pytest.raises(duckdb.Error):
         load_articles(
             con,
-            [
-                PageVerdict(
-                    page_id="pa",
-                    url="https://a/1",
-                    source="s",
-                    is_article=True,
-                    reason="article",
-                    signal=None,
-                    judged_at=datetime.now(UTC),
-                )
-            ],
+            [PageVerdict("pa", "https://a/1", "s", True, "article", None, datetime.now(UTC))],
             [good, bad],
         )
     assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 0
@@ -253,18 +227,18 @@ def test_entities_flag_what_the_gazetteer_does_not_know(tmp_path):
             _article("b", "s2", "https://b/1", datetime(2026, 9, 3, tzinfo=UTC)),
         ],
     )
-    m1 = {
-        **_mention("a"),
-        "subject_org": "Nimbus Labs",
-        "subject_model": "Cirrus-2",
-        "subject_model_in_gazetteer": False,
-        "object_model": "GPT-4.1",
-        "object_org": "OpenAI",
-        "object_model_in_gazetteer": True,
-        "claimant": "third_party",
-        "claimant_name": "Semgrep",
-    }
-    m2 = {**_mention("b"), "subject_org": "Nimbus Labs", "object_org": "OpenAI"}
+    m1 = replace(
+        _mention("a"),
+        subject_org="Nimbus Labs",
+        subject_model="Cirrus-2",
+        subject_model_in_gazetteer=False,
+        object_model="GPT-4.1",
+        object_org="OpenAI",
+        object_model_in_gazetteer=True,
+        claimant="third_party",
+        claimant_name="Semgrep",
+    )
+    m2 = replace(_mention("b"), subject_org="Nimbus Labs", object_org="OpenAI")
     load_mentions(con, ["a", "b"], [m1, m2], "v1")
     counts = refresh_entities(con, ["OpenAI", "Semgrep", "Anthropic"])
     rows = {

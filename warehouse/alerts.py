@@ -15,6 +15,7 @@ import duckdb
 
 from warehouse.claims import rebuild_claims
 from warehouse.db import transaction
+from warehouse.records import Alert
 from warehouse.rows import count, dict_rows
 from warehouse.statements import execute, run_script, value
 
@@ -89,23 +90,21 @@ def refresh_claims_and_outbox(con: duckdb.DuckDBPyConnection, run_id: str | None
     return {"claims": after, "claims_delta": after - before, "alerts_new": new_alerts}
 
 
-def _alert_details(con: duckdb.DuckDBPyConnection, **filters: Any) -> list[dict[str, Any]]:
+def _alert_details(con: duckdb.DuckDBPyConnection, **filters: Any) -> list[Alert]:
     params = {"alert_ids": None, "run_id": None, "channel": None, "created_since": None, **filters}
-    return dict_rows(execute(con, "alert_details", params))
+    return [Alert(**row) for row in dict_rows(execute(con, "alert_details", params))]
 
 
 def alert_details(
     con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str] | None = None, run_id: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Alert]:
     """Alerts (all, these ids, or those a run wrote) joined with their claim, first source and evidence sentence."""
     if alert_ids is not None:
         return _alert_details(con, alert_ids=list(alert_ids))
     return _alert_details(con, run_id=run_id)
 
 
-def alerts_not_delivered_to(
-    con: duckdb.DuckDBPyConnection, channel: str, created_since: datetime
-) -> list[dict[str, Any]]:
+def alerts_not_delivered_to(con: duckdb.DuckDBPyConnection, channel: str, created_since: datetime) -> list[Alert]:
     """Alerts written since ``created_since`` (of claims not judged wrong) that ``channel`` has not accepted yet."""
     return _alert_details(con, channel=channel, created_since=created_since)
 

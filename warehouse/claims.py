@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import asdict
 
 import duckdb
 
 from warehouse.db import transaction
-from warehouse.records import Article
+from warehouse.records import Article, ClaimMention, ExtractionResult
 from warehouse.rows import count, dict_rows, insert_rows, utcnow
 from warehouse.statements import execute, run_script, value
 
@@ -30,7 +30,7 @@ CLAIMANT_RANK = ("third_party", "self", "outlet")
 
 
 def stage_extractions(
-    con: duckdb.DuckDBPyConnection, results: Sequence[dict[str, Any]], extractor_version: str, seed_key: str
+    con: duckdb.DuckDBPyConnection, results: Sequence[ExtractionResult], extractor_version: str, seed_key: str
 ) -> int:
     """Keep the cleaning workers' extraction results for the claim_mentions asset (replacing older ones)."""
     if not results:
@@ -38,16 +38,16 @@ def stage_extractions(
     now = utcnow()
     rows = [
         {
-            "article_id": r["article_id"],
+            "article_id": r.article_id,
             "extractor_version": extractor_version,
             "seed_key": seed_key,
-            "content_hash": r["content_hash"],
-            "mentions": json.dumps(r["mentions"]),
-            "introduced": json.dumps(r["introduced"]),
-            "error": r["error"],
+            "content_hash": r.content_hash,
+            "mentions": json.dumps([asdict(m) for m in r.mentions], default=str),
+            "introduced": json.dumps(r.introduced),
+            "error": r.error,
             "staged_at": now,
         }
-        for r in {r["article_id"]: r for r in results}.values()
+        for r in {r.article_id: r for r in results}.values()
     ]
     with transaction(con):
         execute(con, "drop_staged_of", [[r["article_id"] for r in rows]])
@@ -56,7 +56,7 @@ def stage_extractions(
 
 def staged_extractions(
     con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], extractor_version: str, seed_key: str
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, ExtractionResult]:
     """Usable staged results of ``article_ids``: {article_id: result}.
 
     Usable: made with this rules version and seed, from the text the article has now.
@@ -66,7 +66,8 @@ def staged_extractions(
     params = {"article_ids": list(article_ids), "version": extractor_version, "seed_key": seed_key}
     rows = execute(con, "usable_staged_extractions", params).fetchall()
     return {
-        a: {"article_id": a, "mentions": json.loads(m), "introduced": json.loads(i), "error": e} for a, m, i, e in rows
+        a: ExtractionResult(a, [ClaimMention(**d) for d in json.loads(m)], [tuple(n) for n in json.loads(i)], e)
+        for a, m, i, e in rows
     }
 
 
@@ -105,17 +106,16 @@ def articles_published_on(con: duckdb.DuckDBPyConnection, day: str) -> list[Arti
 def load_mentions(
     con: duckdb.DuckDBPyConnection,
     article_ids: Sequence[str],
-    mentions: Sequence[dict[str, Any]],
+    mentions: Sequence[ClaimMention],
     extractor_version: str,
 ) -> dict[str, int]:
     """Replace the mentions of ``article_ids`` with ``mentions`` and record the extraction, in one transaction."""
     now = utcnow()
     per_article: dict[str, int] = {a: 0 for a in article_ids}
     for m in mentions:
-        m.setdefault("extracted_at", now)
-        m["disputed"] = bool(m.get("disputed"))  # mentions from before the flag existed were not doubted
-        per_article[m["article_id"]] = per_article.get(m["article_id"], 0) + 1
-    rows = list({m["mention_id"]: m for m in mentions}.values())
+        m.extracted_at = m.extracted_at or now
+        per_article[m.article_id] = per_article.get(m.article_id, 0) + 1
+    rows = list({m.mention_id: m for m in mentions}.values())
     with transaction(con):
         if article_ids:
             execute(con, "drop_mentions_of", [list(article_ids)])

@@ -115,3 +115,100 @@ class StoredPage:
     content_type: str | None
     fetched_at: datetime
     body: bytes | None
+
+
+@dataclass
+class ClaimStatement:
+    """What one sentence claims: who is compared with whom, how, in what domain, on whose word.
+
+    The extractors' ``Claim`` is one (it adds the claim key); stored, it is a :class:`ClaimMention`.
+    """
+
+    article_id: str
+    subject: str
+    subject_org: str | None
+    subject_model: str | None
+    relation: str
+    object: str
+    object_org: str | None
+    object_model: str | None
+    domain: str
+    claimant: str
+    claimant_name: str | None
+    negated: bool
+    hedged: bool
+    sentence: str
+    start_char: int
+    end_char: int
+    subject_group: str | None = None
+    object_group: str | None = None
+    subject_model_in_gazetteer: bool | None = None  # None when the side names no model
+    object_model_in_gazetteer: bool | None = None
+    disputed: bool = False  # the sentence itself reports doubt or a denial of the claim
+
+
+@dataclass
+class ClaimMention(ClaimStatement):
+    """A stated claim as ``claim_mentions`` keeps it: its own id, the claim (key) it states, when it was stored."""
+
+    mention_id: str = field(kw_only=True)
+    claim_id: str = field(kw_only=True)
+    extracted_at: datetime | None = field(default=None, kw_only=True)
+
+
+@dataclass
+class ExtractionResult:
+    """The claim rules' result for one article read on its own: mentions and the names it introduced, or an error.
+
+    ``introduced`` holds (name, label, firm) of each model or firm the article made known; ``content_hash`` the
+    text that was read (a staged result is only used while the stored article still has that text).
+    """
+
+    article_id: str
+    mentions: list[ClaimMention] = field(default_factory=list)
+    introduced: list[tuple[str, str, str | None]] = field(default_factory=list)
+    error: str | None = None
+    content_hash: str | None = None
+
+
+@dataclass
+class Alert:
+    """An outbox alert as delivery reads it: the alert, its claim, the claim's first report and its evidence.
+
+    ``kind`` says why it was written (``new`` story, ``relation_change``, ``confirmed``, ``disputed``, or
+    ``unnamed`` subject, which only travels in a digest); ``story_claimant`` is the story's strongest claimant when
+    the alert was written; ``sentence``, ``claimant`` and ``claimant_name`` are the claim's strongest evidence.
+    """
+
+    alert_id: str
+    claim_id: str
+    subject_org: str | None
+    subject_model: str | None
+    subject_group: str | None
+    relation: str
+    object_org: str | None
+    object_model: str | None
+    object_group: str | None
+    domain: str
+    created_at: datetime
+    first_seen_at: datetime
+    status: str = "pending"
+    kind: str | None = "new"
+    priority: bool = False
+    attempts: int = 0
+    delivered_at: datetime | None = None
+    digest_id: str | None = None
+    last_error: str | None = None
+    story_key: str | None = None
+    story_claimant: str | None = None
+    mention_count: int = 0
+    source_count: int = 0
+    first_url: str | None = None
+    first_source: str | None = None
+    first_title: str | None = None
+    first_language: str | None = None
+    languages: str | None = None  # comma-separated languages of the claim's reports
+    sentence: str | None = None
+    claimant: str | None = None
+    claimant_name: str | None = None
+    hedged: bool | None = None

@@ -138,7 +138,7 @@ def test_overlapping_runs_list_only_their_own_alerts(tmp_path: Path) -> None:
     con.execute("INSERT INTO runs (run_id, started_at) VALUES ('run-2', now() - INTERVAL 1 HOUR)")
     con.close()
     seed(db, CLAIMS[:2], day=1)  # alerts written by run-1, while run-2 (started earlier) is still going
-    assert [a["alert_id"] for a in summarize(str(db), "run-2", True).alerts_new] == []
+    assert [a.alert_id for a in summarize(str(db), "run-2", True).alerts_new] == []
     assert len(summarize(str(db), "run-1", True).alerts_new) == 2
 
 
