@@ -16,19 +16,19 @@ from warehouse.reports import (
 from warehouse.rows import count
 
 
-@stage_asset(
-    kinds={"apprise", "duckdb"},
-    deps=[claims],
-    description="Alert delivery from the outbox: each pending parity/surpass alert is sent once (Apprise, or "
-    "stdout + alerts.jsonl), retried with backoff, and marked delivered; storms become one digest.",
-)
+@stage_asset(kinds={"apprise", "duckdb"}, deps=[claims])
 def alerts(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     notifier: NotifierResource,
     settings: SettingsResource,
 ) -> dg.MaterializeResult:
-    """Deliver every due alert, holding the warehouse only to claim alerts and to record each outcome."""
+    """Alert delivery from the outbox: each due alert is sent once to every channel that subscribes to it.
+
+    Apprise URLs, or stdout + alerts.jsonl; retried with backoff and marked delivered; storms and unnamed subjects
+    become one digest; daily digests go out when due. The warehouse is held only to claim alerts and to record
+    each outcome, never while a channel is on the network.
+    """
 
     @contextmanager
     def briefly() -> Iterator[Any]:

@@ -23,15 +23,15 @@ class ArchivePaths(dg.Config):
     source: str = "archive"  # the source name the pages are stored under
 
 
-@stage_asset(
-    kinds={"warc", "duckdb"},
-    description="Pages landed from saved HTML files and WARC archives (claimwatch ingest), streamed in batches "
-    "into raw_pages with every file's outcome in fetch_log, for the same clean -> extract -> load path as a crawl.",
-)
+@stage_asset(kinds={"warc", "duckdb"})
 def raw_pages_from_archives(
     context: dg.AssetExecutionContext, config: ArchivePaths, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    """Stream the archives under ``config.paths`` into raw_pages, ``INGEST_BATCH`` records a transaction."""
+    """Pages landed from saved HTML files and WARC archives (claimwatch ingest), every file's outcome in fetch_log.
+
+    The files under ``config.paths`` are streamed into raw_pages, ``INGEST_BATCH`` records a transaction, for the
+    same clean -> extract -> load path as a crawl.
+    """
     run_id = context.run.run_id
     totals = {"pages_landed": 0, "fetches_logged": 0, "fetch_failures": 0}
     with warehouse.get_connection() as con:

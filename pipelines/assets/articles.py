@@ -18,15 +18,13 @@ from warehouse.rows import count
 CLEAN_BATCH = 500
 
 
-@stage_asset(
-    kinds={"trafilatura", "duckdb"},
-    deps=[raw_pages, raw_pages_from_archives],
-    description="Cleaned news articles (trafilatura), one row per "
-    "page URL; copies (AMP, syndicated, same text) point to the kept one with duplicate_of. The cleaning workers "
-    "also run the claim rules on each article and stage the results for claim_mentions.",
-)
+@stage_asset(kinds={"trafilatura", "duckdb"}, deps=[raw_pages, raw_pages_from_archives])
 def articles(warehouse: WarehouseResource, settings: SettingsResource) -> dg.MaterializeResult:
-    """Clean every landed page not judged yet; load articles with duplicate detection; stage claim rules' results."""
+    """Cleaned news articles (trafilatura), one row per page URL, from every landed page not judged yet.
+
+    Copies (AMP, syndicated, same text) point to the kept one with duplicate_of. The cleaning workers also run
+    the claim rules on each article and stage the results for claim_mentions.
+    """
     totals = {"pages_judged": 0, "not_articles": 0, "articles_new": 0, "duplicates_new": 0, "extractions_staged": 0}
     workers = settings.get().workers
     with warehouse.get_connection() as con:

@@ -70,17 +70,16 @@ def _extract_and_load(
     return counts, errors
 
 
-@stage_asset(
-    kinds={"spacy", "duckdb"},
-    deps=[articles],
-    description="Claim evidence: one row per claim found in a kept "
-    "article, with sentence, offsets, claimant and hedging. Uses the claim rules' results the cleaning workers "
-    "staged, in article order; extracts whatever has none (a rules or seed change, an interrupted run).",
-)
+@stage_asset(kinds={"spacy", "duckdb"}, deps=[articles])
 def claim_mentions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.MaterializeResult:
-    """Claim mentions of kept articles not yet extracted with the current rules version."""
+    """Claim evidence: one row per claim found in a kept article, with sentence, offsets, claimant and hedging.
+
+    Reads the kept articles not yet extracted with the current rules version. Uses the claim rules' results the
+    cleaning workers staged, in article order; extracts whatever has none (a rules or seed change, an interrupted
+    run).
+    """
     with warehouse.get_connection() as con:
         rules = ClaimRules(discovered_entities(con))
         version = rules.version
@@ -106,17 +105,15 @@ def _refresh_claims_and_outbox(
     return refresh_claims_and_outbox(con, context.run.run_id, settings.get().alerts.alert_rules())
 
 
-@stage_asset(
-    kinds={"duckdb"},
-    deps=[claim_mentions],
-    description="Deduplicated claims: one row per claim key with first/last seen, first source, mention and "
-    "source counts (duplicates never counted twice) and the strongest evidence. New parity/surpass claims get "
-    "their outbox alert rows in the same transaction.",
-)
+@stage_asset(kinds={"duckdb"}, deps=[claim_mentions])
 def claims(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.MaterializeResult:
-    """Rebuild claim rows from mentions in kept articles and write outbox alerts for new ones."""
+    """Deduplicated claims: one row per claim key, rebuilt from the mentions in kept articles.
+
+    Each row has its first/last seen, first source, mention and source counts (duplicates never counted twice)
+    and the strongest evidence. New parity/surpass claims get their outbox alert rows in the same transaction.
+    """
     from pipelines.report import plots_markdown  # matplotlib is imported only when plots are drawn
     from warehouse.reports import report_data
 
@@ -143,19 +140,15 @@ def claims(
 DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone="UTC")
 
 
-@stage_asset(
-    kinds={"spacy", "duckdb"},
-    group_name="backfill",
-    partitions_def=DAILY,
-    deps=[articles],
-    description="Backfill by publication day: re-run the current claim rules on the kept articles published on "
-    "the partition's day (after a rules or gazetteer change), then refresh claims and the alert outbox. The "
-    "hourly graph stays incremental; launch a backfill of this asset over a date range from the UI.",
-)
+@stage_asset(kinds={"spacy", "duckdb"}, group_name="backfill", partitions_def=DAILY, deps=[articles])
 def claims_by_day(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.MaterializeResult:
-    """Re-extract one day's articles."""
+    """Backfill by publication day: re-run the current claim rules on the kept articles published on that day.
+
+    For after a rules or gazetteer change; then claims and the alert outbox are refreshed. The hourly graph stays
+    incremental; launch a backfill of this asset over a date range from the UI.
+    """
     day = context.partition_key
     with warehouse.get_connection() as con:
         rules = ClaimRules(discovered_entities(con))

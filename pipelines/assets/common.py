@@ -13,9 +13,12 @@ GROUP = "claimwatch"
 OWNERS = ["team:data-engineering"]
 
 
-def stage_asset(*, kinds: set[str], description: str, group_name: str = GROUP, **options: Any) -> Callable[..., Any]:
-    """``dg.asset`` with what every stage shares: its group (``claimwatch``) and owners."""
-    return dg.asset(kinds=kinds, description=description, group_name=group_name, owners=OWNERS, **options)
+def stage_asset(*, kinds: set[str], group_name: str = GROUP, **options: Any) -> Callable[..., Any]:
+    """``dg.asset`` with what every stage shares: its group (``claimwatch``) and owners.
+
+    The asset's description is its function's docstring (Dagster's default), so it is written once.
+    """
+    return dg.asset(kinds=kinds, group_name=group_name, owners=OWNERS, **options)
 
 
 def column_schema(con: Any, table: str) -> dg.TableSchema:

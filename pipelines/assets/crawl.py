@@ -20,16 +20,17 @@ class CrawlScope(dg.Config):
     new_urls: dict[str, list[str]] = {}  # source -> URLs a feed poll found new (feed_poll_sensor); empty: every source
 
 
-@stage_asset(
-    kinds={"scrapy", "duckdb"},
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
-    description="Responses landed by the Scrapy crawl of every configured source, "
-    "with every fetch outcome (including failures) in fetch_log.",
-)
+CRAWL_RETRIES = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)  # transient failures
+
+
+@stage_asset(kinds={"scrapy", "duckdb"}, retry_policy=CRAWL_RETRIES)
 def raw_pages(
     context: dg.AssetExecutionContext, config: CrawlScope, warehouse: WarehouseResource, crawler: CrawlerResource
 ) -> dg.MaterializeResult:
-    """Crawl the sources (or only the new URLs a feed poll found) in a child process and land what it fetched."""
+    """Responses landed by the Scrapy crawl of every configured source, every fetch outcome in fetch_log.
+
+    The crawl (of every source, or only of the new URLs a feed poll found) runs in a child process.
+    """
     return _crawl_and_land(context, warehouse, crawler, None, config.new_urls or None)
 
 
@@ -87,18 +88,14 @@ def _crawl_and_land(
 SOURCES = dg.DynamicPartitionsDefinition(name="sources")
 
 
-@stage_asset(
-    kinds={"scrapy", "duckdb"},
-    group_name="by_source",
-    partitions_def=SOURCES,
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
-    description="One source's crawl, partitioned by source name (partitions kept in step with the sources file "
-    "by sources_partitions_sensor). A backfill over many sources runs one crawl per run, in parallel across run "
-    "workers or cluster pods; each lands into raw_pages (the landing waits for DuckDB's write lock, the crawl "
-    "does not hold it), and the next run of the hourly graph cleans and extracts whatever was landed.",
-)
+@stage_asset(kinds={"scrapy", "duckdb"}, group_name="by_source", partitions_def=SOURCES, retry_policy=CRAWL_RETRIES)
 def raw_pages_by_source(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, crawler: CrawlerResource
 ) -> dg.MaterializeResult:
-    """Crawl the partition's source and land what it fetched."""
+    """One source's crawl, partitioned by source name (kept in step with the sources file by a sensor).
+
+    A backfill over many sources runs one crawl per run, in parallel across run workers or cluster pods; each
+    lands into raw_pages (the landing waits for DuckDB's write lock, the crawl does not hold it), and the next run
+    of the hourly graph cleans and extracts whatever was landed.
+    """
     return _crawl_and_land(context, warehouse, crawler, [context.partition_key])
