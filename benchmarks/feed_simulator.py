@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import http.server
 import random
-import socketserver
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
+
+from spiders.loopback_server import loopback_server
 
 # (firm, model) pairs from the gazetteer, used as the two sides of generated claims
 SIDES = [
@@ -237,20 +238,7 @@ class FeedSimulator:
         self.frozen: float | None = None  # a fixed simulated time, when set
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
-        sim = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                sim._handle(self)
-
-        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-            request_queue_size = 256
-
-        self._server = Server(("127.0.0.1", 0), Handler)
+        self._server = loopback_server(self._handle, queue_size=256)
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 

@@ -14,6 +14,8 @@ import threading
 import time
 from collections import Counter
 
+from spiders.loopback_server import loopback_server
+
 
 class WebhookReceiver:
     """Threaded HTTP receiver; use as a context manager."""
@@ -23,39 +25,31 @@ class WebhookReceiver:
         self.slow_seconds = slow_seconds
         self._first: Counter[str] = Counter()
         self._lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a: object) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                key = self.headers.get("Idempotency-Key", "")
-                with receiver._lock:
-                    receiver._first[(self.path, key)] += 1
-                    n = receiver._first[(self.path, key)]
-                status = 200
-                if self.path.endswith("/fail-once") and n == 1 or self.path.endswith("/down"):
-                    status = 500
-                if self.path.endswith("/slow-once") and n == 1:
-                    time.sleep(receiver.slow_seconds)
-                with receiver._lock:
-                    receiver.posts.append(
-                        {"path": self.path, "key": key, "status": status, "body": json.loads(body or b"{}")}
-                    )
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                try:
-                    self.wfile.write(b"{}")
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = loopback_server(self._receive, ("POST",))
         self.base = f"127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def _receive(self, h: http.server.BaseHTTPRequestHandler) -> None:
+        """Answer one POST by the mode its path names; record it."""
+        body = h.rfile.read(int(h.headers.get("Content-Length") or 0))
+        key = h.headers.get("Idempotency-Key", "")
+        with self._lock:
+            self._first[(h.path, key)] += 1
+            n = self._first[(h.path, key)]
+        status = 200
+        if h.path.endswith("/fail-once") and n == 1 or h.path.endswith("/down"):
+            status = 500
+        if h.path.endswith("/slow-once") and n == 1:
+            time.sleep(self.slow_seconds)
+        with self._lock:
+            self.posts.append({"path": h.path, "key": key, "status": status, "body": json.loads(body or b"{}")})
+        h.send_response(status)
+        h.send_header("Content-Length", "2")
+        h.end_headers()
+        try:
+            h.wfile.write(b"{}")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def url(self, mode: str) -> str:
         """The Apprise URL of one mode."""
