@@ -86,32 +86,28 @@ def article_page(
     return chrome(outlet, art["title"], body, head, f"{lang} amp" if amp else lang)
 
 
-def rss(outlet: dict, items: list[tuple[str, str, str]]) -> str:
-    """An RSS 2.0 feed of (url, title, published) items."""
-    entries = "".join(
-        f"<item><title>{html.escape(t)}</title><link>BASE_URL{u}</link><guid>BASE_URL{u}</guid>"
-        f"<pubDate>{p}</pubDate></item>"
-        for u, t, p in items
-    )
-    return (
-        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{html.escape(outlet['name'])}"
-        f"</title><link>BASE_URL/{outlet['slug']}/</link><description>Latest stories</description>{entries}"
-        "</channel></rss>"
-    )
+# RSS 2.0 and Atom 1.0 as templates: (one entry, the document around the entries)
+FEED_TEMPLATES = {
+    "rss": (
+        "<item><title>{title}</title><link>BASE_URL{url}</link><guid>BASE_URL{url}</guid>"
+        "<pubDate>{published}</pubDate></item>",
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{name}</title>"
+        "<link>BASE_URL/{slug}/</link><description>Latest stories</description>{entries}</channel></rss>",
+    ),
+    "atom": (
+        "<entry><title>{title}</title><link href='BASE_URL{url}'/><id>BASE_URL{url}</id>"
+        "<updated>{published}</updated></entry>",
+        "<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+        "<title>{name}</title><id>BASE_URL/{slug}/</id><updated>2026-09-10T12:00:00Z</updated>{entries}</feed>",
+    ),
+}
 
 
-def atom(outlet: dict, items: list[tuple[str, str, str]]) -> str:
-    """An Atom 1.0 feed of (url, title, published) items."""
-    entries = "".join(
-        f"<entry><title>{html.escape(t)}</title><link href='BASE_URL{u}'/><id>BASE_URL{u}</id>"
-        f"<updated>{p}</updated></entry>"
-        for u, t, p in items
-    )
-    return (
-        f"<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
-        f"<title>{html.escape(outlet['name'])}</title><id>BASE_URL/{outlet['slug']}/</id>"
-        f"<updated>2026-09-10T12:00:00Z</updated>{entries}</feed>"
-    )
+def feed(kind: str, outlet: dict, items: list[tuple[str, str, str]]) -> str:
+    """A feed (``rss`` or ``atom``) of (url, title, published) items."""
+    entry, document = FEED_TEMPLATES[kind]
+    entries = "".join(entry.format(url=u, title=html.escape(t), published=p) for u, t, p in items)
+    return document.format(name=html.escape(outlet["name"]), slug=outlet["slug"], entries=entries)
 
 
 def news_sitemap(items: list[tuple[str, str, str]], name: str, lang: str = "en") -> str:
@@ -161,7 +157,7 @@ def build(out: Path) -> None:
                 dpath = f"/private/{d['slug']}.html"
                 files[dpath] = chrome(outlet, d["title"], f"<article><h1>{d['title']}</h1><p>Draft.</p></article>")
                 feed_items.append((dpath, d["title"], "2026-09-10T00:00:00Z"))
-        files[f"/{slug}/feed.xml"] = (rss if outlet["feed"] == "rss" else atom)(outlet, feed_items)
+        files[f"/{slug}/feed.xml"] = feed(outlet["feed"], outlet, feed_items)
         if outlet.get("sitemap"):
             sm = list(items)
             for a in by_outlet[slug]:
