@@ -79,6 +79,11 @@ def file_option(flag: str, dest: str, default: str, help: str) -> Callable[..., 
     return click.option(flag, dest, default=default, show_default=True, type=click.Path(dir_okay=False), help=help)
 
 
+def stream_option(flag: str, dest: str, mode: str, help: str) -> Callable[..., Any]:
+    """An option opening a UTF-8 file for reading or writing (``mode``); ``-`` (the default) is stdin or stdout."""
+    return click.option(flag, dest, default="-", show_default=True, type=click.File(mode, encoding="utf-8"), help=help)
+
+
 @contextmanager
 def _read_only(db_path: str, lock_wait: float = 60.0) -> Iterator[Any]:
     """The warehouse opened read-only and sandboxed (no file, network or extension access) for one command.
@@ -301,22 +306,8 @@ def _read_jsonl(fh: IO[str]) -> Iterator[dict[str, Any]]:
 
 
 @main.command()
-@click.option(
-    "--input",
-    "input_file",
-    default="-",
-    show_default=True,
-    type=click.File("r", encoding="utf-8"),
-    help="JSONL of {id, text[, title, url, published]}; - for stdin.",
-)
-@click.option(
-    "--output",
-    "output_file",
-    default="-",
-    show_default=True,
-    type=click.File("w", encoding="utf-8"),
-    help="JSONL of claims; - for stdout.",
-)
+@stream_option("--input", "input_file", "r", "JSONL of {id, text[, title, url, published]}; - for stdin.")
+@stream_option("--output", "output_file", "w", "JSONL of claims; - for stdout.")
 def extract(input_file: IO[str], output_file: IO[str]) -> None:
     """Extract claims from articles given as JSON lines; one claim per output line.
 
