@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -249,6 +249,15 @@ class NewsSpider(scrapy.Spider):
             if (out := self._xml_request(_join(response, url), self.parse_sitemap, source, "sitemap", 0)) is not None:
                 yield out
 
+    def _page_requests(
+        self, response: Response, source: str, via: str, links: Iterable[Any]
+    ) -> Iterator[scrapy.Request | FetchRecord]:
+        """Requests for the listed article links (resolved against the listing's URL), or why one is not fetched."""
+        for link in links:
+            out = self._page_request(_join(response, link.url), source, via, link)
+            if out is not None:
+                yield out
+
     def _page_request(self, url: str, source: str, via: str, link: Any) -> scrapy.Request | FetchRecord | None:
         if (bad := _bad_url(url)) is not None:
             return FetchRecord(url[:2000], source, "page", None, "bad_url", bad, now_iso())
@@ -294,38 +303,38 @@ class NewsSpider(scrapy.Spider):
 
     def _listing(
         self, response: Response, role: str, parse: Callable[[bytes], ParsedXml]
-    ) -> tuple[ParsedXml, None] | tuple[None, FetchRecord]:
-        """A feed or sitemap parsed, or the record saying why not (unchanged since the last crawl: 304; XML refused)."""
+    ) -> Generator[FetchRecord, None, ParsedXml | None]:
+        """Return a feed or sitemap parsed; or yield the record saying why not and return None.
+
+        Why not: unchanged since the last crawl (304), or XML refused. Use as ``parsed = yield from ...``.
+        """
         if (unchanged := self._not_modified(response)) is not None:
-            return None, unchanged
+            yield unchanged
+            return None
         try:
-            return parse(response.body), None
+            return parse(response.body)
         except XmlRejected as exc:
             source = response.meta["source"]
-            return None, FetchRecord(response.url, source, role, response.status, exc.reason, exc.detail, now_iso())
+            yield FetchRecord(response.url, source, role, response.status, exc.reason, exc.detail, now_iso())
+            return None
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """Parse a feed and request every linked article."""
         source = response.meta["source"]
-        parsed, why_not = self._listing(response, "feed", parse_feed)
+        parsed = yield from self._listing(response, "feed", parse_feed)
         if parsed is None:
-            yield why_not
             return
         yield self._record_ok(
             response,
             {"links": len(parsed.links), "recovered_errors": parsed.recovered_errors, **self._validators(response)},
         )
-        for link in parsed.links:
-            out = self._page_request(_join(response, link.url), source, "feed", link)
-            if out is not None:
-                yield out
+        yield from self._page_requests(response, source, "feed", parsed.links)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         """Parse a sitemap or sitemap index; follow child sitemaps and request every recent page."""
         source = response.meta["source"]
-        parsed, why_not = self._listing(response, "sitemap", parse_sitemap)
+        parsed = yield from self._listing(response, "sitemap", parse_sitemap)
         if parsed is None:
-            yield why_not
             return
         fresh = [link for link in parsed.links if not self._too_old(link)]
         yield self._record_ok(
@@ -345,10 +354,7 @@ class NewsSpider(scrapy.Spider):
             out = self._xml_request(_join(response, child), self.parse_sitemap, source, "sitemap", depth + 1)
             if out is not None:
                 yield out
-        for link in fresh:
-            out = self._page_request(_join(response, link.url), source, "sitemap", link)
-            if out is not None:
-                yield out
+        yield from self._page_requests(response, source, "sitemap", fresh)
 
     # -- pages and failures ----------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
