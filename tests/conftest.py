@@ -27,10 +27,9 @@ def stored_article(article_id: str, url: str, source: str, when: datetime, **fie
     """An English article published and fetched at ``when``, with filler text and its id as content hash."""
     values: dict[str, Any] = {"title": f"t{article_id}", "text": f"text {article_id} " * 50, "language": "en"}
     values.update(fields)
-    return Article(
-        article_id, url, url, source, values.pop("text"), values.pop("content_hash", article_id), when,
-        published_at=when, page_id=f"p{article_id}", **values,
-    )  # fmt: skip
+    values.setdefault("content_hash", article_id)
+    return Article(article_id=article_id, url=url, canonical_url=url, source=source, fetched_at=when,
+                   published_at=when, page_id=f"p{article_id}", **values)  # fmt: skip
 
 
 def stated_mention(

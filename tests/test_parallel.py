@@ -40,8 +40,9 @@ def _unjudged(verdicts):
 
 
 def _article(article_id, text):
+    url = f"https://s.example/{article_id}"
     return Article(
-        article_id, f"https://s.example/{article_id}", f"https://s.example/{article_id}", "s", text, "h", NOW
+        article_id=article_id, url=url, canonical_url=url, source="s", fetched_at=NOW, text=text, content_hash="h"
     )
 
 

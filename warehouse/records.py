@@ -76,31 +76,32 @@ class PageVerdict:
     judged_at: datetime
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Article:
     """A cleaned news article as the ``articles`` table keeps it (plus its text signature on the way in).
 
-    The id is the hash of the canonicalised URL the page was fetched at. ``duplicate_of`` names the kept copy
-    when this one is a copy (AMP, syndicated, same or near-same text); it is decided as the article is loaded.
+    Fields in the table's column order. The id is the hash of the canonicalised URL the page was fetched at.
+    ``duplicate_of`` names the kept copy when this one is a copy (AMP, syndicated, same or near-same text); it is
+    decided as the article is loaded.
     """
 
     article_id: str
     url: str
     canonical_url: str
     source: str
-    text: str | None
-    content_hash: str
-    fetched_at: datetime
-    published_at: datetime | None = None
     title: str | None = None
     author: str | None = None
+    published_at: datetime | None = None
+    fetched_at: datetime
     language: str | None = None
     sitename: str | None = None
+    text: str | None
+    content_hash: str
+    duplicate_of: str | None = None
+    duplicate_reason: str | None = None
     is_syndicated: bool = False
     is_amp: bool = False
     page_id: str | None = None
-    duplicate_of: str | None = None
-    duplicate_reason: str | None = None
     minhash: bytes | None = None  # MinHash signature of the text (cleaning workers sign; article_signatures)
 
 
@@ -125,20 +126,20 @@ class ClaimStatement:
     """
 
     article_id: str
-    subject: str
-    subject_org: str | None
-    subject_model: str | None
-    relation: str
+    subject: str  # the side as written
+    subject_org: str | None  # its firm (canonical name), if known
+    subject_model: str | None  # its model, if it names one
+    relation: str  # parity, surpass, approach or trail
     object: str
     object_org: str | None
     object_model: str | None
-    domain: str
-    claimant: str
-    claimant_name: str | None
-    negated: bool
-    hedged: bool
+    domain: str  # what the comparison is about ("coding", "vulnerability detection"; "general" when unsaid)
+    claimant: str  # on whose word: self (the subject's firm), third_party, or outlet (the article's own)
+    claimant_name: str | None  # who, when named
+    negated: bool  # "does not match"
+    hedged: bool  # "reportedly", "may", "claims to"
     sentence: str
-    start_char: int
+    start_char: int  # the sentence's offsets in the article's text
     end_char: int
     subject_group: str | None = None
     object_group: str | None = None
