@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from pipelines.settings import AlertSettings
 from tests.conftest import stated_mention
 from warehouse.alerts import create_alerts, mark_alerts
 from warehouse.claims import articles_to_extract, discovered_entities, load_mentions, refresh_claims, refresh_entities
-from warehouse.db import WarehouseBusyError, connect, migration_files, scalar
+from warehouse.db import WarehouseBusyError, connect, migration_files, scalar, schema_files
 from warehouse.records import Article, PageVerdict
 from warehouse.runs import start_run
 
@@ -24,7 +25,9 @@ RULES = AlertSettings().alert_rules()  # the packaged policy: parity/surpass sto
 def test_migrations_apply_once_and_create_contract_tables(tmp_path):
     db = tmp_path / "w.duckdb"
     con = connect(db)
-    names = [n for n, _ in migration_files()]
+    views, comments = schema_files()
+    schema = "schema-" + hashlib.sha1((views + comments).encode()).hexdigest()[:16]
+    names = [*(n for n, _ in migration_files()), schema]
     assert [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()] == names
     for table, cols in {
         "articles": {
@@ -74,6 +77,32 @@ def test_migrations_apply_once_and_create_contract_tables(tmp_path):
     con.close()
     con = connect(db)  # second open applies nothing new
     assert con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0] == len(names)
+    con.close()
+
+
+def test_views_and_comments_are_reapplied_when_their_files_change(tmp_path, monkeypatch):
+    """The views and comments in warehouse/schema are applied after the migrations, again only when they change."""
+    import warehouse.db as db
+
+    path = tmp_path / "w.duckdb"
+    connect(path).close()
+    views, comments = db.schema_files()
+    changed = comments.replace("Deduplicated claims", "Claims, deduplicated", 1)
+    assert changed != comments
+    monkeypatch.setattr(db, "schema_files", lambda: (views, changed))
+    con = db.duckdb.connect(str(path))
+    assert [n for n in db.migrate(con) if n.startswith("schema-")] and db.migrate(con) == []
+    assert (
+        con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'claims'")
+        .fetchall()[0][0]
+        .startswith("Claims, deduplicated")
+    )
+    assert con.execute("SELECT count(*) FROM schema_migrations WHERE name LIKE 'schema-%'").fetchall() == [(1,)]
+    # a view dropped by hand comes back with the next change of the schema files, with its comments
+    con.execute("DROP VIEW v_stories")
+    monkeypatch.setattr(db, "schema_files", lambda: (views + "\n", changed))
+    db.migrate(con)
+    assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'v_stories'").fetchall()[0][0]
     con.close()
 
 

@@ -20,7 +20,7 @@ def test_every_table_view_and_column_has_a_comment(tmp_path):
     con.close()
 
 
-def test_docs_file_is_rendered_from_the_migrations():
+def test_docs_file_is_rendered_from_the_schema():
     assert DOC_PATH.read_text(encoding="utf-8") == render(), "run: python -m warehouse.docs"
 
 

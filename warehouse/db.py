@@ -1,7 +1,11 @@
-"""Open the DuckDB warehouse and apply the versioned SQL migrations in ``warehouse/migrations``."""
+"""Open the DuckDB warehouse and bring its schema up to date.
+
+The versioned SQL migrations (``warehouse/migrations``) first, then the views and comments (``warehouse/schema``).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -10,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml
 
 MIGRATIONS_PACKAGE = "warehouse.migrations"
+SCHEMA_PACKAGE = "warehouse.schema"
 
 
 class WarehouseBusyError(RuntimeError):
@@ -39,16 +45,60 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name, sql in migration_files():
         if name in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        with _bookkeeping(con, name):
+            if con.extract_statements(sql):  # a migration whose views and comments moved to schema/ is empty
+                con.execute(sql)
+        applied.append(name)
+    views, comments = schema_files()
+    name = "schema-" + hashlib.sha1((views + comments).encode()).hexdigest()[:16]
+    if name not in done:
+        with _bookkeeping(con, name):
+            con.execute("DELETE FROM schema_migrations WHERE name LIKE 'schema-%'")
+            con.execute(views)
+            for statement in comment_statements(yaml.safe_load(comments)):
+                con.execute(statement)
         applied.append(name)
     return applied
+
+
+@contextmanager
+def _bookkeeping(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[None]:
+    """Run a schema step and record ``name`` as applied, in one transaction (a crash leaves a clean version)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def schema_files() -> tuple[str, str]:
+    """The repeatable part of the schema: every view (``schema/views.sql``) and every comment (``comments.yaml``).
+
+    Applied after the versioned migrations whenever either file changes (recorded as ``schema-<hash>``): views
+    hold no data, so each is defined once, as it is now, instead of again in each migration that changes it.
+    """
+    root = resources.files(SCHEMA_PACKAGE)
+    return (root / "views.sql").read_text(encoding="utf-8"), (root / "comments.yaml").read_text(encoding="utf-8")
+
+
+def comment_statements(comments: dict[str, Any]) -> Iterator[str]:
+    """``COMMENT ON`` statements for a comments mapping (object -> kind, comment, columns).
+
+    Written out, not bound: DuckDB's COMMENT ON takes no parameters. The names and texts come from the packaged
+    comments file; a text's quotes are doubled.
+    """
+
+    def literal(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    for obj, spec in comments.items():
+        if spec.get("comment"):
+            yield f"COMMENT ON {spec['kind'].upper()} {obj} IS {literal(spec['comment'])}"
+        for column, text in (spec.get("columns") or {}).items():
+            yield f"COMMENT ON COLUMN {obj}.{column} IS {literal(text)}"
 
 
 def _is_lock_error(exc: Exception) -> bool:

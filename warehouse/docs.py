@@ -1,7 +1,7 @@
 """The warehouse's documentation, rendered from its own ``COMMENT ON`` metadata into Markdown.
 
 ``python -m warehouse.docs`` writes ``docs/warehouse.md``; ``--check`` exits 1 when the file is out of step
-with the migrations (``tests/test_warehouse_docs.py`` runs the same comparison).
+with the schema (``tests/test_warehouse_docs.py`` runs the same comparison).
 """
 
 from __future__ import annotations
@@ -22,15 +22,16 @@ def _cell(text: str | None) -> str:
 
 
 def render() -> str:
-    """Markdown for every table and view of a warehouse built from the migrations."""
+    """Markdown for every table and view of a warehouse built from the migrations and ``warehouse/schema``."""
     with tempfile.TemporaryDirectory() as tmp:
         con = connect(Path(tmp) / "docs.duckdb")
         try:
             lines = [
                 "# The claimwatch warehouse",
                 "",
-                "Generated from the `COMMENT ON` statements of `warehouse/migrations` by `python -m warehouse.docs`;",
-                "do not edit by hand. In a terminal: `claimwatch tables`, `claimwatch schema TABLE`.",
+                "Generated from `warehouse/schema/comments.yaml` (applied as `COMMENT ON`) by",
+                "`python -m warehouse.docs`; do not edit by hand. In a terminal: `claimwatch tables`,",
+                "`claimwatch schema TABLE`.",
                 "",
             ]
             docs = table_docs(con)
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
-            print(f"{args.out} is out of step with the migrations: run python -m warehouse.docs", file=sys.stderr)
+            print(f"{args.out} is out of step with the schema: run python -m warehouse.docs", file=sys.stderr)
             return 1
         print(f"{args.out} is in step")
         return 0

@@ -13,8 +13,4 @@ CREATE TABLE entities (
     mention_count    INTEGER NOT NULL,
     created_at       TIMESTAMPTZ NOT NULL
 );
-
-CREATE OR REPLACE VIEW v_entities AS
-SELECT e.*, a.url AS first_url, a.source AS first_source
-FROM entities e LEFT JOIN articles a ON a.article_id = e.first_article_id
-ORDER BY e.in_gazetteer, e.mention_count DESC, e.name;
+-- Views: warehouse/schema/views.sql.

@@ -3,9 +3,6 @@
 -- no named subject reach only the digest.
 ALTER TABLE alerts ADD COLUMN story_key VARCHAR;
 ALTER TABLE alerts ADD COLUMN claimant VARCHAR;
-COMMENT ON COLUMN alerts.story_key IS 'The story it belongs to: subject firm | object firm (NULL for a claim with no named subject).';
-COMMENT ON COLUMN alerts.claimant IS 'The story''s strongest claimant when the alert was written (self, third_party, outlet).';
-COMMENT ON COLUMN alerts.kind IS 'new (a story''s first alert), relation_change (parity became surpass), confirmed (a named third party), disputed (a named party denies it), unnamed (no named subject: digest only).';
 -- alerts written before stories existed belong to their claim's story (so it is not alerted again)
 UPDATE alerts SET story_key = (SELECT c.subject_org || ' | ' || c.object_org FROM claims c
                                WHERE c.claim_id = alerts.claim_id AND c.subject_org IS NOT NULL
