@@ -417,15 +417,13 @@ def claims(
 
     Example: claimwatch claims --relation parity --org "Zhipu AI" --since 2026-11-01
     """
-    from warehouse.reports import claims_query
+    from warehouse.reports import claims_listing
 
     day = since.date().isoformat() if since else None
-    sql, params = claims_query(
-        only_new=only_new, relation=relation, org=org, since=day, include_suppressed=include_suppressed
-    )
     with _read_only(db_path, lock_wait) as con:
-        cur = con.execute(sql, params)
-        cols, rows = [d[0] for d in cur.description], cur.fetchall()
+        cols, rows = claims_listing(
+            con, only_new=only_new, relation=relation, org=org, since=day, include_suppressed=include_suppressed
+        )
     if fmt != "table":
         _print_rows(cols, rows, fmt)
         return
@@ -467,12 +465,10 @@ def claim(claim_id: str, db_path: str, lock_wait: float, fmt: str) -> None:
 
     Example: claimwatch claim 3f1c2a9b0d4e5f60718a
     """
-    from warehouse.reports import claim_mentions, claims_query
+    from warehouse.reports import claim_mentions, claims_listing
 
-    sql, params = claims_query(claim_id=claim_id)
     with _read_only(db_path, lock_wait) as con:
-        cur = con.execute(sql, params)
-        cols, rows = [d[0] for d in cur.description], cur.fetchall()
+        cols, rows = claims_listing(con, claim_id=claim_id)
         if not rows:
             raise click.ClickException(f"no claim {claim_id!r} (claimwatch claims lists their ids)")
         mentions = claim_mentions(con, claim_id)

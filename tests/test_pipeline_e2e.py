@@ -129,13 +129,12 @@ def test_entities_table_lists_firms_the_gazetteer_lacks(sample_run):
 
 
 def test_a_claim_reported_in_chinese_first_and_then_in_english_is_one_claim(sample_run):
-    from warehouse.reports import claims_query
+    from warehouse.reports import claims_listing
 
-    sql, params = claims_query(org="Moonshot AI")
     con = connect(sample_run["db"], read_only=True)
     try:
-        cur = con.execute(sql, params)
-        rows = [dict(zip([d[0] for d in cur.description], r, strict=True)) for r in cur.fetchall()]
+        cols, found = claims_listing(con, org="Moonshot AI")
+        rows = [dict(zip(cols, r, strict=True)) for r in found]
         langs = dict(con.execute("SELECT a.url, a.language FROM articles a WHERE a.url LIKE '%kimi-k2%'").fetchall())
     finally:
         con.close()

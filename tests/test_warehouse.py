@@ -230,19 +230,18 @@ def test_failed_load_rolls_back_the_whole_batch(tmp_path):
 
 
 def test_claims_new_lists_only_what_the_latest_run_added(tmp_path):
-    from warehouse.reports import claims_query
+    from warehouse.reports import claims_listing
 
     con = connect(tmp_path / "w.duckdb")
     load_articles(con, [], [_article("a", "s1", "https://a/1", datetime(2026, 9, 1, tzinfo=UTC))])
     start_run(con, "run-1", None)
     load_mentions(con, ["a"], [_mention("a")], "v1")
     refresh_claims(con, "run-1")
-    sql, params = claims_query(only_new=True)
-    assert [r[0] for r in con.execute(sql, params).fetchall()] == ["c1"]
+    assert [r[0] for r in claims_listing(con, only_new=True)[1]] == ["c1"]
     time.sleep(0.01)
     start_run(con, "run-2", None)
     refresh_claims(con, "run-2")
-    assert con.execute(sql, params).fetchall() == []
+    assert claims_listing(con, only_new=True)[1] == []
     con.close()
 
 

@@ -66,6 +66,13 @@ def claims_query(
     return sql + f" ORDER BY c.first_seen_at{' DESC' if newest_first else ''}, c.claim_id", params
 
 
+def claims_listing(con: Any, **filters: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Claims matching the filters of :func:`claims_query` (``claimwatch claims``): (column names, rows)."""
+    sql, params = claims_query(**filters)
+    cur = con.execute(sql, params)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
 def claim_mentions(con: Any, claim_id: str) -> list[dict[str, Any]]:
     """Every mention of one claim, oldest first, with its article's source, URL and date and its review."""
     return dict_rows(execute(con, "claim_mentions", [claim_id]))
