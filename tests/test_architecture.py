@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,43 @@ def test_imports_go_down_the_layers(package: str) -> None:
 
 def test_the_records_import_nothing_of_claimwatch() -> None:
     assert imported_packages(ROOT / "warehouse" / "records.py") == set()
+
+
+SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH|COPY)\b")
+# the one place above the warehouse that runs SQL: `claimwatch query`, which runs the SQL its user typed
+USER_SQL = ("pipelines/cli.py", "query")
+
+
+def _functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+@pytest.mark.parametrize("package", ["pipelines", "spiders", "extractors"])
+def test_no_sql_outside_the_warehouse(package: str) -> None:
+    """Statements live in warehouse/ (sql/*.sql, schema/); the layers above call its functions."""
+    found = []
+    for path in (ROOT / package).rglob("*.py"):
+        name = str(path.relative_to(ROOT))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        allowed = {
+            id(node) for f in _functions(tree) if (name, f.name) == USER_SQL for node in ast.walk(f)
+        }  # fmt: skip
+        for node in ast.walk(tree):
+            if id(node) in allowed:
+                continue
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_START.match(node.value):
+                found.append(f"{name}:{node.lineno} SQL text {node.value[:40]!r}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "execute":
+                found.append(f"{name}:{node.lineno} runs .execute()")
+    assert found == []
+
+
+def test_no_function_over_60_lines_outside_tests() -> None:
+    long = [
+        f"{path.relative_to(ROOT)}:{f.lineno} {f.name} ({f.end_lineno - f.lineno + 1} lines)"
+        for package in ("pipelines", "spiders", "extractors", "warehouse", "evaluation", "benchmarks")
+        for path in (ROOT / package).rglob("*.py")
+        for f in _functions(ast.parse(path.read_text(encoding="utf-8")))
+        if f.end_lineno is not None and f.end_lineno - f.lineno + 1 > 60
+    ]
+    assert long == []
