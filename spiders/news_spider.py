@@ -20,7 +20,7 @@ from spiders.feeds import ParsedXml, XmlRejected, parse_feed, parse_sitemap
 from spiders.gdelt import parse_artlist, query_urls
 from spiders.http_dates import parse_any_date
 from spiders.items import FetchedPage, FetchRecord
-from spiders.middlewares import RefusedRequest
+from spiders.network_guard_middleware import RefusedRequest
 from spiders.sources import SourcesConfig, load_sources
 from spiders.urls import InvalidUrl, canonicalize_url, is_http_url
 

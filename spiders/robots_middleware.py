@@ -31,7 +31,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
 
-from spiders.middlewares import RefusedRequest
+from spiders.network_guard_middleware import RefusedRequest
 
 logger = logging.getLogger(__name__)
 

@@ -33,11 +33,11 @@ def crawler_settings(config: SourcesConfig, landing_file: str, log_file: str | N
         "LOG_FILE": log_file,
         "ITEM_PIPELINES": {"spiders.pipelines.LandingFilePipeline": 300},
         "DOWNLOADER_MIDDLEWARES": {
-            "spiders.middlewares.NetworkGuardMiddleware": 50,
+            "spiders.network_guard_middleware.NetworkGuardMiddleware": 50,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "spiders.robots_middleware.RobotsPolicyMiddleware": 100,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "spiders.middlewares.BackoffRetryMiddleware": 550,
+            "spiders.retry_middleware.BackoffRetryMiddleware": 550,
         },
         "CLAIMWATCH_RETRY_BACKOFF_BASE": float(c["retry_backoff_base"]),
         "CLAIMWATCH_MAX_RETRY_AFTER": float(c["max_retry_after"]),

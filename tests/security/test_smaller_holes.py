@@ -18,8 +18,8 @@ from pipelines.cli import SAMPLE_SITE, main
 from pipelines.run import run_pipeline, summarize
 from spiders.feeds import XmlRejected, parse_feed
 from spiders.loopback_server import LoopbackSite
-from spiders.middlewares import pin_checked_address
 from spiders.netguard import check_url, is_internal_address
+from spiders.network_guard_middleware import pin_checked_address
 from tests.conftest import write_sources
 from tests.test_alerts import CLAIMS, seed
 from warehouse.db import connect

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from spiders.crawl import run_crawl
-from spiders.middlewares import parse_retry_after
+from spiders.http_dates import parse_retry_after
 from spiders.netguard import UrlRefused, check_url
 from spiders.sources import load_sources, parse_sources
 
