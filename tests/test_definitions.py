@@ -41,10 +41,10 @@ def test_definitions_load_with_graph_schedule_and_sensor():
     assert repo.asset_graph.get(dg.AssetKey("claims_by_day")).partitions_def is not None
     by_source = repo.asset_graph.get(dg.AssetKey("raw_pages_by_source")).partitions_def
     assert isinstance(by_source, dg.DynamicPartitionsDefinition) and by_source.name == "sources"
-    assert defs.get_sensor_def("sources_partitions_sensor")
-    schedule = defs.get_schedule_def("hourly_crawl")
+    assert defs.resolve_sensor_def("sources_partitions_sensor")
+    schedule = defs.resolve_schedule_def("hourly_crawl")
     assert schedule.cron_schedule == "0 * * * *"
-    assert defs.get_sensor_def("pending_alerts_sensor")
+    assert defs.resolve_sensor_def("pending_alerts_sensor")
     assert defs.resolve_job_def("crawl_job") and defs.resolve_job_def("deliver_alerts_job")
     graph = repo.asset_graph
     assert {p.to_user_string() for p in graph.get(dg.AssetKey("claims")).parent_keys} == {"claim_mentions"}

@@ -117,7 +117,7 @@ def test_the_sensor_starts_a_small_run_that_alerts(site, tmp_path):
     from pipelines.definitions import build_resources, defs
     from pipelines.jobs import crawl_job
 
-    feed_poll_sensor = defs.get_sensor_def("feed_poll_sensor")
+    feed_poll_sensor = defs.resolve_sensor_def("feed_poll_sensor")
 
     sources = sources_for(tmp_path, site.base_url)
     crawler = CrawlerResource(sources_file=str(sources))
@@ -162,7 +162,7 @@ def test_new_urls_wait_while_a_fresh_run_is_queued(site, tmp_path):
     from pipelines.definitions import defs
     from pipelines.freshness import FRESH_TAG
 
-    feed_poll_sensor = defs.get_sensor_def("feed_poll_sensor")
+    feed_poll_sensor = defs.resolve_sensor_def("feed_poll_sensor")
 
     crawler = CrawlerResource(sources_file=str(sources_for(tmp_path, site.base_url)))
     instance = dg.DagsterInstance.ephemeral()
