@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from extractors.rules import ArticleText, ClaimRules
+from pipelines.settings import worker_count
 from pipelines.stages import clean_and_sign, clean_sign_extract
 from spiders.child_process import die_with_parent
 from warehouse.records import ExtractionResult, StoredPage
@@ -27,11 +28,6 @@ PAGES_PER_TASK = 16  # pages sent to a worker at a time
 MIN_BATCH = 50  # pages per load transaction, at least
 # Claim rules run at ~600 articles/s in one process and forking a pool costs ~0.3 s: below this, one process.
 MIN_ARTICLES_FOR_EXTRACT_POOL = 300
-
-
-def worker_count(workers: int | None = None) -> int:
-    """``workers`` when given (a run's setting), else the number of cores."""
-    return max(1, workers or os.cpu_count() or 1)
 
 
 def _chunks(items: Sequence[Any], n: int) -> list[list[Any]]:
@@ -81,9 +77,14 @@ def _pool(n: int, rules: ClaimRules | None = None) -> ProcessPoolExecutor:
     )
 
 
+def _clean(pages: list[StoredPage], rules: ClaimRules | None) -> tuple[Rows, ...]:
+    """Pages cleaned and signed, and run through ``rules`` when given."""
+    return clean_and_sign(pages) if rules is None else clean_sign_extract(pages, rules)
+
+
 def _clean_chunk(pages: list[StoredPage]) -> tuple[Rows, ...]:
-    """A worker's share of a batch: cleaned and signed, and run through its pool's claim rules if it has them."""
-    return clean_and_sign(pages) if _worker_rules is None else clean_sign_extract(pages, _worker_rules)
+    """A worker's share of a batch, with its pool's claim rules if it has them."""
+    return _clean(pages, _worker_rules)
 
 
 def _extract_chunk(articles: Rows) -> list[ExtractionResult]:
@@ -133,8 +134,7 @@ def cleaned_batches(
     with long_lived_heap_frozen():
         if n <= 1 or len(page_ids) < n * MIN_ITEMS_PER_WORKER:
             for i in range(0, len(page_ids), batch_size):
-                pages = fetch(list(page_ids[i : i + batch_size]))
-                yield clean_and_sign(pages) if rules is None else clean_sign_extract(pages, rules)
+                yield _clean(fetch(list(page_ids[i : i + batch_size])), rules)
         else:
             yield from _pooled_batches(fetch, page_ids, batch_size, n, rules)
 

@@ -145,6 +145,11 @@ def load_settings(path: Path, model: type[Model]) -> Model:
         raise SettingsError(f"{path}: " + "; ".join(problems)) from None
 
 
+def worker_count(workers: int | None = None) -> int:
+    """``workers`` when given (a run's setting), else the number of cores: the one rule for the pool's size."""
+    return max(1, workers or os.cpu_count() or 1)
+
+
 class ClaimwatchSettings(BaseModel):
     """Everything a run is configured by, read once: the two settings files and the worker processes.
 
@@ -166,7 +171,7 @@ class ClaimwatchSettings(BaseModel):
         return cls(
             orchestration=OrchestrationSettings.load(orchestration_file),
             alerts=AlertSettings.load(alerts_file),
-            workers=workers or os.cpu_count() or 1,
+            workers=worker_count(workers),
         )
 
 
