@@ -150,11 +150,18 @@ def run_pipeline(
     return _summary(result, db_path)
 
 
-def _summary(result: dg.ExecuteInProcessResult, db_path: str | Path) -> RunSummary:
-    """Record the run's outcome (ok, or failed and why) on its row and read its summary back."""
+def _summary(result: dg.ExecuteInProcessResult, db_path: str | Path, run_id: str | None = None) -> RunSummary:
+    """Record the run's outcome (ok, or failed and why) on its row and read its summary back.
+
+    ``run_id``: the warehouse run that started the Dagster run ``result`` outside Dagster (reextract); by default
+    the Dagster run is the warehouse run.
+    """
+    own = run_id or result.run_id
     error = run_failure(result)
-    record_outcome(str(db_path), result.run_id, error)
-    summary = summarize(str(db_path), result.run_id, result.success, error)
+    record_outcome(str(db_path), own, error)
+    summary = summarize(str(db_path), own, result.success, error, dagster_run_id=result.run_id)
+    if run_id:
+        summary.run_id = f"{run_id} (dagster run {result.run_id})"
     summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     return summary
 
@@ -195,16 +202,6 @@ def _materialize(
     )
 
 
-def _outcome(result: dg.ExecuteInProcessResult, db_path: str | Path, run_id: str) -> RunSummary:
-    """Record a run started outside Dagster (ingest, reextract) as failed or ok, and read its summary back."""
-    error = run_failure(result)
-    record_outcome(str(db_path), run_id, error)
-    summary = summarize(str(db_path), run_id, result.success, error, dagster_run_id=result.run_id)
-    summary.run_id = f"{run_id} (dagster run {result.run_id})"
-    summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    return summary
-
-
 def ingest_paths(
     paths: list[str],
     db_path: str | Path,
@@ -243,4 +240,4 @@ def reextract_since(
         result = _materialize(downstream, "reextract", "(reextract)", db_path, alerts_file, options)
     finally:
         con.close()
-    return marked, _outcome(result, db_path, run_id)
+    return marked, _summary(result, db_path, run_id)
