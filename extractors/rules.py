@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
@@ -52,7 +51,7 @@ def mentions_of(claims: Sequence[Claim]) -> list[ClaimMention]:
     """The mentions claims make, with their claim and mention ids."""
     return [
         ClaimMention(
-            mention_id=_id(c.article_id, c.start_char, c.end_char, c.claim_id), claim_id=c.claim_id, **asdict(c)
+            mention_id=_id(c.article_id, c.start_char, c.end_char, c.claim_id), claim_id=c.claim_id, **c.to_dict()
         )
         for c in claims
     ]

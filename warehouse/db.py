@@ -156,7 +156,12 @@ def connect(
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Any:
     """First column of the first row of a query (the whole result is fetched, so none stays open)."""
-    rows = con.execute(sql, list(params)).fetchall()
+    return first_value(con.execute(sql, list(params)))
+
+
+def first_value(cursor: duckdb.DuckDBPyConnection) -> Any:
+    """First column of the first row of an executed query, or None when it returned no row."""
+    rows = cursor.fetchall()
     return rows[0][0] if rows else None
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import aiosql
 import duckdb
 
+from warehouse.db import first_value
+
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 
 
@@ -56,5 +58,4 @@ def value(
     con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | list[Any] | tuple[Any, ...] = ()
 ) -> Any:
     """First column of the first row of the named statement (None when it returns no row)."""
-    rows = execute(con, name, params).fetchall()
-    return rows[0][0] if rows else None
+    return first_value(execute(con, name, params))
