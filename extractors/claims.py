@@ -290,6 +290,7 @@ def _cue_phrases(rel: dict[str, Any]) -> dict[str, list[str]]:
     out["trail"] += [f"less {w} than" for w in comp.get("less_trail", [])]
     pos = rel.get("parity_or_surpass", {})
     out["parity"] += [f"{p} or {s}" for p in pos.get("parity", []) for s in pos.get("surpass", [])]
+    out["parity"] += [f"{p} or even {s}" for p in pos.get("parity", []) for s in pos.get("surpass", [])]
     listed = {p.lower() for phrases in out.values() for p in phrases}
     out["parity"] += [f"as {w} as" for w in rel.get("equatives", []) if f"as {w} as" not in listed]
     return out
@@ -338,6 +339,9 @@ class ClaimExtractor:
         self.hedges = set(rel["hedges"])
         self.disputes = re.compile(r"\b(?:" + "|".join(map(re.escape, rel.get("disputes", []))) + r")\b")
         self.passive_aux = set(rel["passive_auxiliaries"])
+        self.negated_only = set(rel.get("negated_only", []))
+        self.passive_fillers = set(rel.get("passive_fillers", []))
+        self.participle_endings = tuple(rel.get("participle_endings", []))
         self.negation_exceptions = set(rel.get("negation_exceptions", []))
         self.aspirations = set(rel.get("aspirations", []))
         self.scope_words = set(rel.get("scope_words", []))
@@ -738,11 +742,13 @@ class ClaimExtractor:
             found += self.compared_matcher(doc)
         spans = [Span(doc, s, e, label=m) for m, s, e in found if not inside & set(range(s, e))]
         kept = []
-        for span in filter_spans(spans):
+        for span in self._coordinated_cues(doc, filter_spans(spans)):
             before = doc[span.start - 1].lower_ if span.start else ""
             words = span.text.lower().split()
             if len(words) == 1 and before in DETERMINERS:
                 continue
+            if before in ("'s", "’s") and self._possessed_noun(doc, span.start - 1):
+                continue  # "China's equivalent to Google", "OpenAI's rival": a noun, not a verb
             after = doc[span.end].lower_ if span.end < len(doc) else ""
             if len(words) == 1 and (after in ("like", "including") or after == "such" and span.end + 1 < len(doc)):
                 continue  # "older rivals like GPT-4o", "top rivals such as ...": a noun, not a verb
@@ -752,6 +758,37 @@ class ClaimExtractor:
                 continue
             kept.append(span)
         return sorted(kept, key=lambda s: s.start)
+
+    @staticmethod
+    def _possessed_noun(doc: Doc, s_at: int) -> bool:
+        """True when the "'s" at ``s_at`` is a possessive (not "it's" / "that's") of a word that names no side."""
+        if s_at < 1:
+            return False
+        owner = doc[s_at - 1]
+        return owner.lower_ not in ("it", "that", "what", "there", "he", "she", "who", "here") and not owner.ent_type_
+
+    @staticmethod
+    def _coordinated_cues(doc: Doc, spans: list[Span]) -> list[Span]:
+        """Join a parity cue and a surpass cue coordinated by "or" into one parity cue (LABELLING.md).
+
+        "is at the same level or better than X", "better than or on par with X": one claim, parity, whatever the
+        two cues are (the fixed "matches or beats" phrases are in relations.yaml).
+        """
+        spans = sorted(spans, key=lambda s: s.start)
+        out: list[Span] = []
+        for span in spans:
+            prev = out[-1] if out else None
+            glue = [t.lower_ for t in doc[prev.end : span.start]] if prev is not None else []
+            if (
+                prev is not None
+                and "or" in glue
+                and set(glue) <= {"or", "even", "and/or", "/", "possibly", "perhaps"}
+                and {prev.label_, span.label_} == {"parity", "surpass"}
+            ):
+                out[-1] = Span(doc, prev.start, span.end, label="parity")
+                continue
+            out.append(span)
+        return out
 
     def _after_aspiration(self, doc: Doc, at: int) -> bool:
         """True for a cue after "to" that completes an aspiration: "aims to match", "is relying on AI to surpass"."""
@@ -1136,7 +1173,7 @@ class ClaimExtractor:
         prev_end = scan.cues[n - 1].end if n else 0
         next_start = scan.cues[n + 1].start if n + 1 < len(scan.cues) else len(doc)
         before_tok = doc[cue.start - 1].lower_ if cue.start else ""
-        passive = before_tok in self.passive_aux and cue.end < len(doc) and doc[cue.end].lower_ == "by"
+        passive = self._passive(doc, cue, before_tok, sides)
         left = [m for m in sides if m.end <= cue.start and m.start >= prev_end and not self._in_attribution(doc, m)]
         stop = next((k for k in range(cue.end, next_start) if doc[k].lower_ in CLAUSE_BREAKS), next_start)
         right = [m for m in sides if m.start >= cue.end and m.end <= stop]
@@ -1170,6 +1207,25 @@ class ClaimExtractor:
             # "Claude 3 proved superior to GPT-4. Gemini Ultra trailed behind both.": the latest claim's sides
             earlier_sides = [*self._topic, *self._topic_objects]
         return _CueSides(n, cue, prev_end, before_tok, passive, left, right, earlier_sides)
+
+    def _passive(self, doc: Doc, cue: Span, before_tok: str, sides: list[Mention]) -> bool:
+        """True when the cue is a passive whose agent follows "by".
+
+        "X was outperformed by Y", "X is getting beat handily by Y", "X is beat hands down by Y", and the reduced
+        relative "o1 leads, closely trailed by Y" (a participle cue with no auxiliary). The word after "by" must
+        open a named side: "outperformed by 5 points" is a margin, not an agent.
+        """
+        k = cue.end
+        fillers = self.passive_fillers
+        while k < len(doc) and k - cue.end < 2 and (doc[k].lower_ in fillers or doc[k].lower_.endswith("ly")):
+            k += 1
+        if k >= len(doc) - 1 or doc[k].lower_ != "by" or doc[k + 1].like_num:
+            return False
+        if not any(k < m.start <= k + 4 for m in sides):
+            return False
+        if before_tok in self.passive_aux:
+            return True
+        return cue.text.lower().endswith(self.participle_endings)
 
     def _cue_subjects(self, scan: _SentenceScan, cs: _CueSides) -> list[Mention]:
         """Who the cue is said of: a name before it, a pronoun or reference, or the clause before's subject."""
@@ -1209,6 +1265,9 @@ class ClaimExtractor:
             # a clause with no subject of its own continues the one before
             subjects = scan.previous_subjects
             cs.same_subject = True
+        if n and cs.passive and not subjects and not cs.left and scan.previous_subjects:
+            # "X tops the arena, narrowly trailed by Y": a reduced passive continues the clause before's subject
+            subjects = scan.previous_subjects
         if not subjects and not cs.left:
             subjects = self._subject_further_back(scan, cs)
         if not subjects and cs.left:
@@ -1280,9 +1339,13 @@ class ClaimExtractor:
             w in self.negations and (k + 1 >= len(window) or window[k + 1] not in self.negation_exceptions)
             for k, w in enumerate(window[:-1])
         )
-        if cs.passive:
-            subjects, objects = objects, subjects
         relation = cue.label_.removesuffix("_left")
+        if not negated and cue.text.lower() in self.negated_only:
+            return  # "competes with": rivalry, not a capability claim
+        if cs.passive and relation == "surpass":
+            relation = "trail"  # "X was beaten by Y": X trails Y (LABELLING.md words it from X's side)
+        elif cs.passive:
+            subjects, objects = objects, subjects  # "X, closely trailed by Y": Y trails X
         if cue.text.lower() in self.equative_phrases and self._after_multiplier(doc, cue.start):
             relation = "surpass"  # "twice as fast as", "3x as cheap as"
         scan.previous_subjects, scan.previous_objects = subjects, objects

@@ -13,25 +13,51 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, Protocol
 
 from extractors.claims import Claim, ClaimExtractor, default_extractor
 from extractors.discovery import Discovered
 from warehouse.records import ClaimMention, ExtractionResult
 
-RULES_CODE_VERSION = "3"  # bumped when the rules code changes (data files are hashed)
+# The modules whose code decides which claims an article yields. Their source, with every vocabulary data file,
+# makes the rules version, so any change to either re-extracts stored articles (a hand-kept constant went stale).
+RULES_MODULES = (
+    "claims",
+    "claims_zh",
+    "discovery",
+    "entities",
+    "language",
+    "nlp",
+    "rules",
+    "trie_regex",
+    "vocab",
+)
 
 
-@cache
-def rules_version() -> str:
-    """Version of the claim rules: the code version plus a hash of every vocabulary data file."""
-    h = hashlib.sha1(RULES_CODE_VERSION.encode())
-    root = resources.files("extractors.data")
+def rules_fingerprint(code: Traversable | None = None) -> str:
+    """Hash of the rules' code and vocabulary.
+
+    The :data:`RULES_MODULES` in ``code`` (the installed ``extractors`` package by default) and every YAML file in
+    its ``data`` folder.
+    """
+    code = code if code is not None else resources.files("extractors")
+    h = hashlib.sha1()
+    for name in RULES_MODULES:
+        h.update(name.encode())
+        h.update(code.joinpath(f"{name}.py").read_bytes())
+    root = code.joinpath("data")
     for p in sorted(root.iterdir(), key=lambda x: x.name):
         if p.name.endswith(".yaml"):
             h.update(p.name.encode())
             h.update(p.read_bytes())
-    return f"{RULES_CODE_VERSION}-{h.hexdigest()[:12]}"
+    return h.hexdigest()[:16]
+
+
+@cache
+def rules_version() -> str:
+    """Version of the claim rules: a hash of their code and vocabulary data (see :func:`rules_fingerprint`)."""
+    return f"r-{rules_fingerprint()}"
 
 
 class ArticleText(Protocol):

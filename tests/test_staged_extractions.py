@@ -139,3 +139,26 @@ def test_a_result_from_newer_text_than_the_stored_article_is_not_used(landed):
     assert (md["results_from_cleaning_workers"], md["extracted_here"]) == (2, 1)
     models = {m for (m,) in _q(db, "SELECT subject_model FROM claim_mentions")}
     assert "Llama 4" in models and "Qwen3" not in models  # mentions match the stored text and its offsets
+
+
+def test_rules_version_follows_the_rules_code_and_data(tmp_path):
+    """Any edit to a rules module or a vocabulary file changes the version (no hand-kept constant to forget)."""
+    import shutil
+    from pathlib import Path
+
+    from extractors.rules import rules_fingerprint
+
+    copy = tmp_path / "extractors"
+    shutil.copytree(Path(__file__).parents[1] / "extractors", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    same = rules_fingerprint(copy)
+    assert rules_version() == f"r-{same}"
+    claims = copy / "claims.py"
+    claims.write_text(claims.read_text() + "\n# a change to the rules code\n")
+    code_changed = rules_fingerprint(copy)
+    assert code_changed != same
+    relations = copy / "data" / "relations.yaml"
+    relations.write_text(relations.read_text() + "\n# a change to the vocabulary\n")
+    both_changed = rules_fingerprint(copy)
+    assert both_changed not in (same, code_changed)
+    (copy / "cleaning.py").write_text("# not a rules module\n")
+    assert rules_fingerprint(copy) == both_changed
