@@ -111,6 +111,13 @@ class GazetteerRuler:
         # firm) is read back from the head token after matching. "Qwen3" and "GPT-4.1" stay one token.
         for fam in models["families"]:
             self.families[str(fam["family"])] = fam
+        # "SOLAR-10.7B", "PANGU ULTRA", "Minimax M2.5": a family in capitals or with one capital is the family
+        # (four letters or more: "PHI" or "YI" in capitals are more often acronyms)
+        for name, fam in list(self.families.items()):
+            for variant in (name.upper(), name.capitalize()):
+                if len(name) >= 4 and variant.isalpha() and variant not in self.families:
+                    self.families[variant] = fam
+        self._tiers = set(tiers)
         names = sorted(self.families, key=len, reverse=True)
         exact = [n for n in names if self.families[n].get("exact")]
         other = [n for n in names if not self.families[n].get("exact")]
@@ -194,6 +201,19 @@ class GazetteerRuler:
             end += 1
         return end
 
+    def _versioned(self, rest: Span) -> bool:
+        """True when the tokens after a family head name one model of it.
+
+        A version ("GPT-5", "Yi 1.5"), a part carrying a digit ("GPT-OSS-20B"), or a tier written as a name
+        ("Nova Pro", "Yi-Large", "Solar Mini"; "the nova pro tier" in lower case does not count).
+        """
+        return any(
+            self._version_re.match(t.text)
+            or any(c.isdigit() for c in t.text)
+            or (t.lower_ in self._tiers and t.text[:1].isupper())
+            for t in rest
+        )
+
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc.ents`` to the longest non-overlapping firm, model and group mentions."""
         if not self.initialized:
@@ -217,10 +237,9 @@ class GazetteerRuler:
                     fam, head_version = self.families[m.group(1)], bool(m.group(2))
                 else:
                     fam, head_version = self.families[key.removeprefix("MODEL::multi::")], False
-                versioned = head_version or any(self._version_re.match(t.text) for t in doc[start + 1 : end])
-                if fam.get("needs_version") and not versioned:
-                    continue
                 end = self._whole_word_end(doc, end)
+                if fam.get("needs_version") and not (head_version or self._versioned(doc[start + 1 : end])):
+                    continue
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=fam["firm"]))
             else:
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=""))

@@ -37,3 +37,23 @@ def test_every_family_is_recognised_with_its_owner(nlp, family):
     doc = nlp(f"Last week {name} was tested on coding.")
     models = [(e.text, e.kb_id_) for e in doc.ents if e.label_ == "MODEL"]
     assert models == [(name, family["firm"])]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a tier written as a name stands for a version of a family that needs one
+        ("Last week Nova Pro was tested.", [("Nova Pro", "Amazon")]),
+        ("Last week Yi-Large was tested.", [("Yi-Large", "01.AI")]),
+        ("the nova pro tier was tested.", []),
+        # a part carrying a digit after a hyphen names the model ("GPT-OSS-20B")
+        ("Last week GPT-OSS-20B was tested.", [("GPT-OSS-20B", "OpenAI")]),
+        # a family in capitals, or with one capital, is still the family
+        ("Last week SOLAR-10.7B was tested.", [("SOLAR-10.7B", "Upstage")]),
+        ("Last week Minimax M2.5 was tested.", [("Minimax M2.5", "MiniMax")]),
+        # a needs-version family with nothing after it stays a word
+        ("Step by step the Nova team tested Opus.", []),
+    ],
+)
+def test_family_spellings_and_tiers_as_versions(nlp, sentence, expected):
+    assert [(e.text, e.kb_id_) for e in nlp(sentence).ents if e.label_ == "MODEL"] == expected
