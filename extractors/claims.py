@@ -345,6 +345,7 @@ class ClaimExtractor:
         self.negation_exceptions = set(rel.get("negation_exceptions", []))
         self.aspirations = set(rel.get("aspirations", []))
         self.scope_words = set(rel.get("scope_words", []))
+        self.cue_blockers = {w: set(after) for w, after in rel.get("cue_blockers", {}).items()}
         self.object_max_gap = int(rel.get("object_max_gap", 8))
         self.multipliers = set(rel.get("multipliers", []))
         self.equative_phrases = {f"as {w} as" for w in rel.get("equatives", [])}
@@ -750,6 +751,8 @@ class ClaimExtractor:
             if before in ("'s", "’s") and self._possessed_noun(doc, span.start - 1):
                 continue  # "China's equivalent to Google", "OpenAI's rival": a noun, not a verb
             after = doc[span.end].lower_ if span.end < len(doc) else ""
+            if after in self.cue_blockers.get(span.text.lower(), ()):
+                continue  # "tied to OpenAI": bound to it, not level with it
             if len(words) == 1 and (after in ("like", "including") or after == "such" and span.end + 1 < len(doc)):
                 continue  # "older rivals like GPT-4o", "top rivals such as ...": a noun, not a verb
             if words[0] == "behind" and before in MAKER_NOUNS:
@@ -1334,6 +1337,10 @@ class ClaimExtractor:
         reach = cue.end + 6 if cs.earlier_sides else max(o.end for o in objects) + 5
         if any(t.lower_ in self.scope_words for t in doc[max(0, cue.start - 3) : reach]):
             return  # users, downloads, revenue, valuation: not a capability comparison
+        if any(t.is_currency for t in doc[cue.end : reach]):
+            return  # "ahead of OpenAI's $852 billion": money, not capability
+        if cue.text.lower() in self.equative_phrases and cue.start and doc[cue.start - 1].text == "%":
+            return  # "48.6% as good as X": a fraction of X, neither parity nor a lead
         window = [t.lower_ for t in doc[max(cs.prev_end, cue.start - self.negation_window) : cue.start + 1]]
         negated = any(
             w in self.negations and (k + 1 >= len(window) or window[k + 1] not in self.negation_exceptions)
