@@ -32,8 +32,8 @@ from extractors.vocab import load_data
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])[”’\"']?|\n+")
 _ASCII_EDGE_L = r"(?<![A-Za-z0-9])"
 _ASCII_EDGE_R = r"(?![A-Za-z0-9])"
-# a version after a name: "4.0", "V4.0", "2.0 Pro", "T1", "K2", "3.5-Turbo"
-_VERSION = r"(?:[\s-]?(?:[Vv]?\d+(?:\.\d+)*[A-Za-z]{0,2}|[A-Z]\d+(?:\.\d+)*))"
+# a version after a name: "4.0", "V4.0", "2.0 Pro", "T1", "K2", "k1.5", "3.5-Turbo"
+_VERSION = r"(?:[\s-]?(?:[Vv]?\d+(?:\.\d+)*[A-Za-z]{0,2}|[A-Za-z]\d+(?:\.\d+)*))"
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,7 @@ class ChineseClaimRules:
         self.max_gap = int(v["object_max_gap"])
         self.passive = re.compile("|".join(map(re.escape, v["passive_markers"])))
         self.chained = re.compile("|".join(map(re.escape, v["chained_cues"])))
+        self.partial = re.compile("|".join(map(re.escape, v.get("partial_surpass_markers", []))) or "(?!)")
         self.both = re.compile("|".join(map(re.escape, v["both_refs"])))
         self.group = re.compile("|".join(map(re.escape, v["unnamed_subjects"])))
         self.clause_break = re.compile("|".join(map(re.escape, v["clause_breaks"])))
@@ -212,6 +213,15 @@ class ChineseClaimRules:
         )
         self.geng_trail = set(v["bi_trail"]) | set(v["geng_trail"])
         self.example_re = re.compile("|".join(map(re.escape, v["example_markers"])))
+        openers = "|".join(sorted(map(re.escape, v.get("level_openers", [])), key=len, reverse=True)) or "(?!)"
+        levels = "|".join(map(re.escape, v.get("level_words", []))) or "(?!)"
+        self.level_re = re.compile(rf"(?:{openers})(?P<inside>[^，,。；;：:]{{1,30}}?)(?:的)?(?:同等)?(?:{levels})")
+        mult = "|".join(sorted(map(re.escape, v.get("multiple_openers", [])), key=len, reverse=True)) or "(?!)"
+        self.multiple_re = re.compile(
+            rf"(?:{mult})(?P<inside>[^，,。；;：:]{{1,30}}?)的\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|倍)"
+        )
+        self.less_is_better = re.compile("|".join(map(re.escape, v.get("less_is_better", []))) or "(?!)")
+        self.improvement = re.compile("|".join(map(re.escape, v.get("improvement_words", []))) or "(?!)")
 
     # -- sides -------------------------------------------------------------------------------------
     def mentions(self, sentence: str) -> list[ZhMention]:
@@ -223,6 +233,9 @@ class ChineseClaimRules:
                 continue
             model = ent.text if ent.label_ == "MODEL" else None
             here = ZhMention(ent.text, ent.kb_id_, model, ent.start_char, ent.end_char)
+            if model and out and out[-1].model is None and out[-1].org != here.org:
+                if sentence[out[-1].end : here.start].strip() == "的":
+                    out.pop()  # "谷歌的Claude-3": the model names the side (its firm is misattributed)
             if model and out and out[-1].model is None and out[-1].org == here.org:
                 gap = sentence[out[-1].end : here.start]
                 if len(gap) <= 10 and not self.punct.search(gap) and not self.claim_verbs.search(gap):
@@ -239,6 +252,8 @@ class ChineseClaimRules:
         while 0 <= j + step < len(mentions):
             a, b = (mentions[j], mentions[j + step]) if step > 0 else (mentions[j + step], mentions[j])
             between = self.filler.sub("", sentence[a.end : b.start])
+            if between.strip()[:1] in ("，", ",") and between.strip()[-1:] in self.with_markers:
+                break  # "仅次于 X，与 Y 并列第二": a new clause with its own cue, not a list
             if not self.glue_re.sub("", between).strip() and between.strip():
                 group.append(mentions[j + step])
                 j += step
@@ -278,6 +293,8 @@ class ChineseClaimRules:
         taken: list[tuple[int, int]] = []
         for m in self.bi_re.finditer(sentence):
             relation = "trail" if m.group("word") in self.bi_trail else "surpass"
+            if self.less_is_better.search(sentence[max(0, m.start() - 6) : m.start()]):
+                relation = "surpass" if relation == "trail" else "trail"  # "错误率比 X 低": fewer errors lead
             taken.append((m.start(), m.end()))
             yield m.start("word"), m.end("word"), relation, m.start("gap")
         for m in self.cue_re.finditer(sentence):
@@ -297,7 +314,11 @@ class ChineseClaimRules:
             return []
         out = []
         previous: tuple[list[ZhMention], list[ZhMention]] = ([], [])  # the latest claim's subjects and objects
+        prior: tuple[int, str] | None = None  # the end and relation of the cue before
         for start, end, relation, bi_object in sorted(self.cues(sentence)):
+            if self._partial_surpass(sentence, mentions, prior, start, relation):
+                continue
+            prior = end, relation
             passive = self._passive(sentence, mentions, start)
             if passive is not None:
                 # "X 被 Y 击败": Y beat X; with no name between 被 and the cue the winner is unnamed
@@ -332,7 +353,59 @@ class ChineseClaimRules:
                 for o in objects:
                     if (s.org, s.model) != (o.org, o.model):
                         out.append((s, relation, o, negated, start))
+        out += self._frame_claims(sentence, mentions, topic, out)
         return out + self._compared_claims(sentence, mentions, out)
+
+    def _frame_claims(
+        self,
+        sentence: str,
+        mentions: list[ZhMention],
+        topic: list[ZhMention],
+        found: list[tuple[ZhMention, str, ZhMention, bool, int]],
+    ) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
+        """Level frames ("达到 X 水平": parity) and multiples ("可达 X 的 300%": surpass) with the side inside."""
+        out: list[tuple[ZhMention, str, ZhMention, bool, int]] = []
+        # the sides of the sentence's latest cue: its objects are not a frame's subject, its subjects may be
+        last = found[-1][4] if found else None
+        previous = (
+            list({id(c[0]): c[0] for c in found if c[4] == last}.values()),
+            list({id(c[2]): c[2] for c in found if c[4] == last}.values()),
+        )
+        frames: list[tuple[re.Match[str], str]] = [(m, "parity") for m in self.level_re.finditer(sentence)]
+        for m in self.multiple_re.finditer(sentence):
+            n = float(m.group("n"))
+            more = n > 1 if m.group("unit") == "倍" else n > 100
+            if m.group("unit") == "%" and n == 100:
+                continue
+            lead = sentence[max(0, m.start() - 12) : m.start()]
+            better = more != bool(self.less_is_better.search(lead + m.group("inside")))
+            frames.append((m, "surpass" if better else "trail"))
+        for m, relation in frames:
+            objects = [x for x in mentions if m.start("inside") <= x.start and x.end <= m.end("inside")]
+            if not objects or any(c[4] >= m.start() and c[4] < m.end() for c in found):
+                continue
+            if self.scope.search(sentence[max(0, m.start() - 12) : m.end()]):
+                continue
+            subjects = self._cue_subjects(sentence, mentions, topic, objects, m.start(), previous)
+            negated = self._negated(sentence, m.start())
+            for s_ in subjects:
+                for o in objects:
+                    if (s_.org, s_.model) != (o.org, o.model):
+                        claim = (s_, relation, o, negated, m.start())
+                        if not any((c[0], c[1], c[2]) == claim[:3] for c in [*found, *out]):
+                            out.append(claim)
+        return out
+
+    def _partial_surpass(
+        self, sentence: str, mentions: list[ZhMention], prior: tuple[int, str] | None, start: int, relation: str
+    ) -> bool:
+        """True for the surpass cue of "对标并部分超越 X" / "持平甚至超过 X": the cue before it stands alone."""
+        if prior is None or relation != "surpass" or prior[1] not in ("parity", "approach"):
+            return False
+        gap = sentence[prior[0] : start]
+        return (
+            len(gap) <= 16 and bool(self.partial.search(gap)) and not any(prior[0] <= m.start < start for m in mentions)
+        )
 
     def _cue_objects(
         self, sentence: str, mentions: list[ZhMention], start: int, end: int, bi_object: int | None
@@ -346,6 +419,8 @@ class ChineseClaimRules:
                 k = mentions.index(after[0])
                 objects = self._list_from(sentence, mentions, k, +1)
                 left_limit = bi_object
+            else:
+                return [], -1  # "比 bing AI 都难用": the side after 比 is not a known name; nothing else is
         if not objects:
             objects, left_limit = self._marked_objects(sentence, mentions, start)
         if not objects:
@@ -417,6 +492,14 @@ class ChineseClaimRules:
             if not objects:
                 continue
             comma = self.punct.search(sentence, max(o.end for o in objects))
+            gain = self.improvement.search(sentence, max(o.end for o in objects), max(o.end for o in objects) + 12)
+            before = [x for x in mentions if x.end <= m.start() and not self.punct.search(sentence, x.end, m.start())]
+            if gain is not None and before and (comma is None or gain.start() < comma.start()):
+                # "Step-3 相较于 DeepSeek-R1 的吞吐量提升超 70%": the side before the comparison improves on it
+                for o in objects:
+                    if (before[-1].org, before[-1].model) != (o.org, o.model):
+                        out.append((before[-1], "surpass", o, self._negated(sentence, gain.start()), gain.start()))
+                continue
             if comma is None:
                 continue
             subjects = [x for x in mentions if comma.end() <= x.start <= comma.end() + 3]
