@@ -100,8 +100,10 @@ MAKER_NOUNS = {
     "makers",
 }
 BETWEEN_RELATIONS = {"trail_between"}  # "the gap between X and Y": X trails Y
+RANK_BETWEEN = "rank_between"  # "sits between X and Y": trails X, ahead of Y
 LEFT_OBJECT_RELATIONS = {"parity_left"}  # cues whose compared side stands before them ("GPT-4-class performance")
 CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
+PARALLEL_PREPOSITIONS = {"on", "in", "at", "for"}  # "beats X on agents and Y on coding"
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
 # "Claude 3 Opus and some flavors of GPT-4": a quantity of a named model's versions is still that model
@@ -288,6 +290,9 @@ def _cue_phrases(rel: dict[str, Any]) -> dict[str, list[str]]:
     out["trail"] += [f"{w} than" for w in comp.get("trail", [])]
     out["trail"] += [f"more {w} than" for w in comp.get("more_trail", [])]
     out["trail"] += [f"less {w} than" for w in comp.get("less_trail", [])]
+    for o in rel.get("ordinals", []):
+        for w in rel.get("ranking_after", []):
+            out["trail"] += [f"{o} {w}", f"{o}, {w}", f"{o} place {w}", f"{o} place, {w}"]
     pos = rel.get("parity_or_surpass", {})
     out["parity"] += [f"{p} or {s}" for p in pos.get("parity", []) for s in pos.get("surpass", [])]
     out["parity"] += [f"{p} or even {s}" for p in pos.get("parity", []) for s in pos.get("surpass", [])]
@@ -388,6 +393,29 @@ class ClaimExtractor:
                 wide = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "but", "compared"]}, "OP": "{0,8}"}
                 compared = [{"LOWER": {"IN": ["compared", "relative"]}}, {"LOWER": {"IN": ["to", "with"]}}]
                 self.compared_matcher.add(relation, [[{"LOWER": {"IN": words}}, wide, *compared]])
+            # "twice the speed of X", "three times the throughput of X": its own matcher, tried only where the
+            # regex below finds the shape
+            mult = sorted(rel.get("multipliers", []))
+            less = set(rel.get("multiple_of_nouns_less_is_better", []))
+            self.multiple_of_prefilter = re.compile(
+                rf"\b(?:{trie_pattern(mult)}|\d+(?:\.\d+)?x|\w+ times)\s+the\s+[\w-]+(?:\s+[\w-]+){{0,2}}\s+of\b",
+                re.IGNORECASE,
+            )
+            noun_gap = {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["of", "than", "and", "or"]}, "OP": "{0,2}"}
+            leads = [
+                [{"LOWER": {"IN": mult}}],  # "twice", "3x"
+                [{"LOWER": {"REGEX": r"^\d+(?:\.\d+)?x$"}}],  # "2.5x"
+                [{"LIKE_NUM": True}, {"LOWER": "times"}],  # "three times", "3 times"
+            ]
+            self.multiple_of_matcher = Matcher(self.nlp.vocab)
+            for relation, nouns in (("surpass", {"NOT_IN": sorted(less)}), ("trail", {"IN": sorted(less)})):
+                self.multiple_of_matcher.add(
+                    relation,
+                    [
+                        [*lead, {"LOWER": "the"}, noun_gap, {"IS_ALPHA": True, "LOWER": nouns}, {"LOWER": "of"}]
+                        for lead in leads
+                    ],
+                )
             # "a slight advantage in accuracy over X", "an edge in coding over X"
             gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["over", "and", "or", "but"]}, "OP": "{1,3}"}
             lead_nouns = rel.get("lead_nouns", [])
@@ -631,6 +659,8 @@ class ClaimExtractor:
             hits += [m.start() for m in self.gapped_prefilter_ci.finditer(text)]
         if self.gapped_prefilter is not None and ("compared" in lowered or "relative to" in lowered):
             hits += [m.start() for m in self.compared_prefilter.finditer(text)]
+        if self.gapped_prefilter is not None and " the " in lowered and " of" in lowered:
+            hits += [m.start() for m in self.multiple_of_prefilter.finditer(text)]
         return sorted(hits)
 
     def _mentions_of(self, sentence: str) -> tuple[Mention, ...]:
@@ -741,6 +771,8 @@ class ClaimExtractor:
             found += self.gapped_matcher(doc)
         if "compared" in lowered or "relative" in lowered:
             found += self.compared_matcher(doc)
+        if self.gapped_prefilter is not None and self.multiple_of_prefilter.search(doc.text):
+            found += self.multiple_of_matcher(doc)
         spans = [Span(doc, s, e, label=m) for m, s, e in found if not inside & set(range(s, e))]
         kept = []
         for span in self._coordinated_cues(doc, filter_spans(spans)):
@@ -847,6 +879,11 @@ class ClaimExtractor:
         return group
 
     def _forward_list(self, doc: Doc, mentions: list[Mention], k: int) -> list[Mention]:
+        """Mention ``k`` and the mentions after it that continue its list.
+
+        Joined by list glue ("X, Y and Z"), or in parallel phrases that repeat a preposition ("beats X on agents
+        and Y on coding": the words between start with the preposition that follows the next member).
+        """
         group = [mentions[k]]
         j = k
         while j + 1 < len(mentions):
@@ -855,12 +892,23 @@ class ClaimExtractor:
                 between
                 and all(w in LIST_GLUE for w in between)
                 and ("and" in between or "or" in between or "," in between)
-            ):
+            ) or self._parallel(doc, mentions[j], mentions[j + 1]):
                 group.append(mentions[j + 1])
                 j += 1
             else:
                 break
         return group
+
+    @staticmethod
+    def _parallel(doc: Doc, a: Mention, b: Mention, reach: int = 6) -> bool:
+        """True for "X on agents and Y on coding": a preposition phrase after each of two members, "and" between."""
+        words = [t.lower_ for t in doc[a.end : b.start]]
+        prep = words[0] if words else ""
+        if prep not in PARALLEL_PREPOSITIONS or len(words) > reach or words[-1] not in ("and", ","):
+            return False
+        if any(w in CLAUSE_BREAKS or w in ("than", "to", "with") for w in words):
+            return False
+        return b.end < len(doc) and doc[b.end].lower_ == prep
 
     def _named_examples(self, doc: Doc, right: list[Mention], objects: list[Mention]) -> list[Mention]:
         """For an unnamed group object followed by "such as / like / including" names, those names."""
@@ -1182,6 +1230,8 @@ class ClaimExtractor:
         right = [m for m in sides if m.start >= cue.end and m.end <= stop]
         if right and right[0].start - cue.end > self.object_max_gap and not self._introduces_examples(doc, right[0]):
             right = []  # the nearest name is too far to be what the cue compares with
+        if len(right) >= 2 and n + 1 < len(scan.cues) and self._opens_next_clause(doc, right[-1], next_start):
+            right = right[:-1]  # "A beats B and C beats D": C is the next cue's subject, not this one's object
         if right and cue.end < len(doc) and doc[cue.end].text in (",", ";", "—", "–", ":"):
             right = []  # "follows closely behind, proving that ...": the cue ended its clause
         if cue.end < len(doc) and (doc[cue.end].like_num or doc[cue.end].is_currency):
@@ -1194,7 +1244,7 @@ class ClaimExtractor:
             return None
         if cue.label_ in LEFT_OBJECT_RELATIONS:
             # "delivers GPT-4-class performance": the side compared with stands right before the cue
-            adjacent = [m for m in left if cue.start - m.end <= 1]
+            adjacent = [m for m in left if cue.start - m.end <= 1 and m.model]  # a model: "a Meta-class" is not
             if not adjacent:
                 return None
             right, left = adjacent[-1:], [m for m in left if m.end <= adjacent[-1].start]
@@ -1229,6 +1279,13 @@ class ClaimExtractor:
         if before_tok in self.passive_aux:
             return True
         return cue.text.lower().endswith(self.participle_endings)
+
+    @staticmethod
+    def _opens_next_clause(doc: Doc, m: Mention, next_cue: int) -> bool:
+        """True when ``m`` stands right before the next cue (adverbs aside) after "and": that cue's subject."""
+        between = [t.lower_ for t in doc[m.end : next_cue]]
+        before = doc[m.start - 1].lower_ if m.start else ""
+        return before == "and" and all(w in ADVERBS_BEFORE_CUE or w.endswith("ly") for w in between)
 
     def _cue_subjects(self, scan: _SentenceScan, cs: _CueSides) -> list[Mention]:
         """Who the cue is said of: a name before it, a pronoun or reference, or the clause before's subject."""
@@ -1275,6 +1332,8 @@ class ClaimExtractor:
             subjects = self._subject_further_back(scan, cs)
         if not subjects and cs.left:
             subjects = self._coordinated(doc, cs.left, len(cs.left) - 1)
+            # "A beats B and C beats D": B was the cue before's object, C alone is this cue's subject
+            subjects = [m for m in subjects if m not in scan.previous_objects] or subjects
         return subjects
 
     def _subject_further_back(self, scan: _SentenceScan, cs: _CueSides) -> list[Mention]:
@@ -1302,7 +1361,13 @@ class ClaimExtractor:
             # "..., outperforms on multilingual, slightly behind on creative writing", "approaches GPT-4, but a
             # gap remains": the same two sides, compared again
             right = list(scan.previous_objects)
-        if not right and not cs.earlier_sides and cue.label_ == "parity" and self._clause_ends(doc, cue.end):
+        reciprocal = [t.lower_ for t in doc[cue.end : cue.end + 2]] in (["each", "other"], ["one", "another"])
+        if (
+            not right
+            and not cs.earlier_sides
+            and cue.label_ == "parity"
+            and (self._clause_ends(doc, cue.end) or reciprocal)
+        ):
             pair = [m for m in subjects if m.org]
             if len(pair) >= 2 and len({m.org for m in pair}) == len(pair):
                 # "Claude Opus 5 and GPT-6 are neck and neck on GPQA": the listed sides, with each other
@@ -1356,6 +1421,12 @@ class ClaimExtractor:
         if cue.text.lower() in self.equative_phrases and self._after_multiplier(doc, cue.start):
             relation = "surpass"  # "twice as fast as", "3x as cheap as"
         scan.previous_subjects, scan.previous_objects = subjects, objects
+        if relation == RANK_BETWEEN:
+            # "sits between X and Y on the leaderboard": behind X, ahead of Y
+            if len(objects) == 2 and not any(m.org in {o.org for o in objects} for m in subjects):
+                self._add_claims(scan, subjects, "trail", objects[:1], negated, cue)
+                self._add_claims(scan, subjects, "surpass", objects[1:], negated, cue)
+            return
         if any(m.org or m.model for m in subjects) and any(m.org or m.model for m in objects):
             self._topic = [m for m in subjects if m.org or m.model]
             self._topic_objects = [m for m in objects if m.org or m.model]
