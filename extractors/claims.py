@@ -401,16 +401,20 @@ class ClaimExtractor:
                 rf"\b(?:{trie_pattern(mult)}|\d+(?:\.\d+)?x|\w+ times)\s+the\s+[\w-]+(?:\s+[\w-]+){{0,2}}\s+of\b",
                 re.IGNORECASE,
             )
-            noun_gap = {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["of", "than", "and", "or"]}, "OP": "{0,2}"}
-            leads = [
+            noun_gap: dict[str, Any] = {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["of", "than", "and", "or"]}, "OP": "{0,2}"}
+            leads: list[list[dict[str, Any]]] = [
                 [{"LOWER": {"IN": mult}}],  # "twice", "3x"
                 [{"LOWER": {"REGEX": r"^\d+(?:\.\d+)?x$"}}],  # "2.5x"
                 [{"LIKE_NUM": True}, {"LOWER": "times"}],  # "three times", "3 times"
             ]
             self.multiple_of_matcher = Matcher(self.nlp.vocab)
-            for relation, nouns in (("surpass", {"NOT_IN": sorted(less)}), ("trail", {"IN": sorted(less)})):
+            noun_sets: list[tuple[str, dict[str, Any]]] = [
+                ("surpass", {"NOT_IN": sorted(less)}),
+                ("trail", {"IN": sorted(less)}),
+            ]
+            for label, nouns in noun_sets:
                 self.multiple_of_matcher.add(
-                    relation,
+                    label,
                     [
                         [*lead, {"LOWER": "the"}, noun_gap, {"IS_ALPHA": True, "LOWER": nouns}, {"LOWER": "of"}]
                         for lead in leads
