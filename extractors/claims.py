@@ -401,8 +401,9 @@ class ClaimExtractor:
                 rf"\b(?:{trie_pattern(mult)}|\d+(?:\.\d+)?x|\w+ times)\s+the\s+[\w-]+(?:\s+[\w-]+){{0,2}}\s+of\b",
                 re.IGNORECASE,
             )
-            noun_gap: dict[str, Any] = {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["of", "than", "and", "or"]}, "OP": "{0,2}"}
-            leads: list[list[dict[str, Any]]] = [
+            not_nouns = ["of", "than", "and", "or"]
+            noun_gap: dict[str, Any] = {"IS_ALPHA": True, "LOWER": {"NOT_IN": not_nouns}, "OP": "{0,2}"}
+            multiple_leads: list[list[dict[str, Any]]] = [
                 [{"LOWER": {"IN": mult}}],  # "twice", "3x"
                 [{"LOWER": {"REGEX": r"^\d+(?:\.\d+)?x$"}}],  # "2.5x"
                 [{"LIKE_NUM": True}, {"LOWER": "times"}],  # "three times", "3 times"
@@ -417,7 +418,7 @@ class ClaimExtractor:
                     label,
                     [
                         [*lead, {"LOWER": "the"}, noun_gap, {"IS_ALPHA": True, "LOWER": nouns}, {"LOWER": "of"}]
-                        for lead in leads
+                        for lead in multiple_leads
                     ],
                 )
             # "a slight advantage in accuracy over X", "an edge in coding over X"
