@@ -99,11 +99,26 @@ MAKER_NOUNS = {
     "maker",
     "makers",
 }
-BETWEEN_RELATIONS = {"trail_between"}  # "the gap between X and Y": X trails Y
+BETWEEN_RELATIONS = {"trail_between": "trail", "parity_between": "parity"}  # "the gap between X and Y": X trails Y
 RANK_BETWEEN = "rank_between"  # "sits between X and Y": trails X, ahead of Y
 LEFT_OBJECT_RELATIONS = {"parity_left"}  # cues whose compared side stands before them ("GPT-4-class performance")
 CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
-PARALLEL_PREPOSITIONS = {"on", "in", "at", "for"}  # "beats X on agents and Y on coding"
+PARALLEL_PREPOSITIONS = {"on", "in", "at", "for"}
+# words that may join two cues set off by commas: "comparable to, but not better than, X"
+SHARED_CUE_GLUE = {
+    ",",
+    "but",
+    "and",
+    "or",
+    "not",
+    "yet",
+    "if",
+    "even",
+    "though",
+    "still",
+    "perhaps",
+    "possibly",
+}  # "beats X on agents and Y on coding"
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
 # "Claude 3 Opus and some flavors of GPT-4": a quantity of a named model's versions is still that model
@@ -382,9 +397,13 @@ class ClaimExtractor:
             self.gapped_prefilter = re.compile(gapped)  # run on the lower-cased text
             self.gapped_prefilter_ci = re.compile(gapped, re.IGNORECASE)
             # only tried on text that says "compared to/with" or "relative to" (rare: the regex is not cheap)
-            self.compared_prefilter = re.compile(
-                rf"\b(?:{words})(?:\W+\w+){{0,8}}?\W+(?:compared (?:to|with)|relative to)\b", re.IGNORECASE
+            said_words = trie_pattern(
+                sorted({*comp.get("surpass", []), *comp.get("trail", []), *rel.get("compared_superlatives", [])})
             )
+            self.compared_prefilter = re.compile(
+                rf"\b(?:{said_words})(?:\W+\w+){{0,8}}?\W+(?:compared (?:to|with)|relative to)\b", re.IGNORECASE
+            )
+            superlatives = rel.get("compared_superlatives", [])
             for relation, words in (("surpass", comp.get("surpass", [])), ("trail", comp.get("trail", []))):
                 gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "and", "or", "but"]}, "OP": "{1,3}"}
                 self.gapped_matcher.add(relation, [[{"LOWER": {"IN": words}}, gap, {"LOWER": "than"}]])
@@ -392,7 +411,8 @@ class ClaimExtractor:
                 # the wide gap is costly, and run only on sentences that say "compared" or "relative")
                 wide = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["than", "but", "compared"]}, "OP": "{0,8}"}
                 compared = [{"LOWER": {"IN": ["compared", "relative"]}}, {"LOWER": {"IN": ["to", "with"]}}]
-                self.compared_matcher.add(relation, [[{"LOWER": {"IN": words}}, wide, *compared]])
+                said = [*words, *superlatives] if relation == "surpass" else words
+                self.compared_matcher.add(relation, [[{"LOWER": {"IN": said}}, wide, *compared]])
             # "twice the speed of X", "three times the throughput of X": its own matcher, tried only where the
             # regex below finds the shape
             mult = sorted(rel.get("multipliers", []))
@@ -1239,13 +1259,15 @@ class ClaimExtractor:
             right = right[:-1]  # "A beats B and C beats D": C is the next cue's subject, not this one's object
         if right and cue.end < len(doc) and doc[cue.end].text in (",", ";", "—", "–", ":"):
             right = []  # "follows closely behind, proving that ...": the cue ended its clause
+        if not right:
+            right = self._shared_object(scan, n)  # "comparable to, but not better than, X": both cues take X
         if cue.end < len(doc) and (doc[cue.end].like_num or doc[cue.end].is_currency):
             return None  # "dropping below 0.5%": compared with a number, not with a side
         if cue.label_ in BETWEEN_RELATIONS:
             # "the gap between Spark and GPT-4 Turbo": the first named side trails the second
             pair = [m for m in sides if m.start >= cue.end][:2]
             if len(pair) == 2 and {t.lower_ for t in doc[pair[0].end : pair[1].start]} <= {"and", "&"}:
-                self._add_claims(scan, pair[:1], "trail", pair[1:], False, cue)
+                self._add_claims(scan, pair[:1], BETWEEN_RELATIONS[cue.label_], pair[1:], False, cue)
             return None
         if cue.label_ in LEFT_OBJECT_RELATIONS:
             # "delivers GPT-4-class performance": the side compared with stands right before the cue
@@ -1284,6 +1306,35 @@ class ClaimExtractor:
         if before_tok in self.passive_aux:
             return True
         return cue.text.lower().endswith(self.participle_endings)
+
+    @staticmethod
+    def _participle_clause(doc: Doc, cue: Span, prev_end: int) -> bool:
+        """True for a cue in -ing after a comma (adverbs aside) that names nobody since the cue before."""
+        if not cue[0].lower_.endswith("ing"):
+            return False
+        k = cue.start - 1
+        while k >= prev_end and (doc[k].lower_ in ADVERBS_BEFORE_CUE or doc[k].lower_.endswith("ly")):
+            k -= 1
+        return k >= prev_end and doc[k].text == ","
+
+    def _shared_object(self, scan: _SentenceScan, n: int) -> list[Mention]:
+        """The sides after the second of two cues set off by commas ("comparable to, but not better than, X").
+
+        Cue ``n`` and its neighbour must be joined by a comma and only glue words (but, and, or, not, yet, even),
+        the second closed by a comma or followed by the side; both cues then compare with that side.
+        """
+        doc, cues = scan.doc, scan.cues
+        for a, b in ((n, n + 1), (n - 1, n)):
+            if a < 0 or b >= len(cues):
+                continue
+            between = [t.lower_ for t in doc[cues[a].end : cues[b].start]]
+            if not between or between[0] != "," or not set(between) <= SHARED_CUE_GLUE:
+                continue
+            k = cues[b].end + (1 if cues[b].end < len(doc) and doc[cues[b].end].text == "," else 0)
+            after = [m for m in scan.sides if m.start >= k]
+            if after and after[0].start - k <= self.object_max_gap:
+                return after
+        return []
 
     @staticmethod
     def _opens_next_clause(doc: Doc, m: Mention, next_cue: int) -> bool:
@@ -1332,6 +1383,15 @@ class ClaimExtractor:
             cs.same_subject = True
         if n and cs.passive and not subjects and not cs.left and scan.previous_subjects:
             # "X tops the arena, narrowly trailed by Y": a reduced passive continues the clause before's subject
+            subjects = scan.previous_subjects
+        if (
+            n
+            and not subjects
+            and not cs.left
+            and scan.previous_subjects
+            and self._participle_clause(doc, cue, prev_end)
+        ):
+            # "It outperforms larger models, even surpassing X": the participle continues the clause's subject
             subjects = scan.previous_subjects
         if not subjects and not cs.left:
             subjects = self._subject_further_back(scan, cs)

@@ -25,7 +25,7 @@ from spacy.util import filter_spans
 from extractors.nlp import blank_pipeline
 from extractors.vocab import load_data
 
-VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4}|\d+x\d+[A-Za-z]?)$"  # "8x22B": experts x size
+VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4}|\d+[xX]\d+[A-Za-z]?)$"  # "8x22B", "8X7B": experts x size
 # an unknown model's version: "K2", "2.5", "4.0b"; not "86.1" ("Achieves 86.1" is a score, versions stay small)
 UNKNOWN_VERSION_RE = r"^(?:[A-Z]\d+(?:\.\d+)*|\d\.\d+[a-z]?)$"
 NOT_MODEL_WORDS = {
