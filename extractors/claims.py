@@ -416,6 +416,8 @@ class ClaimExtractor:
             # "twice the speed of X", "three times the throughput of X": its own matcher, tried only where the
             # regex below finds the shape
             mult = sorted(rel.get("multipliers", []))
+            self.multiple_words = [w for w in mult if w.isalpha() and len(w) > 1]  # "twice", "times"
+            self.nx_the = re.compile(r"\dx the ")
             less = set(rel.get("multiple_of_nouns_less_is_better", []))
             self.multiple_of_prefilter = re.compile(
                 rf"\b(?:{trie_pattern(mult)}|\d+(?:\.\d+)?x|\w+ times)\s+the\s+[\w-]+(?:\s+[\w-]+){{0,2}}\s+of\b",
@@ -684,9 +686,15 @@ class ClaimExtractor:
             hits += [m.start() for m in self.gapped_prefilter_ci.finditer(text)]
         if self.gapped_prefilter is not None and ("compared" in lowered or "relative to" in lowered):
             hits += [m.start() for m in self.compared_prefilter.finditer(text)]
-        if self.gapped_prefilter is not None and " the " in lowered and " of" in lowered:
+        if self.gapped_prefilter is not None and self._may_have_multiple_of(lowered):
             hits += [m.start() for m in self.multiple_of_prefilter.finditer(text)]
         return sorted(hits)
+
+    def _may_have_multiple_of(self, lowered: str) -> bool:
+        """Cheap substring test before the multiple-of regex ("twice the", "3 times the", "2x the")."""
+        if " the " not in lowered:
+            return False
+        return any(f"{w} the " in lowered for w in self.multiple_words) or bool(self.nx_the.search(lowered))
 
     def _mentions_of(self, sentence: str) -> tuple[Mention, ...]:
         cached = self._context_cache.get(sentence)
@@ -796,7 +804,7 @@ class ClaimExtractor:
             found += self.gapped_matcher(doc)
         if "compared" in lowered or "relative" in lowered:
             found += self.compared_matcher(doc)
-        if self.gapped_prefilter is not None and self.multiple_of_prefilter.search(doc.text):
+        if self.gapped_prefilter is not None and self._may_have_multiple_of(lowered):
             found += self.multiple_of_matcher(doc)
         spans = [Span(doc, s, e, label=m) for m, s, e in found if not inside & set(range(s, e))]
         kept = []

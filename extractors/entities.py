@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.nlp import blank_pipeline
+from extractors.trie_regex import trie_pattern
 from extractors.vocab import load_data
 
 VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4}|\d+[xX]\d+[A-Za-z]?)$"  # "8x22B", "8X7B": experts x size
@@ -121,10 +122,12 @@ class GazetteerRuler:
         names = sorted(self.families, key=len, reverse=True)
         exact = [n for n in names if self.families[n].get("exact")]
         other = [n for n in names if not self.families[n].get("exact")]
-        versioned_head = rf"(?:{'|'.join(map(re.escape, other))})(?:[-.]?\d[\w.-]*)?"  # "Qwen3", "FLUX.1"
-        head_re = rf"^(?:{versioned_head}|(?:{'|'.join(map(re.escape, exact))}))$"
+        # trie-shaped alternations: ~500 family spellings tried on every token as a plain "a|b|c" cost 10% of
+        # claim extraction time
+        versioned_head = rf"(?:{trie_pattern(other)})(?:[-.]?\d[\w.-]*)?"  # "Qwen3", "FLUX.1"
+        head_re = rf"^(?:{versioned_head}|(?:{trie_pattern(exact)}))$"
         head = {"ORTH": {"REGEX": head_re}}
-        self._family_of_head = re.compile(rf"^({'|'.join(map(re.escape, names))})([-.]?\d[\w.-]*)?$")
+        self._family_of_head = re.compile(rf"^({trie_pattern(names)})([-.]?\d[\w.-]*)?$")
         self.model_matcher.add(
             "MODEL::family",
             [
