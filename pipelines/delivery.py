@@ -27,6 +27,7 @@ from pipelines.alerting import alert_payload, format_alert
 from pipelines.settings import AlertSettings
 from pipelines.subscriptions import ChannelFilter, Subscription, Subscriptions
 from warehouse.alerts import (
+    DIGEST_ONLY_KINDS,
     alert_details,
     alerts_not_delivered_to,
     assign_digest,
@@ -285,8 +286,8 @@ def _plan_channel(
         else:
             single.append(d)
     plan = [_digest(key, members, sub.name) for key, members in earlier.items()]
-    unnamed = [d for d in single if d.kind == "unnamed"]
-    single = [d for d in single if d.kind != "unnamed"]
+    unnamed = [d for d in single if d.kind in DIGEST_ONLY_KINDS]  # an unnamed subject, a firm against itself
+    single = [d for d in single if d.kind not in DIGEST_ONLY_KINDS]
     if unnamed:
         plan.append(_new_digest(con, sub.name, unnamed))
     if len(single) > settings.storm_threshold:

@@ -38,7 +38,7 @@ from warehouse.records import Alert
 
 CLAIMANT_RANK = {"outlet": 0, "self": 1, "third_party": 2}
 RELATIONS = ("parity", "surpass", "trail", "approach")
-KINDS = ("new", "relation_change", "confirmed", "disputed", "unnamed")
+KINDS = ("new", "relation_change", "confirmed", "disputed", "unnamed", "same_firm")
 
 
 class ChannelFilter(BaseModel):
@@ -50,7 +50,7 @@ class ChannelFilter(BaseModel):
     models: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     relations: tuple[Literal["parity", "surpass", "trail", "approach"], ...] = ()
-    kinds: tuple[Literal["new", "relation_change", "confirmed", "disputed", "unnamed"], ...] = ()
+    kinds: tuple[Literal["new", "relation_change", "confirmed", "disputed", "unnamed", "same_firm"], ...] = ()
     min_claimant: Literal["outlet", "self", "third_party"] = "outlet"
 
     def admits(self, alert: Alert) -> bool:

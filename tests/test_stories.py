@@ -127,6 +127,23 @@ def test_an_unnamed_subject_only_reaches_the_digest(tmp_path):
     assert "Zhipu AI" in single
 
 
+def test_a_firm_matching_its_own_model_is_no_story_and_only_reaches_the_digest(tmp_path):
+    """ "Anthropic / Opus 4.8 matches Anthropic / Mythos" stays a claim but alerts no rival's parity."""
+    db = tmp_path / "w.duckdb"
+    own = {"so": "Anthropic", "sm": "Claude Opus 4.8", "oo": "Anthropic", "om": "Mythos", "rel": "parity"}
+    assert report(db, 1, [own, {**ZHIPU, "claimant": "self"}]) == 2
+    assert sorted((k, s) for k, s, _ in alerts(db)) == [("new", "Zhipu AI | Anthropic"), ("same_firm", None)]
+    assert report(db, 2, [{**own, "rel": "surpass", "outlet": "other"}]) == 1  # a new claim, still no story
+    assert [k for k, _, _ in alerts(db)].count("same_firm") == 2
+    with WebhookReceiver() as rx:
+        counts = deliver(db, AppriseChannel([rx.url("ok")], FAST.timeout_seconds))
+    assert counts["delivered"] == 3
+    by_title = {p["body"]["title"]: json.loads(p["body"]["message"]) for p in rx.posts}
+    digest = next(body for title, body in by_title.items() if "new claims" in title)
+    assert len(digest["alert_ids"]) == 2 and all(a["subject"].startswith("Anthropic") for a in digest["alerts"])
+    assert [t for t in by_title if "new claims" not in t] == [next(t for t in by_title if "Zhipu AI" in t)]
+
+
 def test_a_claim_only_reported_as_doubted_starts_no_story(tmp_path):
     db = tmp_path / "w.duckdb"
     doubted = {**ZHIPU, "disputed": True}  # "Redline Labs cast doubt on claims that Zhipu AI matches Anthropic"

@@ -21,7 +21,9 @@ from warehouse.statements import execute, run_script, value
 
 # The kinds of alert the outbox can write, in the order their statements run (a later kind reads the alerts an
 # earlier one wrote: a story's 'new' alert comes before its 'disputed' one).
-ALERT_KINDS = ("new", "relation_change", "confirmed", "disputed", "unnamed")
+ALERT_KINDS = ("new", "relation_change", "confirmed", "disputed", "unnamed", "same_firm")
+# kinds that never alert on their own: they travel in a digest
+DIGEST_ONLY_KINDS = ("unnamed", "same_firm")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def create_alerts(con: duckdb.DuckDBPyConnection, rules: AlertRules, run_id: str
     A story alerts once when it first appears (``new``) and again only when it changes in kind:
     ``relation_change`` (now ``rules.escalation``), ``confirmed`` (a named third party, after the firm's own or an
     outlet's word), ``disputed`` (a named party denies it, or a report doubts it). A claim with no named subject is
-    ``unnamed`` and goes out only in a digest. A claim touching a watched firm or model is marked priority.
+    ``unnamed``, one of a firm against its own model ``same_firm``: both go out only in a digest. A claim touching
+    a watched firm or model is marked priority.
     """
     with transaction(con):
         new = _create_alerts(con, rules, run_id)

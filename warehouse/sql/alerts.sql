@@ -11,7 +11,7 @@
 -- The claims of every story (and of unnamed subjects), with what the alert statements ask of them: the columns an
 -- alert copies (as one struct), and each claim's place, earliest first, among its story's claims of each kind.
 CREATE OR REPLACE TEMP TABLE story_claims AS
-SELECT c.claim_id, c.relation, c.subject_org, c.negated, c.first_seen_at,
+SELECT c.claim_id, c.relation, c.subject_org, c.object_org, c.negated, c.first_seen_at,
        c.subject_org || ' | ' || c.object_org AS story_key,
        NOT c.negated AND c.mention_count > c.disputed_count AS asserted,  -- someone states it without doubting it
        c.strongest_claimant = 'third_party' AND c.strongest_claimant_name IS NOT NULL AS named_third_party,
@@ -34,7 +34,7 @@ SELECT claim_id,
        row_number() OVER (PARTITION BY story_key, disputing ORDER BY first_seen_at, claim_id) = 1 AND disputing
            AS first_disputing,
        bool_or(NOT negated AND named_third_party) OVER (PARTITION BY story_key) AS named_third_party_in_story
-FROM story_claims WHERE subject_org IS NOT NULL;
+FROM story_claims WHERE subject_org IS NOT NULL AND subject_org <> object_org;
 
 -- name: create_new_alerts!
 -- new: the story's first asserted claim; its claimant is a named third party if any claim of the story not denied
@@ -82,6 +82,15 @@ SELECT unnest(c.alert), substr(md5(c.claim_id || ':' || c.relation), 1, 20) AS a
        NULL AS story_key
 FROM story_claims c
 WHERE c.subject_org IS NULL AND c.asserted AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.claim_id = c.claim_id);
+
+-- name: create_same_firm_alerts!
+-- same_firm: one firm's model against another of its own ("Opus 4.8 matches Mythos") is no rival's claim: it is
+-- no story and goes out only in a digest.
+INSERT INTO alerts BY NAME
+SELECT unnest(c.alert), substr(md5(c.claim_id || ':' || c.relation), 1, 20) AS alert_id, 'same_firm' AS kind,
+       NULL AS story_key
+FROM story_claims c
+WHERE c.subject_org = c.object_org AND c.asserted AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.claim_id = c.claim_id);
 
 -- name: drop_story_claims#
 DROP TABLE IF EXISTS story_firsts;

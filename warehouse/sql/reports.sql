@@ -159,9 +159,10 @@ SELECT (SELECT count(*) FROM alerts a JOIN claims c USING (claim_id)
        (SELECT count(*) = count(DISTINCT story_key || kind) FROM alerts WHERE story_key IS NOT NULL) AS once_per_kind;
 
 -- name: alert_kind_counts
--- Stories alerted, new-story alerts, updates and unnamed-subject claims.
+-- Stories alerted, new-story alerts, updates and digest-only claims (unnamed subject, or one firm against itself).
 SELECT count(DISTINCT story_key), count(*) FILTER (WHERE kind = 'new'),
-       count(*) FILTER (WHERE kind NOT IN ('new', 'unnamed')), count(*) FILTER (WHERE kind = 'unnamed')
+       count(*) FILTER (WHERE kind NOT IN ('new', 'unnamed', 'same_firm')),
+       count(*) FILTER (WHERE kind IN ('unnamed', 'same_firm'))
 FROM alerts;
 
 -- name: fetch_outcomes
