@@ -104,6 +104,9 @@ RANK_BETWEEN = "rank_between"  # "sits between X and Y": trails X, ahead of Y
 LEFT_OBJECT_RELATIONS = {"parity_left"}  # cues whose compared side stands before them ("GPT-4-class performance")
 CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
 PARALLEL_PREPOSITIONS = {"on", "in", "at", "for"}
+HEADING_WORDS = 6  # a line this short with no closing punctuation is a heading ("Meta Llama 4")
+BULLETS = "•·‣▪◦*-–—"  # list items start with these
+HEADING_REACH = 15  # sentences looked back for the heading of a bullet list
 # words that may join two cues set off by commas: "comparable to, but not better than, X"
 SHARED_CUE_GLUE = {
     ",",
@@ -200,12 +203,22 @@ class LazyContext:
         compute: Callable[[], list[Mention]],
         index: int = 0,
         lead: Callable[[], list[Mention]] | None = None,
+        section: Callable[[], tuple[int, list[Mention]]] | None = None,
     ) -> None:
         self._compute = compute
         self._mentions: list[Mention] | None = None
         self.index = index  # the claim sentence's index in the article
         self._lead = lead
         self._lead_mentions: list[Mention] | None = None
+        self._section = section
+        self._section_heading: tuple[int, list[Mention]] | None = None
+
+    @property
+    def section(self) -> tuple[int, list[Mention]]:
+        """(index, model) of the nearest heading line before the sentence that names one model ("Meta Llama 4")."""
+        if self._section_heading is None:
+            self._section_heading = self._section() if self._section is not None else (-1, [])
+        return self._section_heading
 
     @property
     def lead(self) -> list[Mention]:
@@ -517,6 +530,7 @@ class ClaimExtractor:
                 functools.partial(self._context_mentions, text, sentences, i),
                 i,
                 functools.partial(self._lead_subject, text, sentences),
+                functools.partial(self._section_subject, text, sentences, i),
             )
             found_here = self._claims_in_sentence(article_id, docs[i], start, context)
             if not found_here and pair is not None:
@@ -709,6 +723,20 @@ class ClaimExtractor:
         found = [m for s, e in sentences[:3] for m in self._named_outside_attribution(text[s:e])]
         named = [m for m in found if m.model] or found
         return [named[0]] if named else []
+
+    def _section_subject(self, text: str, sentences: list[tuple[int, int]], i: int) -> tuple[int, list[Mention]]:
+        """The model a heading line before sentence ``i`` names, with the heading's index; (-1, []) if none.
+
+        A heading is a short line (at most :data:`HEADING_WORDS` words) with no closing punctuation. The nearest
+        heading counts: one that names no single model ends the search (a new section about something else).
+        """
+        for j in range(i - 1, max(-1, i - HEADING_REACH), -1):
+            line = text[sentences[j][0] : sentences[j][1]].strip()
+            if not line or len(line.split()) > HEADING_WORDS or line[-1] in ".!?:;," or line[0] in BULLETS:
+                continue  # a sentence, a label ("Key Features:") or a bullet of the list itself
+            models = [m for m in self._named_outside_attribution(line) if m.model]
+            return (j, models) if len(models) == 1 else (-1, [])
+        return -1, []
 
     def _context_mentions(self, text: str, sentences: list[tuple[int, int]], i: int) -> list[Mention]:
         """Named mentions in the two sentences before sentence ``i`` (for "the company", "its model")."""
@@ -1415,13 +1443,21 @@ class ClaimExtractor:
         # "It is an especially capable code model, surpassing X", "The Pro model scores 86%, ranking third
         # behind X": a reference to the article's subject further back in the clause
         far = self._subject_pronoun(doc, cs.prev_end, cue.start, reach=cue.start - cs.prev_end)
+        opening = cs.prev_end if cs.n else 0
+        if far is None and doc[opening].lower_ in POSSESSIVE_PRONOUNS:
+            if not any(opening <= m.start < cue.start for m in scan.mentions):
+                far = opening  # "Its performance on reasoning benchmarks meets or exceeds that of X"
         if far is not None:
             return self._resolve_pronoun(
                 doc, scan.sides, far, scan.previous_subjects, scan.previous_objects, scan.context
             )
         if not cs.n and not any(m.end <= cue.start for m in scan.mentions) and self._cue_opens_clause(doc, cue):
             # "Competitive position: matches Claude 3.5 Sonnet on most benchmarks": a sentence that names
-            # nobody before a cue that opens it continues the article's subject
+            # nobody before a cue that opens it continues the article's subject, or the model its section's
+            # heading names when that heading is nearer ("Meta Llama 4" ... "• Outperforms GPT-4o")
+            heading_at, heading = scan.context.section
+            if heading and heading_at > self._topic_at:
+                return list(heading)
             return list(self._topic) or list(scan.context.lead)
         return []
 
