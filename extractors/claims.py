@@ -377,6 +377,7 @@ class ClaimExtractor:
         self.participle_endings = tuple(rel.get("participle_endings", []))
         self.negation_exceptions = set(rel.get("negation_exceptions", []))
         self.aspirations = set(rel.get("aspirations", []))
+        self.obligations = set(rel.get("obligations", []))
         self.scope_words = set(rel.get("scope_words", []))
         self.cue_blockers = {w: set(after) for w, after in rel.get("cue_blockers", {}).items()}
         self.object_max_gap = int(rel.get("object_max_gap", 8))
@@ -624,6 +625,10 @@ class ClaimExtractor:
         out: list[Claim] = []
         for lo, hi in bounds:
             here = [c for c in filter_spans(cues) if lo <= c.start and c.end <= hi]
+            # "all three leading models": a cue word describing a noun of models compares nothing
+            here = [
+                c for c in here if c.label_ == "neither" or c.end >= len(doc) or doc[c.end].lower_ not in MODEL_REFS
+            ]
             if not here:
                 continue
             cue = here[0]
@@ -890,6 +895,8 @@ class ClaimExtractor:
         """True for a cue after "to" that completes an aspiration: "aims to match", "is relying on AI to surpass"."""
         if at < 2 or doc[at - 1].lower_ != "to":
             return False
+        if doc[at - 2].lower_ in self.obligations:
+            return True  # "it only has to beat X": an obligation, not a claim
         return any(t.lower_ in self.aspirations for t in doc[max(0, at - 5) : at - 1])
 
     def _reference(self, doc: Doc, before: int, mentions: list[Mention], context: LazyContext) -> list[Mention]:
