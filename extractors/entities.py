@@ -223,8 +223,10 @@ class GazetteerRuler:
             self.initialize()
         spans: list[Span] = []
         strings = self.vocab.strings
+        firm_before: dict[int, str] = {}  # token index after a firm name -> that firm ("Snowflake Arctic")
         for match_id, start, end in self.firm_matcher(doc):
             spans.append(Span(doc, start, end, label="FIRM", kb_id=self.firm_of[strings[match_id]]))
+            firm_before[end] = self.firm_of[strings[match_id]]
         for match_id, start, end in self.model_matcher(doc):
             while end - start > 1 and doc[end - 1].text == "-":
                 end -= 1
@@ -241,8 +243,9 @@ class GazetteerRuler:
                 else:
                     fam, head_version = self.families[key.removeprefix("MODEL::multi::")], False
                 end = self._whole_word_end(doc, end)
-                if fam.get("needs_version") and not (head_version or self._versioned(doc[start + 1 : end])):
-                    continue
+                named = head_version or self._versioned(doc[start + 1 : end]) or firm_before.get(start) == fam["firm"]
+                if fam.get("needs_version") and not named:
+                    continue  # a bare "Arctic" or "Command" is a word; "Snowflake Arctic" names the model
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=fam["firm"]))
             else:
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=""))
