@@ -1023,9 +1023,11 @@ class ClaimExtractor:
     @staticmethod
     def _parallel(doc: Doc, a: Mention, b: Mention, reach: int = 6) -> bool:
         """True for "X on agents and Y on coding": a preposition phrase after each of two members, "and" between."""
-        words = [t.lower_ for t in doc[a.end : b.start]]
-        prep = words[0] if words else ""
-        if prep not in PARALLEL_PREPOSITIONS or len(words) > reach or words[-1] not in ("and", ","):
+        if not 0 < b.start - a.end <= reach:
+            return False
+        words = lower_tokens(doc)[a.end : b.start]
+        prep = words[0]
+        if prep not in PARALLEL_PREPOSITIONS or words[-1] not in ("and", ","):
             return False
         if any(w in CLAUSE_BREAKS or w in ("than", "to", "with") for w in words):
             return False
@@ -1424,7 +1426,7 @@ class ClaimExtractor:
         for a, b in ((n, n + 1), (n - 1, n)):
             if a < 0 or b >= len(cues) or cues[a].end >= len(doc) or doc[cues[a].end].text != ",":
                 continue
-            between = [t.lower_ for t in doc[cues[a].end : cues[b].start]]
+            between = lower_tokens(doc)[cues[a].end : cues[b].start]
             if not between or between[0] != "," or not set(between) <= SHARED_CUE_GLUE:
                 continue
             k = cues[b].end + (1 if cues[b].end < len(doc) and doc[cues[b].end].text == "," else 0)
@@ -1436,8 +1438,9 @@ class ClaimExtractor:
     @staticmethod
     def _opens_next_clause(doc: Doc, m: Mention, next_cue: int) -> bool:
         """True when ``m`` stands right before the next cue (adverbs aside) after "and": that cue's subject."""
-        between = [t.lower_ for t in doc[m.end : next_cue]]
-        before = doc[m.start - 1].lower_ if m.start else ""
+        toks = lower_tokens(doc)
+        between = toks[m.end : next_cue]
+        before = toks[m.start - 1] if m.start else ""
         return before == "and" and all(w in ADVERBS_BEFORE_CUE or w.endswith("ly") for w in between)
 
     def _cue_subjects(self, scan: _SentenceScan, cs: _CueSides) -> list[Mention]:

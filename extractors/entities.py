@@ -242,10 +242,13 @@ class GazetteerRuler:
                     fam, head_version = self.families[m.group(1)], bool(m.group(2))
                 else:
                     fam, head_version = self.families[key.removeprefix("MODEL::multi::")], False
+                if fam.get("needs_version") and not head_version and doc[end - 1].whitespace_ and end - start == 1:
+                    if firm_before.get(start) != fam["firm"]:
+                        continue  # a bare "Arctic" or "Command" is a word; "Snowflake Arctic" names the model
                 end = self._whole_word_end(doc, end)
                 named = head_version or self._versioned(doc[start + 1 : end]) or firm_before.get(start) == fam["firm"]
                 if fam.get("needs_version") and not named:
-                    continue  # a bare "Arctic" or "Command" is a word; "Snowflake Arctic" names the model
+                    continue
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=fam["firm"]))
             else:
                 spans.append(Span(doc, start, end, label="MODEL", kb_id=""))
