@@ -104,6 +104,7 @@ RANK_BETWEEN = "rank_between"  # "sits between X and Y": trails X, ahead of Y
 LEFT_OBJECT_RELATIONS = {"parity_left"}  # cues whose compared side stands before them ("GPT-4-class performance")
 CLAUSE_BREAKS = {"but", "while", "whereas", "although", "though", "yet", ";"}
 PARALLEL_PREPOSITIONS = {"on", "in", "at", "for"}
+RELATIVE_FILLERS = {"in", "turn", "itself", "themselves", "then", "too", "easily", "narrowly"}  # "which in turn beat"
 HEADING_WORDS = 6  # a line this short with no closing punctuation is a heading ("Meta Llama 4")
 BULLETS = "•·‣▪◦*-–—"  # list items start with these
 HEADING_REACH = 15  # sentences looked back for the heading of a bullet list
@@ -899,8 +900,8 @@ class ClaimExtractor:
             if before in ("'s", "’s") and self._possessed_noun(doc, span.start - 1):
                 continue  # "China's equivalent to Google", "OpenAI's rival": a noun, not a verb
             after = toks[span.end] if span.end < len(toks) else ""
-            if after in self.cue_blockers.get(span.text.lower(), ()):
-                continue  # "tied to OpenAI": bound to it, not level with it
+            if self._blocked(doc, span, toks):
+                continue  # "tied to OpenAI", "ties its future to OpenAI": bound to it, not level with it
             if len(words) == 1 and (after in ("like", "including") or after == "such" and span.end + 1 < len(doc)):
                 continue  # "older rivals like GPT-4o", "top rivals such as ...": a noun, not a verb
             if words[0] == "behind" and before in MAKER_NOUNS:
@@ -942,6 +943,21 @@ class ClaimExtractor:
                 continue
             out.append(span)
         return out
+
+    def _blocked(self, doc: Doc, span: Span, toks: list[str]) -> bool:
+        """True when a blocker word of the cue (relations.yaml cue_blockers) follows it within three tokens.
+
+        Before any name: "tied to OpenAI", "ties its future to OpenAI" (not "ties GPT-6 for first").
+        """
+        blockers = self.cue_blockers.get(span.text.lower())
+        if not blockers:
+            return False
+        for k in range(span.end, min(span.end + 3, len(toks))):
+            if doc[k].ent_type_:
+                return False
+            if toks[k] in blockers:
+                return True
+        return False
 
     def _after_aspiration(self, doc: Doc, at: int) -> bool:
         """True for a cue after "to" that completes an aspiration: "aims to match", "is relying on AI to surpass"."""
@@ -1089,7 +1105,7 @@ class ClaimExtractor:
     def _relative_subject(self, doc: Doc, sides: list[Mention], cue_start: int) -> list[Mention]:
         """The mention a relative pronoun right before the cue refers to ("Llama 3, which surpasses Gemini")."""
         k = cue_start - 1
-        while k >= 0 and doc[k].lower_ in ADVERBS_BEFORE_CUE:
+        while k >= 0 and (doc[k].lower_ in ADVERBS_BEFORE_CUE or doc[k].lower_ in RELATIVE_FILLERS):
             k -= 1
         if k < 1 or doc[k].lower_ not in ("which", "that", "who"):
             return []
