@@ -217,9 +217,12 @@ class ChineseClaimRules:
         levels = "|".join(map(re.escape, v.get("level_words", []))) or "(?!)"
         self.level_re = re.compile(rf"(?:{openers})(?P<inside>[^，,。；;：:]{{1,30}}?)(?:的)?(?:同等)?(?:{levels})")
         mult = "|".join(sorted(map(re.escape, v.get("multiple_openers", [])), key=len, reverse=True)) or "(?!)"
+        numerals = "|".join(map(re.escape, v.get("numeral_multiples", []))) or "(?!)"
         self.multiple_re = re.compile(
-            rf"(?:{mult})(?P<inside>[^，,。；;：:]{{1,30}}?)的\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|倍)"
+            rf"(?:{mult})(?P<inside>[^，,。；;：:]{{1,30}}?)的\s*(?P<n>\d+(?:\.\d+)?|{numerals})\s*(?P<unit>%|倍)"
         )
+        clefts = "|".join(sorted(map(re.escape, v.get("cleft_markers", [])), key=len, reverse=True)) or "(?!)"
+        self.cleft_re = re.compile(rf"\s*的[^，,。；;：:]{{0,8}}?[，,]?\s*(?:{clefts})[^，,。；;：:]{{0,8}}?")
         self.less_is_better = re.compile("|".join(map(re.escape, v.get("less_is_better", []))) or "(?!)")
         self.improvement = re.compile("|".join(map(re.escape, v.get("improvement_words", []))) or "(?!)")
 
@@ -373,7 +376,7 @@ class ChineseClaimRules:
         )
         frames: list[tuple[re.Match[str], str]] = [(m, "parity") for m in self.level_re.finditer(sentence)]
         for m in self.multiple_re.finditer(sentence):
-            n = float(m.group("n"))
+            n = float(m.group("n")) if m.group("n")[0].isdigit() else 2.0  # "两倍", "数倍": more than one
             more = n > 1 if m.group("unit") == "倍" else n > 100
             if m.group("unit") == "%" and n == 100:
                 continue
@@ -462,8 +465,19 @@ class ChineseClaimRules:
         else:
             subjects = []
         if not subjects:
-            subjects = self._relative_subjects(sentence, mentions, objects)
+            subjects = self._relative_subjects(sentence, mentions, objects) or self._cleft_subjects(
+                sentence, mentions, objects
+            )
         return subjects
+
+    def _cleft_subjects(self, sentence: str, mentions: list[ZhMention], objects: list[ZhMention]) -> list[ZhMention]:
+        """For "超越 X 的，是 Y" / "击败 X 的国产大模型来自于 Y": the side named after the comparison."""
+        end = max(o.end for o in objects)
+        m = self.cleft_re.match(sentence, end)
+        if m is None:
+            return []
+        after = [x for x in mentions if m.end() <= x.start <= m.end() + 10 and x not in objects]
+        return self._list_from(sentence, mentions, mentions.index(after[0]), +1) if after else []
 
     def _relative_subjects(self, sentence: str, mentions: list[ZhMention], objects: list[ZhMention]) -> list[ZhMention]:
         """For "超过 X 的模型有 11 个，如 A、B": the sides listed after 如/例如/包括 are the models that surpass X."""
