@@ -393,6 +393,7 @@ class ClaimExtractor:
         self.multipliers = set(rel.get("multipliers", []))
         self.equative_phrases = {f"as {w} as" for w in rel.get("equatives", [])}
         self._add_comparative_matchers(rel)
+        self._add_multiple_of_matcher(rel)
         self._add_cue_matchers(rel)
         self._load_domains_and_names()
         self._short: set[str] = set()
@@ -436,36 +437,41 @@ class ClaimExtractor:
                 compared = [{"LOWER": {"IN": ["compared", "relative"]}}, {"LOWER": {"IN": ["to", "with"]}}]
                 said = [*words, *superlatives] if relation == "surpass" else words
                 self.compared_matcher.add(relation, [[{"LOWER": {"IN": said}}, wide, *compared]])
-            # "twice the speed of X", "three times the throughput of X": its own matcher, tried only where the
-            # regex below finds the shape
-            mult = sorted(rel.get("multipliers", []))
-            self.multiple_words = tuple(f"{w} the " for w in mult if w.isalpha() and len(w) > 1)  # "twice the"
-            self.nx_the = re.compile(r"\dx the ")  # "2x the"
-            less = set(rel.get("multiple_of_nouns_less_is_better", []))
-            not_nouns = ["of", "than", "and", "or"]
-            noun_gap: dict[str, Any] = {"IS_ALPHA": True, "LOWER": {"NOT_IN": not_nouns}, "OP": "{0,2}"}
-            multiple_leads: list[list[dict[str, Any]]] = [
-                [{"LOWER": {"IN": mult}}],  # "twice", "3x"
-                [{"LOWER": {"REGEX": r"^\d+(?:\.\d+)?x$"}}],  # "2.5x"
-                [{"LIKE_NUM": True}, {"LOWER": "times"}],  # "three times", "3 times"
-            ]
-            self.multiple_of_matcher = Matcher(self.nlp.vocab)
-            noun_sets: list[tuple[str, dict[str, Any]]] = [
-                ("surpass", {"NOT_IN": sorted(less)}),
-                ("trail", {"IN": sorted(less)}),
-            ]
-            for label, nouns in noun_sets:
-                self.multiple_of_matcher.add(
-                    label,
-                    [
-                        [*lead, {"LOWER": "the"}, noun_gap, {"IS_ALPHA": True, "LOWER": nouns}, {"LOWER": "of"}]
-                        for lead in multiple_leads
-                    ],
-                )
             # "a slight advantage in accuracy over X", "an edge in coding over X"
             gap = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["over", "and", "or", "but"]}, "OP": "{1,3}"}
             lead_nouns = rel.get("lead_nouns", [])
             self.gapped_matcher.add("surpass", [[{"LOWER": {"IN": lead_nouns}}, gap, {"LOWER": "over"}]])
+
+    def _add_multiple_of_matcher(self, rel: dict[str, Any]) -> None:
+        """The multiple-of matcher: "twice the speed of X", "three times the throughput of X".
+
+        Tried only on sentences that hold a multiplier before "the" (the substring tests of
+        :meth:`_may_have_multiple_of`).
+        """
+        mult = sorted(rel.get("multipliers", []))
+        self.multiple_words = tuple(f"{w} the " for w in mult if w.isalpha() and len(w) > 1)  # "twice the"
+        self.nx_the = re.compile(r"\dx the ")  # "2x the"
+        less = set(rel.get("multiple_of_nouns_less_is_better", []))
+        not_nouns = ["of", "than", "and", "or"]
+        noun_gap: dict[str, Any] = {"IS_ALPHA": True, "LOWER": {"NOT_IN": not_nouns}, "OP": "{0,2}"}
+        multiple_leads: list[list[dict[str, Any]]] = [
+            [{"LOWER": {"IN": mult}}],  # "twice", "3x"
+            [{"LOWER": {"REGEX": r"^\d+(?:\.\d+)?x$"}}],  # "2.5x"
+            [{"LIKE_NUM": True}, {"LOWER": "times"}],  # "three times", "3 times"
+        ]
+        self.multiple_of_matcher = Matcher(self.nlp.vocab)
+        noun_sets: list[tuple[str, dict[str, Any]]] = [
+            ("surpass", {"NOT_IN": sorted(less)}),
+            ("trail", {"IN": sorted(less)}),
+        ]
+        for label, nouns in noun_sets:
+            self.multiple_of_matcher.add(
+                label,
+                [
+                    [*lead, {"LOWER": "the"}, noun_gap, {"IS_ALPHA": True, "LOWER": nouns}, {"LOWER": "of"}]
+                    for lead in multiple_leads
+                ],
+            )
 
     def _add_cue_matchers(self, rel: dict[str, Any]) -> None:
         """Head-to-head phrases and every cue phrase, with the regex pre-filters that spare spaCy most text."""
@@ -671,11 +677,7 @@ class ClaimExtractor:
         cues = [Span(doc, s, e, label=label) for label, s, e in self.h2h_matcher(doc)]
         out: list[Claim] = []
         for lo, hi in bounds:
-            here = [c for c in filter_spans(cues) if lo <= c.start and c.end <= hi]
-            # "all three leading models": a cue word describing a noun of models compares nothing
-            here = [
-                c for c in here if c.label_ == "neither" or c.end >= len(doc) or doc[c.end].lower_ not in MODEL_REFS
-            ]
+            here = self._clause_cues(doc, cues, lo, hi)
             if not here:
                 continue
             cue = here[0]
@@ -712,6 +714,15 @@ class ClaimExtractor:
             if cue.label_ == "surpass" and named:
                 out += emit(named[0], "surpass", other, False)
         return out
+
+    @staticmethod
+    def _clause_cues(doc: Doc, cues: list[Span], lo: int, hi: int) -> list[Span]:
+        """The head-to-head cues of tokens ``lo:hi``.
+
+        "all three leading models" (a cue word describing a noun of models) compares nothing.
+        """
+        here = [c for c in filter_spans(cues) if lo <= c.start and c.end <= hi]
+        return [c for c in here if c.label_ == "neither" or c.end >= len(doc) or doc[c.end].lower_ not in MODEL_REFS]
 
     def extract_alone(
         self, article_id: str, text: str, title: str | None = None
@@ -884,7 +895,7 @@ class ClaimExtractor:
             found += self.gapped_matcher(doc)
         if "compared" in lowered or "relative" in lowered:
             found += self.compared_matcher(doc)
-        if self.gapped_prefilter is not None and self._may_have_multiple_of(lowered):
+        if self._may_have_multiple_of(lowered):
             found += self.multiple_of_matcher(doc)  # a sentence's text: the substring tests cost little here
         spans = [Span(doc, s, e, label=m) for m, s, e in found if not inside & set(range(s, e))]
         kept = []
