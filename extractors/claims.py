@@ -29,6 +29,7 @@ from extractors.claims_zh import ZhMention, chinese_rules, split_sentences_zh
 from extractors.discovery import Discovered, add_discovered, discover
 from extractors.entities import build_nlp
 from extractors.language import is_chinese
+from extractors.text_normalization import normalize_text
 from extractors.trie_regex import compile_phrases, trie_pattern
 from extractors.vocab import load_data
 from warehouse.records import ClaimStatement
@@ -61,11 +62,16 @@ ABBREVIATIONS = (
 )
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 _CLAIMANTS = load_data("claimants.yaml")
+_LIMITS = load_data("relations.yaml")["limits"]
+MAX_SENTENCE_CHARS = int(_LIMITS["max_sentence_chars"])
+MAX_CUES_PER_SENTENCE = int(_LIMITS["max_cues_per_sentence"])
 SPEECH_VERBS = frozenset(_CLAIMANTS["speech_verbs"])
 ROLE_WORDS = frozenset(_CLAIMANTS["role_words"])
 WEAK_THIRD_PARTY_WORDS = frozenset(_CLAIMANTS["weak_third_party_words"])
 AUTHOR_CUES = re.compile("|".join(_CLAIMANTS["author_cues"]), re.IGNORECASE)
-BENCHMARK_NAME = re.compile(_CLAIMANTS["benchmark_name"])
+BENCHMARK_WORDS = re.compile(_CLAIMANTS["benchmark_words"])
+_NAME_RUN = re.compile(r"[\w.+-]+")  # a run of name characters: "SWE-bench", "ARC-AGI-2", "MMLU-Pro+"
+_WORD_CHAR = re.compile(r"\w")
 THIRD_PARTY_WORDS = frozenset(_CLAIMANTS["third_party_words"])
 COMPANY_REFS = frozenset(_CLAIMANTS["company_refs"])
 MODEL_REFS = frozenset(_CLAIMANTS["model_refs"])
@@ -73,7 +79,6 @@ POSSESSIVE_PRONOUNS = {"its", "their"}
 SUBJECT_PRONOUNS = {"it", "they"}
 CONJUNCTIONS = {"and", "or", "&", "plus", "well"}
 CONTRAST = {"but", "and", "yet", "while", "whereas", "although", "though"}
-HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2043": "-"})
 BACKER_WORDS = {"backed", "owned", "funded", "supported", "based", "affiliated", "led"}
 ADVERBS_BEFORE_CUE = {"also", "now", "still", "reportedly", "even", "already", "clearly", "significantly", "far"}
 DETERMINERS = {"the", "a", "an", "this", "its", "their", "our", "his", "her"}
@@ -236,6 +241,16 @@ class LazyContext:
         return self._mentions
 
 
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What every claim of one sentence shares: its text, domain, whether it reports doubt, the benchmark it names."""
+
+    text: str
+    domain: str
+    disputed: bool
+    benchmark: str | None
+
+
 def lower_tokens(doc: Doc) -> list[str]:
     """The doc's lower-cased token texts, computed once per doc (a spaCy token costs an object per access)."""
     toks = doc.user_data.get("lower_tokens")
@@ -256,6 +271,24 @@ def drop_subsumed(claims: list[Claim]) -> list[Claim]:
 
 _VERSION_AFTER = re.compile(r"[ -]?[vV]?\d")
 _VERSION_BEFORE = re.compile(r"\d[ -]$")
+
+
+def benchmark_name(text: str) -> str | None:
+    """The first benchmark named in ``text`` not written in lower case ("SWE-bench Verified" -> "SWE-bench").
+
+    A name is a run of word characters, dots, hyphens and pluses holding a benchmark word (claimants.yaml); it
+    starts at its first word character after the last "+" before that word. Read run by run: linear in the text
+    (a backtracking regex took seconds on a run of "-5-5-5...").
+    """
+    for run in _NAME_RUN.finditer(text):
+        word = BENCHMARK_WORDS.search(run.group())
+        if word is None:
+            continue
+        lead = _WORD_CHAR.search(run.group(), run.group().rfind("+", 0, word.start()) + 1)
+        name = run.group()[lead.start() if lead is not None else word.start() :]
+        if not name.islower():
+            return name
+    return None
 
 
 def blank_links(text: str) -> str:
@@ -303,19 +336,40 @@ def list_glue(doc: Doc, start: int, end: int) -> list[str] | None:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of sentences; no split after a known abbreviation such as "U.S."."""
+    """Character spans of sentences; no split after a known abbreviation such as "U.S.".
+
+    Linear in the text: a sentence is sliced once, when it ends (an abbreviation test slices nothing). A sentence
+    longer than :data:`MAX_SENTENCE_CHARS` is read in pieces of at most that length (see :func:`bounded_spans`).
+    """
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENT_END.finditer(text):
-        head = text[start : m.start()]
-        if m.group(0).strip() == "" and "\n" not in m.group(0) and head.endswith(ABBREVIATIONS):
+        if m.group(0).strip() == "" and "\n" not in m.group(0) and text.endswith(ABBREVIATIONS, start, m.start()):
             continue
-        if head.strip():
+        if not text[start : m.start()].isspace() and m.start() > start:
             spans.append((start, m.start()))
         start = m.end()
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
-    return spans
+    return bounded_spans(text, spans)
+
+
+def bounded_spans(text: str, spans: list[tuple[int, int]], limit: int | None = None) -> list[tuple[int, int]]:
+    """``spans`` with each one longer than ``limit`` characters cut at whitespace into pieces of at most ``limit``.
+
+    No prose sentence is that long: a page with no sentence ends (a list, a table, or hostile text) would otherwise
+    be one sentence whose cues are each compared with every name in it. Every character is still read.
+    """
+    limit = limit or MAX_SENTENCE_CHARS
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        while end - start > limit:
+            cut = text.rfind(" ", start + limit // 2, start + limit)
+            cut = cut if cut > start else start + limit
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    return out
 
 
 def _cue_phrases(rel: dict[str, Any]) -> dict[str, list[str]]:
@@ -531,10 +585,22 @@ class ClaimExtractor:
         ``title``, when given, is read only for what the article compares ("Claude vs GPT-4o"); claims come
         from the text (a title that is not in the text is no evidence sentence).
         """
-        if is_chinese(text):
-            return extract_chinese(article_id, text)
+        normalized = normalize_text(text)  # one normalisation for every path (NBSP, zero-width, hyphens, runs)
+        if is_chinese(normalized.text):
+            claims = extract_chinese(article_id, normalized.text)
+        else:
+            claims = self._extract_english(article_id, normalized.text, title)
+        if normalized.text != text:
+            for claim in claims:  # evidence offsets and sentence point into the text as given
+                claim.start_char = normalized.original_offset(claim.start_char)
+                claim.end_char = normalized.original_offset(claim.end_char)
+                claim.sentence = text[claim.start_char : claim.end_char]
+        return claims
+
+    def _extract_english(self, article_id: str, text: str, title: str | None) -> list[Claim]:
+        """The claims of an English article's normalised text."""
         original = text
-        text = blank_links(text.translate(HYPHENS))  # "GPT‑4o" is GPT-4o; URLs go (same length: offsets hold)
+        text = blank_links(text)  # URLs go (blanked with spaces: offsets hold)
         sentences = split_sentences(text)
         head_to_head, candidates = self._candidate_sentences(text, title, sentences)
         if not candidates:
@@ -1199,6 +1265,15 @@ class ClaimExtractor:
                 return True
         return False
 
+    def _sentence_facts(self, doc: Doc) -> SentenceFacts:
+        """The sentence's :class:`SentenceFacts`, computed once per doc."""
+        facts = doc.user_data.get("facts")
+        if facts is None:
+            text = doc.text
+            disputed = bool(self.disputes.search(text.lower()))
+            facts = doc.user_data["facts"] = SentenceFacts(text, self._domain(text), disputed, benchmark_name(text))
+        return facts
+
     def _domain(self, sentence: str) -> str:
         low = sentence.lower()
         for name, pattern in self.domains:
@@ -1234,7 +1309,7 @@ class ClaimExtractor:
         if (who == "outlet" or weak) and self._author is not None and self._author in subj_orgs:
             return "self", self._author
         if who == "outlet":
-            bench = next((m.group(0) for m in BENCHMARK_NAME.finditer(doc.text) if not m.group(0).islower()), None)
+            bench = self._sentence_facts(doc).benchmark
             if bench is not None:
                 return "third_party", bench
         return who, name
@@ -1354,7 +1429,7 @@ class ClaimExtractor:
         ]
         hedged = any(t.lower_ in self.hedges for t in doc)
         scan = _SentenceScan(article_id, doc, offset, context, mentions, sides, cues, hedged)
-        for n in range(len(cues)):
+        for n in range(min(len(cues), MAX_CUES_PER_SENTENCE)):  # past that, no sentence of prose: bounded time
             cue_sides = self._cue_sides(scan, n)
             if cue_sides is None:
                 continue
@@ -1672,12 +1747,11 @@ class ClaimExtractor:
         mentions: list[Mention],
     ) -> list[Claim]:
         """One claim row per (subject, object) pair that names at least one side and is not a side with itself."""
-        text = doc.text
+        facts = self._sentence_facts(doc)  # once per sentence: a sentence of many cues stays linear
+        text, domain, disputed = facts.text, facts.domain, facts.disputed
         claimant, claimant_name = self._claimant(
             doc, mentions, cue, {s.org for s in subjects}, context, frozenset(s.start for s in subjects)
         )
-        domain = self._domain(text)
-        disputed = bool(self.disputes.search(text.lower()))
         out = []
         for s in subjects:
             for o in objects:
@@ -1738,7 +1812,7 @@ def extract_chinese(article_id: str, text: str) -> list[Claim]:
     claims: list[Claim] = []
     topic: list[ZhMention] = []
     seen: set[tuple[Any, ...]] = set()
-    for start, end in split_sentences_zh(text):
+    for start, end in bounded_spans(text, split_sentences_zh(text)):
         sentence = text[start:end]
         mentions = rules.mentions(sentence)  # parsed once for the claims and the article's opening subject
         found = rules.claims(sentence, topic, mentions)

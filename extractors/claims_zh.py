@@ -174,6 +174,7 @@ class ChineseClaimRules:
         self.evaluators = gazetteer.gazetteer.evaluators
         v = load_data("zh.yaml")
         self.v = v
+        self.max_cues = int(load_data("relations.yaml")["limits"]["max_cues_per_sentence"])
         cues = [(p, rel) for rel, phrases in v["relations"].items() for p in phrases]
         self.cue_of = {p: rel for p, rel in cues}
         self.cue_re = re.compile("|".join(sorted((re.escape(p) for p, _ in cues), key=len, reverse=True)))
@@ -318,7 +319,7 @@ class ChineseClaimRules:
         out = []
         previous: tuple[list[ZhMention], list[ZhMention]] = ([], [])  # the latest claim's subjects and objects
         prior: tuple[int, str] | None = None  # the end and relation of the cue before
-        for start, end, relation, bi_object in sorted(self.cues(sentence)):
+        for start, end, relation, bi_object in sorted(self.cues(sentence))[: self.max_cues]:  # bounded time
             if self._partial_surpass(sentence, mentions, prior, start, relation):
                 continue
             prior = end, relation

@@ -30,6 +30,7 @@ RULES_MODULES = (
     "language",
     "nlp",
     "rules",
+    "text_normalization",
     "trie_regex",
     "vocab",
 )
