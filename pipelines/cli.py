@@ -295,14 +295,20 @@ def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) ->
     _fail_on_undelivered(summary)
 
 
-def _read_jsonl(fh: IO[str]) -> Iterator[dict[str, Any]]:
+def _read_jsonl(fh: IO[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, the line's object, or why it is not one) for each non-blank line."""
     for n, line in enumerate(fh, 1):
         if not line.strip():
             continue
         try:
-            yield json.loads(line)
+            row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise click.ClickException(f"input line {n} is not JSON: {exc}") from exc
+            yield n, f"not JSON: {exc}"
+            continue
+        if not isinstance(row, dict) or "text" not in row or not ("id" in row or "article_id" in row):
+            yield n, "each input line needs 'id' and 'text'"
+            continue
+        yield n, row
 
 
 @main.command()
@@ -317,11 +323,21 @@ def extract(input_file: IO[str], output_file: IO[str]) -> None:
     from extractors.claims import default_extractor
 
     x = default_extractor()
-    for row in _read_jsonl(input_file):
-        if "text" not in row or not ("id" in row or "article_id" in row):
-            raise click.ClickException("each input line needs 'id' and 'text'")
-        for c in x.extract(str(row.get("id", row.get("article_id"))), row["text"] or "", row.get("title")):
+    failed = read = 0
+    for n, row in _read_jsonl(input_file):
+        read += 1
+        try:
+            if isinstance(row, str):
+                raise ValueError(row)
+            claims = x.extract(str(row.get("id", row.get("article_id"))), str(row["text"] or ""), row.get("title"))
+        except Exception as exc:  # noqa: BLE001 - one bad line is reported and the rest still read
+            failed += 1
+            click.echo(f"input line {n}: {exc}", err=True)
+            continue
+        for c in claims:
             output_file.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    if failed:
+        raise click.ClickException(f"{failed} of {read} input line(s) not read (see the lines above); the rest were")
 
 
 @main.command()

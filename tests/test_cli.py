@@ -96,7 +96,23 @@ def test_extract_rejects_bad_input_clearly(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("{not json}\n")
     result = CliRunner().invoke(main, ["extract", "--input", str(src)])
-    assert result.exit_code != 0 and "line 1 is not JSON" in result.output
+    assert result.exit_code != 0 and "line 1: not JSON" in result.output
+
+
+def test_extract_reports_a_bad_line_and_reads_the_rest(tmp_path):
+    """One bad line (not JSON, no text, a text over spaCy's million characters) never stops the lines after it."""
+    good = {"id": "g", "text": "Testing found that Kimi K3 outperformed GPT-6 on agent tasks."}
+    huge = {"id": "h", "text": "Claude 4 outperforms GPT-5 and " * 40_000}  # 1.2 million characters, one sentence
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(["{not json", json.dumps({"id": "x"}), json.dumps(huge), json.dumps(good)]) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["extract", "--input", str(src), "--output", str(out)])
+    assert result.exit_code == 1
+    assert "input line 1: not JSON" in result.output and "input line 2: each input line needs" in result.output
+    assert "2 of 4 input line(s) not read" in result.output
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert {r["article_id"] for r in rows} == {"h", "g"}  # the huge line read (in pieces), the last line too
+    assert ("Moonshot AI", "surpass", "OpenAI") in {(r["subject_org"], r["relation"], r["object_org"]) for r in rows}
 
 
 def test_clean_prints_one_row_per_file(tmp_path):
