@@ -77,7 +77,7 @@ COMPANY_REFS = frozenset(_CLAIMANTS["company_refs"])
 MODEL_REFS = frozenset(_CLAIMANTS["model_refs"])
 POSSESSIVE_PRONOUNS = {"its", "their"}
 SUBJECT_PRONOUNS = {"it", "they"}
-CONJUNCTIONS = {"and", "or", "&", "plus", "well"}
+CONJUNCTIONS = {"and", "or", "&", "plus", "well", "nor"}
 CONTRAST = {"but", "and", "yet", "while", "whereas", "although", "though"}
 BACKER_WORDS = {"backed", "owned", "funded", "supported", "based", "affiliated", "led"}
 ADVERBS_BEFORE_CUE = {"also", "now", "still", "reportedly", "even", "already", "clearly", "significantly", "far"}
@@ -129,7 +129,7 @@ SHARED_CUE_GLUE = {
     "possibly",
 }  # "beats X on agents and Y on coding"
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
-LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-"}
+LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-", "nor", "neither"}
 # "Claude 3 Opus and some flavors of GPT-4": a quantity of a named model's versions is still that model
 LIST_GLUE |= {"some", "several", "various", "many", "most", "versions", "variants", "flavors", "flavours", "of"}
 SCORE_MARKS = {"%", "~", "≈", "pts", "points", "elo", "/", "+", "-", "–", ".", ",", "x"}
@@ -514,18 +514,19 @@ class ClaimExtractor:
             [{"LIKE_NUM": True}, {"LOWER": "times"}],  # "three times", "3 times"
         ]
         self.multiple_of_matcher = Matcher(self.nlp.vocab)
-        noun_sets: list[tuple[str, dict[str, Any]]] = [
-            ("surpass", {"NOT_IN": sorted(less)}),
-            ("trail", {"IN": sorted(less)}),
+        fractions = sorted(rel.get("fractions", []))
+        self.multiple_words += tuple(f"{w} the " for w in fractions) + tuple(f"{w} of the " for w in fractions)
+        fraction_leads: list[list[dict[str, Any]]] = [
+            [{"LOWER": {"IN": fractions}}],  # "half the memory of X"
+            [{"LOWER": {"IN": fractions}}, {"LOWER": "of"}],  # "a fraction of the cost of X"
         ]
-        for label, nouns in noun_sets:
-            self.multiple_of_matcher.add(
-                label,
-                [
-                    [*lead, {"LOWER": "the"}, noun_gap, {"IS_ALPHA": True, "LOWER": nouns}, {"LOWER": "of"}]
-                    for lead in multiple_leads
-                ],
-            )
+        other_noun: dict[str, Any] = {"IS_ALPHA": True, "LOWER": {"NOT_IN": sorted(less)}}
+        less_noun: dict[str, Any] = {"IS_ALPHA": True, "LOWER": {"IN": sorted(less)}}
+        # a multiple of a measure leads (of one where less is better, trails); a fraction the other way round
+        for leads, more, fewer in ((multiple_leads, "surpass", "trail"), (fraction_leads, "trail", "surpass")):
+            for label, noun in ((more, other_noun), (fewer, less_noun)):
+                patterns = [[*lead, {"LOWER": "the"}, noun_gap, noun, {"LOWER": "of"}] for lead in leads]
+                self.multiple_of_matcher.add(label, patterns)
 
     def _add_cue_matchers(self, rel: dict[str, Any]) -> None:
         """Head-to-head phrases and every cue phrase, with the regex pre-filters that spare spaCy most text."""
@@ -541,6 +542,8 @@ class ClaimExtractor:
             phrases_all.update(p.lower() for p in phrases)
         # "twice the speed of X" (the multiple-of matcher): its lead words are pre-filter phrases too
         phrases_all.update(f"{w} the" for w in rel.get("multipliers", []) if w != "x")
+        phrases_all.update(f"{w} the" for w in rel.get("fractions", []))
+        phrases_all.update(f"{w} of the" for w in rel.get("fractions", []))
         # The cheap pre-filter: only sentences containing a whole cue phrase reach spaCy.
         self.prefilter = compile_phrases(phrases_all)
         self.prefilter_lower = compile_phrases(phrases_all, flags=0)
@@ -964,7 +967,7 @@ class ClaimExtractor:
         if self._may_have_multiple_of(lowered):
             found += self.multiple_of_matcher(doc)  # a sentence's text: the substring tests cost little here
         spans = [Span(doc, s, e, label=m) for m, s, e in found if not inside & set(range(s, e))]
-        kept = []
+        kept: list[Span] = []
         toks = lower_tokens(doc)
         model_ends = {e.end for e in doc.ents if e.label_ == "MODEL"}
         for span in self._coordinated_cues(doc, filter_spans(spans)):
@@ -985,6 +988,8 @@ class ClaimExtractor:
                 continue
             if self._after_aspiration(doc, span.start):
                 continue
+            if len(words) == 1 and kept and kept[-1].end == span.start:
+                continue  # "beats rivals from OpenAI", "outperforms leaders": a cue word right after a cue is its noun
             kept.append(span)
         return sorted(kept, key=lambda s: s.start)
 
@@ -1473,8 +1478,10 @@ class ClaimExtractor:
             if not adjacent:
                 return None
             right, left = adjacent[-1:], [m for m in left if m.end <= adjacent[-1].start]
-        if not right and cue.end < len(doc) and doc[cue.end].lower_ in ("it", "them") and scan.previous_objects:
+        if cue.end < len(doc) and doc[cue.end].lower_ in ("it", "them") and scan.previous_objects:
             right = list(scan.previous_objects)  # "close to GPT-4 Turbo, even surpassing it in maths"
+        elif self._object_reference(doc, cue.end):
+            right = self._earlier_object(scan)  # "OpenAI released GPT-6. Kimi K3 now beats it."
         earlier_sides: list[Mention] = []
         if (
             not right
@@ -1517,6 +1524,23 @@ class ClaimExtractor:
         while k >= prev_end and (doc[k].lower_ in ADVERBS_BEFORE_CUE or doc[k].lower_.endswith("ly")):
             k -= 1
         return k >= prev_end and doc[k].text == ","
+
+    @staticmethod
+    def _object_reference(doc: Doc, at: int) -> bool:
+        """True for "it" / "the model" / "that system" right after a cue, ending its clause."""
+        toks = lower_tokens(doc)
+        words = 1 if toks[at : at + 1] == ["it"] else 0
+        if toks[at : at + 1] in (["the"], ["that"], ["this"]) and toks[at + 1 : at + 2] in (["model"], ["system"]):
+            words = 2
+        end = at + words
+        return bool(words) and (end >= len(doc) or doc[end].is_punct or toks[end] in PARALLEL_PREPOSITIONS | {"by"})
+
+    @staticmethod
+    def _earlier_object(scan: _SentenceScan) -> list[Mention]:
+        """The model an object reference names: the latest of the two sentences before, of a firm this one names not."""
+        taken = {m.org for m in scan.sides}
+        earlier = [m for m in scan.context.mentions if m.model and m.org not in taken]
+        return earlier[-1:]
 
     def _shared_object(self, scan: _SentenceScan, n: int) -> list[Mention]:
         """The sides after the second of two cues set off by commas ("comparable to, but not better than, X").
