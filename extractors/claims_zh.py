@@ -216,6 +216,10 @@ class ChineseClaimRules:
         self.example_re = re.compile("|".join(map(re.escape, v["example_markers"])))
         openers = "|".join(sorted(map(re.escape, v.get("level_openers", [])), key=len, reverse=True)) or "(?!)"
         levels = "|".join(map(re.escape, v.get("level_words", []))) or "(?!)"
+        self.quantifier = re.compile("|".join(map(re.escape, v.get("list_quantifiers", []))) or "(?!)")
+        edge_openers = "|".join(sorted(map(re.escape, v.get("edge_openers", [])), key=len, reverse=True)) or "(?!)"
+        edge_words = "|".join(map(re.escape, v.get("edge_words", []))) or "(?!)"
+        self.edge_re = re.compile(rf"(?:{edge_openers})(?P<inside>[^，,。；;：:]{{1,30}}?)(?:{edge_words})")
         self.level_re = re.compile(rf"(?:{openers})(?P<inside>[^，,。；;：:]{{1,30}}?)(?:的)?(?:同等)?(?:{levels})")
         mult = "|".join(sorted(map(re.escape, v.get("multiple_openers", [])), key=len, reverse=True)) or "(?!)"
         numerals = "|".join(map(re.escape, v.get("numeral_multiples", []))) or "(?!)"
@@ -376,6 +380,7 @@ class ChineseClaimRules:
             list({id(c[2]): c[2] for c in found if c[4] == last}.values()),
         )
         frames: list[tuple[re.Match[str], str]] = [(m, "parity") for m in self.level_re.finditer(sentence)]
+        frames += [(m, "surpass") for m in self.edge_re.finditer(sentence)]  # "略胜 X 一筹"
         for m in self.multiple_re.finditer(sentence):
             n = float(m.group("n")) if m.group("n")[0].isdigit() else 2.0  # "两倍", "数倍": more than one
             more = n > 1 if m.group("unit") == "倍" else n > 100
@@ -550,6 +555,8 @@ class ChineseClaimRules:
         inside = [m for m in mentions if window_start <= m.start and m.end <= cue_start]
         if inside and self.punct.search(sentence[inside[-1].end : cue_start]):
             return [], -1  # the nearest name before the cue is in an earlier clause
+        if inside and self.quantifier.search(sentence, inside[-1].end, cue_start):
+            return [], -1  # "豆包2.0和Kimi K3均落后于 X": 和 joins the subjects, the cue's object comes after it
         for m in reversed(inside):
             at = self._marker_before(sentence, m.start)
             if at is not None:
