@@ -15,6 +15,7 @@ import trafilatura
 
 from extractors.language import is_chinese
 from extractors.page_evidence import PageEvidence
+from extractors.text_normalization import replace_controls
 from extractors.vocab import load_data
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
@@ -203,6 +204,7 @@ def clean_html(body: bytes | str, url: str | None = None, content_type: str | No
         html = decode_html(body, content_type)
     else:
         html = body
+    html = replace_controls(html)  # one ESC or BEL would make lxml drop the tree, and the article text with it
     if not html.strip():
         return CleanedPage(False, "empty_body")
     try:

@@ -43,6 +43,18 @@ class NormalizedText:
         return offset + (self._shifts[k][1] if k >= 0 else 0)
 
 
+_CONTROLS_TO_SPACES = str.maketrans(dict.fromkeys(_CONTROLS, " "))
+
+
+def replace_controls(text: str) -> str:
+    """``text`` with control characters (but tab and line ends) as spaces; one character for one.
+
+    Cleaning calls it on a page's HTML: lxml drops the tree of a page holding one ESC or BEL, and the article
+    with it (issue 25 row 3).
+    """
+    return text.translate(_CONTROLS_TO_SPACES)
+
+
 def normalize_text(text: str) -> NormalizedText:
     """The text the claim rules read (see the module docstring); linear in the length of ``text``."""
     text = text.translate(_ONE_FOR_ONE)
