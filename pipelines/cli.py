@@ -370,6 +370,18 @@ def clean(files: tuple[str, ...]) -> None:
 TABLE_CELL_MAX = 60  # the table format's widest column; json and csv are never cut
 
 
+CSV_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a string starting like a formula gets a leading apostrophe.
+
+    Crawled text reaches these cells (evidence sentences, titles, names): "=HYPERLINK(...)" or "@SUM(...)" would
+    otherwise run when the file is opened (OWASP, CSV injection). Numbers and other values pass unchanged.
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(CSV_FORMULA_LEADS) else value
+
+
 def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     """Rows as JSON lines, CSV, or a rich table whose cut values end in a visible … (a silent cut hid URLs)."""
     if fmt == "json":
@@ -378,8 +390,8 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
         return
     if fmt == "csv":
         w = csv.writer(sys.stdout)
-        w.writerow(cols)
-        w.writerows(rows)
+        w.writerow([csv_cell(c) for c in cols])
+        w.writerows([csv_cell(v) for v in r] for r in rows)
         return
     from rich import box
     from rich.console import Console
