@@ -12,8 +12,9 @@ downloaded. Expected: every waiter gets the parser (or the failure)."
 
 This middleware keeps the outcome per host in a plain dict and hands each waiter its own ``Deferred``
 fired with that outcome, so no request is ever allowed because robots.txt is still loading. It also
-carries claimwatch's rule that a robots.txt answering 5xx disallows the whole host for the run (RFC 9309
-2.3.1.4); Scrapy would parse the error page and allow everything. It uses only public Scrapy API
+carries claimwatch's rule that a robots.txt answering 5xx, or not answering at all (a time-out, a reset or lost
+connection), disallows the whole host for the run (RFC 9309 2.3.1.4); Scrapy would parse the error page, or
+ignore the failure, and allow everything. It uses only public Scrapy API
 (``engine.download_async``, ``ROBOTSTXT_PARSER``), no private attribute of the upstream class.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from scrapy import exceptions as scrapy_exc
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request
@@ -30,10 +32,20 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
 from spiders.network_guard_middleware import RefusedRequest
 
 logger = logging.getLogger(__name__)
+# robots.txt failures after which the page fetches fail the same way and are logged with that reason (a refused
+# request, no server listening, no such host); any other failure to fetch robots.txt disallows the host
+NO_SERVER_THERE = (
+    IgnoreRequest,
+    ConnectionRefusedError,
+    DNSLookupError,
+    scrapy_exc.DownloadConnectionRefusedError,
+    scrapy_exc.CannotResolveHostError,
+)
 
 
 @dataclass(frozen=True)
@@ -108,13 +120,19 @@ class RobotsPolicyMiddleware:
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as exc:  # noqa: BLE001 - any failure to fetch robots.txt is an outcome, not a crash
-            # Unreachable robots.txt (refused connection, DNS, a refused private address): as Scrapy does,
-            # paths are not restricted by it; the page fetches meet the same failure and are logged with it.
-            if not isinstance(exc, IgnoreRequest):
-                logger.info("robots.txt %s not fetched: %s", robots_url, exc)
             if stats:
                 stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-            return RobotsOutcome(parser=None)
+            if isinstance(exc, NO_SERVER_THERE):
+                # refused before any byte was sent (the network guard, a bad URL), or no server there at all:
+                # the page fetches meet the same failure and are logged with its own reason
+                return RobotsOutcome(parser=None)
+            # A server that does not answer for its robots.txt (a time-out, a reset or lost connection): RFC 9309
+            # 2.3.1.4 says assume complete disallow, as for a 5xx answer; Scrapy would allow everything.
+            logger.info("robots.txt %s not fetched: %s", robots_url, exc)
+            return RobotsOutcome(
+                parser=None,
+                host_refused=f"robots.txt unreachable ({type(exc).__name__}): host treated as disallowed for this run",
+            )
         if stats:
             stats.inc_value("robotstxt/response_count")
             stats.inc_value(f"robotstxt/response_status_count/{response.status}")

@@ -83,3 +83,50 @@ def test_a_slow_5xx_robots_txt_disallows_every_queued_request(slow_robots_server
     errors = _crawl(base, tmp_path)
     assert set(hits) == {"/robots.txt"}, hits
     assert set(errors.values()) == {"robots_unavailable"} and len(errors) == 7
+
+
+def test_a_robots_txt_that_times_out_disallows_the_host(tmp_path):
+    """Issue 25 row 2: robots.txt answering after the download time-out (Disallow: /secret/) used to be retried,
+    time out, and the /secret/ pages were then fetched; an unreachable robots.txt now disallows the host."""
+    hits: dict[str, int] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            hits[self.path] = hits.get(self.path, 0) + 1
+            if self.path == "/robots.txt":
+                time.sleep(2.5)  # past the 1 s download time-out below
+                body = b"User-agent: *\nDisallow: /secret/\n"
+            else:
+                body = PAGE
+            try:
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except OSError:
+                pass  # the crawler gave up waiting
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{srv.server_address[1]}"
+    try:
+        cfg = parse_sources(
+            {
+                "allow_private_networks": True,
+                "crawl": {**FAST, "download_timeout": 1, "retry_times": 1},
+                "sources": [{"name": "s", "urls": [f"{base}/secret/{i}.html" for i in range(3)] + [f"{base}/ok.html"]}],
+            }
+        )
+        result = run_crawl(cfg, tmp_path)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert result.exit_code == 0
+    assert not [p for p in hits if p != "/robots.txt"], hits  # no page of the host fetched
+    assert {f.url.removeprefix(base): f.error for f in result.fetches} == {
+        **{f"/secret/{i}.html": "robots_unavailable" for i in range(3)},
+        "/ok.html": "robots_unavailable",
+    }
