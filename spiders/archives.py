@@ -17,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from spiders.items import FetchedPage, FetchRecord
 from spiders.sources import DEFAULT_CRAWL_SETTINGS
+from spiders.urls import is_http_url
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -42,7 +43,7 @@ def archive_files(paths: list[str | Path]) -> Iterator[tuple[Path, ArchiveRefuse
     """
     for p in map(Path, paths):
         if not p.is_dir():
-            yield p, None
+            yield p, _refusal_of_named_file(p)
             continue
         root = p.resolve()
         found: list[tuple[Path, ArchiveRefused | None]] = []
@@ -56,6 +57,28 @@ def archive_files(paths: list[str | Path]) -> Iterator[tuple[Path, ArchiveRefuse
                     problem = ArchiveRefused("symlink_outside_tree", f"{f} -> {f.resolve()} is outside {root}")
                 found.append((f, problem))
         yield from sorted(found, key=lambda pair: pair[0])
+
+
+def _refusal_of_named_file(p: Path) -> ArchiveRefused | None:
+    """Why a file given by name is not read, or None: only page and archive files, never a system file.
+
+    ``claimwatch ingest /proc/self/environ`` read the process environment (alert webhook URLs included) into
+    raw_pages; a saved page has a page or archive name and lives outside /proc, /sys and /dev.
+    """
+    resolved = p.resolve()
+    if resolved.is_relative_to("/proc") or resolved.is_relative_to("/sys") or resolved.is_relative_to("/dev"):
+        return ArchiveRefused("system_file", f"{p} is a system file, not a saved page")
+    if not p.name.lower().endswith(HTML_SUFFIXES + WARC_SUFFIXES):
+        return ArchiveRefused(
+            "not_a_page_file", f"{p} is not named as a page or an archive ({', '.join(HTML_SUFFIXES + WARC_SUFFIXES)})"
+        )
+    return None
+
+
+def looks_like_html(body: bytes) -> bool:
+    """True when the first bytes of a saved page read as markup (a "<" first, after a BOM and white space)."""
+    head = body[:1024].lstrip(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"<")
 
 
 def read_bounded(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
@@ -90,6 +113,8 @@ def _fetch(url: str, source: str, status: int | None, error: str | None, detail:
 def read_html_file(path: Path, source: str) -> tuple[FetchedPage, FetchRecord]:
     """One saved page (``.html`` or gzipped) as a landed page plus its fetch record."""
     body = read_bounded(path)
+    if not looks_like_html(body):
+        raise ArchiveRefused("not_html_file", f"{path} does not start like an HTML page")
     url = path.resolve().as_uri()
     when = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
     page = FetchedPage.at(url, source, body, when)
@@ -109,10 +134,15 @@ def read_warc(path: Path, source: str) -> Iterator[tuple[FetchedPage | None, Fet
             if not (record.format.startswith("warc") or url.startswith(("http://", "https://"))):
                 continue  # not a real record (warcio reads any text as an old-style ARC header)
             records += 1
-            if record.rec_type != "response" or record.http_headers is None:
+            if record.rec_type != "response":
                 continue
             when = record.rec_headers.get_header("WARC-Date") or datetime.now(UTC).isoformat()
             when = when.replace("Z", "+00:00")
+            if not is_http_url(url):  # "javascript:...", "data:...": one bad_url row, as the crawler records it
+                yield None, _fetch(url[:2000], source, None, "bad_url", "WARC-Target-URI is not an http(s) URL", when)
+                continue
+            if record.http_headers is None:
+                continue
             status = int(record.http_headers.get_statuscode() or 0)
             ctype = record.http_headers.get_header("Content-Type") or ""
             if status != 200:

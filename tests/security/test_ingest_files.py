@@ -78,3 +78,42 @@ def test_ingest_of_a_folder_without_pages_says_so(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("nothing to ingest")
     r = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(tmp_path / "w.duckdb")])
     assert r.exit_code != 0 and "no .html" in r.output
+
+
+def test_ingest_reads_only_page_files_never_system_files(tmp_path: Path) -> None:
+    """Issue 25 row 5: `claimwatch ingest /proc/self/environ secret.txt` read the environment into raw_pages."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("CLAIMWATCH_ALERT_URLS=slack://token@channel\n")
+    fake = tmp_path / "notes.html"
+    fake.write_text("PATH=/usr/bin\nHOME=/root\n")  # named like a page, not one
+    page = tmp_path / "story.html"
+    page.write_bytes(PAGE)
+    rows = list(read_archives(["/proc/self/environ", str(secret), str(fake), str(page), "/dev/zero"], "archive"))
+    outcome = {Path(f.url.removeprefix("file://")).name: (p is not None, f.error) for p, f in rows}
+    assert outcome == {
+        "environ": (False, "system_file"),
+        "secret.txt": (False, "not_a_page_file"),
+        "notes.html": (False, "not_html_file"),
+        "story.html": (True, None),
+        "zero": (False, "system_file"),
+    }
+
+
+def test_a_warc_record_with_a_javascript_target_is_one_bad_url_row(tmp_path: Path) -> None:
+    """Issue 25 row 12: such a record was dropped with no fetch_log row."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "a.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for uri in ["javascript:alert(1)", "https://news.example/story.html"]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(PAGE), http_headers=headers))
+    rows = list(read_archives([path], "archive"))
+    assert [(f.url, f.error, p is not None) for p, f in rows] == [
+        ("javascript:alert(1)", "bad_url", False),
+        ("https://news.example/story.html", None, True),
+    ]
