@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,7 +136,8 @@ def export_tables(con: Any, out_dir: Path, overwrite: bool = False) -> list[tupl
 
     The rows are streamed as Arrow record batches and written by pyarrow, so no path ever goes into SQL (a
     directory name with a quote is just a name) and the connection can be the sandboxed one. A folder that
-    already holds files is refused unless ``overwrite``.
+    already holds files is refused unless ``overwrite``. Each file is written under a new name and renamed over its
+    own, so a symlink planted at a table's name is replaced, not followed.
     """
     import pyarrow.parquet as pq
 
@@ -149,10 +152,19 @@ def export_tables(con: Any, out_dir: Path, overwrite: bool = False) -> list[tupl
         where = EXPORT_FILTERS.get(table, "")  # names and filters from the constants above
         reader = con.execute(f"SELECT * FROM {table} {where}").to_arrow_reader(65536)
         rows = 0
-        with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
-            for batch in reader:
-                writer.write_batch(batch)
-                rows += batch.num_rows
+        # written to a new file in the folder, then renamed over the name: a link already at that name is
+        # replaced, never followed (writing through it overwrote whatever file it pointed at)
+        fd, tmp = tempfile.mkstemp(prefix=f".{table}.", suffix=".parquet", dir=out_dir)
+        os.close(fd)
+        try:
+            with pq.ParquetWriter(tmp, reader.schema, compression="zstd") as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         done.append((table, path, rows))
     return done
 

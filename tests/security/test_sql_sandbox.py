@@ -89,3 +89,18 @@ def test_export_refuses_a_non_empty_folder_unless_overwrite(warehouse: Path, tmp
     assert r.exit_code != 0 and "not empty" in r.output and not (out / "runs.parquet").exists()
     r = CliRunner().invoke(main, ["export", str(out), "--db", str(warehouse), "--overwrite"])
     assert r.exit_code == 0 and (out / "runs.parquet").exists() and (out / "notes.txt").read_text() == "keep me"
+
+
+def test_export_overwrite_replaces_a_planted_symlink_never_writes_through_it(warehouse: Path, tmp_path: Path) -> None:
+    """Issue 25 row 8: with --overwrite, DIR/claims.parquet as a link to another file overwrote that file."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "claims.parquet").symlink_to(victim)
+    r = CliRunner().invoke(main, ["export", str(out), "--db", str(warehouse), "--overwrite"])
+    assert r.exit_code == 0, r.output
+    assert victim.read_text() == "precious"
+    assert not (out / "claims.parquet").is_symlink()
+    assert duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(out / "claims.parquet")]).fetchall()
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
