@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import threading
 import time
@@ -78,6 +79,22 @@ class LogChannel:
             print(body, file=sys.stdout, flush=True)
 
 
+# "<!channel>", "<@U123>", "<#C1>", "<https://evil|Reset SSO>" (Slack, Discord); "@here", "@everyone" (Discord,
+# Slack, Mattermost, Teams)
+_ANGLE_MARKUP = re.compile(r"<(?=[!@#&]|https?:|mailto:)", re.IGNORECASE)
+_MASS_MENTION = re.compile(r"@(?=(?:here|channel|everyone|all)\b)", re.IGNORECASE)
+
+
+def neutralize_markup(text: str) -> str:
+    """``text`` with chat markup that crawled evidence could carry made inert.
+
+    A zero-width space goes after the ``<`` of a Slack/Discord mention or link and after the ``@`` of @here /
+    @channel / @everyone / @all. The words read the same; no channel is pinged and no disguised link is planted
+    (the evidence sentence, title and names of an alert come from crawled pages).
+    """
+    return _MASS_MENTION.sub("@\u200b", _ANGLE_MARKUP.sub("<\u200b", text))
+
+
 class AppriseChannel:
     """Every configured Apprise URL; a message counts as delivered only when all of them accept it."""
 
@@ -103,8 +120,11 @@ class AppriseChannel:
             if not ap.add(self._url(url, key)):
                 failed.append(f"invalid Apprise URL {url.split('://', 1)[0]}://...")
                 continue
-            message = json.dumps(payload, ensure_ascii=False) if url.lower().startswith(HEADER_SCHEMES) else body
-            if not ap.notify(body=message, title=title):
+            if url.lower().startswith(HEADER_SCHEMES):
+                message, heading = json.dumps(payload, ensure_ascii=False), title
+            else:  # a chat or mail text: crawled words must not ping a channel or hide a link
+                message, heading = neutralize_markup(body), neutralize_markup(title)
+            if not ap.notify(body=message, title=heading):
                 failed.append(f"{url.split('://', 1)[0]}:// did not accept the message")
         if failed:
             raise DeliveryError("; ".join(failed))
