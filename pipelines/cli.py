@@ -816,23 +816,41 @@ def export(out_dir: str, db_path: str, lock_wait: float, fmt: str, overwrite: bo
             click.echo(f"{table}: {rows} rows -> {path}")
 
 
+QUERY_TABLE_ROWS = 1000  # the table format shows this many rows; json and csv stream every row
+QUERY_BATCH = 5000  # rows fetched at a time when streaming
+
+
 @main.command()
 @click.argument("sql")
 @reader_db_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def query(sql: str, db_path: str, lock_wait: float, fmt: str) -> None:
+@click.option(
+    "--timeout",
+    "timeout_seconds",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Interrupt the query after this many seconds.",
+)
+def query(sql: str, db_path: str, lock_wait: float, fmt: str, timeout_seconds: float) -> None:
     """Run one read-only SQL query against the warehouse.
 
     The connection reads the warehouse and nothing else: COPY TO, read_csv/read_text, ATTACH, URLs and
-    INSTALL/LOAD are refused (use `claimwatch export` to write files).
+    INSTALL/LOAD are refused (use `claimwatch export` to write files). It is interrupted after --timeout seconds
+    and holds at most the sandbox's memory limit; json and csv stream every row, the table shows the first 1,000.
 
     Example: claimwatch query "SELECT source, error, count(*) FROM fetch_log GROUP BY ALL"
     """
+    import threading
+
     import duckdb
 
     if not sql.strip():
         raise click.ClickException("empty query: give one or more SQL statements")
     with _read_only(db_path, lock_wait) as con:
+        timer = threading.Timer(timeout_seconds, con.interrupt)  # interrupt() is DuckDB's way to stop a query
+        timer.daemon = True
+        timer.start()
         try:
             statements = con.extract_statements(sql)
             if not statements:
@@ -844,9 +862,32 @@ def query(sql: str, db_path: str, lock_wait: float, fmt: str) -> None:
                     continue
                 if n:
                     click.echo("")
-                _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+                _stream_rows([d[0] for d in cur.description], cur, fmt)
+        except duckdb.InterruptException as exc:
+            raise click.ClickException(f"query interrupted after {timeout_seconds:g} s (--timeout)") from exc
         except duckdb.Error as exc:
             raise click.ClickException(f"query failed: {exc}") from exc
+        finally:
+            timer.cancel()
+
+
+def _stream_rows(cols: list[str], cur: Any, fmt: str) -> None:
+    """A result printed batch by batch (json, csv), or its first :data:`QUERY_TABLE_ROWS` rows as a table."""
+    if fmt == "table":
+        rows = cur.fetchmany(QUERY_TABLE_ROWS + 1)
+        _print_rows(cols, rows[:QUERY_TABLE_ROWS], fmt)
+        if len(rows) > QUERY_TABLE_ROWS:
+            click.echo(f"(first {QUERY_TABLE_ROWS:,} rows shown; --format csv or json streams them all)")
+        return
+    writer = csv.writer(sys.stdout) if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow([csv_cell(c) for c in cols])
+    while batch := cur.fetchmany(QUERY_BATCH):
+        if writer is not None:
+            writer.writerows([csv_cell(v) for v in r] for r in batch)
+            continue
+        for r in batch:
+            click.echo(json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False))
 
 
 if __name__ == "__main__":

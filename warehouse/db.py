@@ -108,8 +108,9 @@ def _is_lock_error(exc: Exception) -> bool:
 
 # A connection that serves SQL typed by a user (``claimwatch query``) may only read the warehouse: no file or
 # network access (COPY TO, read_csv, read_text, glob, ATTACH, URLs), no extension install or load, and the
-# configuration locked so a query cannot switch any of it back on.
+# configuration locked so a query cannot switch any of it back on, nor raise its memory limit.
 SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "memory_limit": "2GB",  # DuckDB's default is 80% of the machine; one typed query must not take it all
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,

@@ -104,3 +104,29 @@ def test_export_overwrite_replaces_a_planted_symlink_never_writes_through_it(war
     assert not (out / "claims.parquet").is_symlink()
     assert duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(out / "claims.parquet")]).fetchall()
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_a_query_is_interrupted_after_its_timeout(warehouse: Path) -> None:
+    """Issue 25 row 7: a query had no time limit ("SELECT sum(hash(...)) FROM range(2e10)" ran for hours)."""
+    heavy = "SELECT sum(hash(range::varchar)) FROM range(20000000000)"
+    r = CliRunner().invoke(main, ["query", heavy, "--db", str(warehouse), "--timeout", "1"])
+    assert r.exit_code == 1 and "interrupted after 1 s" in r.output
+
+
+def test_a_query_holds_a_bounded_memory_limit_it_cannot_raise(warehouse: Path) -> None:
+    r = CliRunner().invoke(main, ["query", "SELECT current_setting('memory_limit') AS m", "--db", str(warehouse)])
+    assert r.exit_code == 0 and ("GiB" in r.output or "MiB" in r.output)
+    limit = r.output.split()[2]
+    assert float(limit) <= 2.0  # GiB: not DuckDB's default of 80% of the machine
+    r = CliRunner().invoke(main, ["query", "SET memory_limit='20GB'", "--db", str(warehouse)])
+    assert r.exit_code == 1 and "locked" in r.output
+
+
+def test_csv_and_json_stream_every_row_the_table_shows_a_capped_page(warehouse: Path) -> None:
+    sql = "SELECT range AS n FROM range(12345)"
+    r = CliRunner().invoke(main, ["query", sql, "--db", str(warehouse), "--format", "csv"])
+    assert r.exit_code == 0 and len(r.output.splitlines()) == 12346  # header + every row
+    r = CliRunner().invoke(main, ["query", sql, "--db", str(warehouse), "--format", "json"])
+    assert r.exit_code == 0 and len(r.output.splitlines()) == 12345
+    r = CliRunner().invoke(main, ["query", sql, "--db", str(warehouse)])
+    assert r.exit_code == 0 and "(first 1,000 rows shown; --format csv or json streams them all)" in r.output
