@@ -159,10 +159,19 @@ def main() -> None:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
 @click.option("--verbose", is_flag=True, help="Show Dagster's own log lines.")
-def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool) -> None:
+@click.option(
+    "--wait",
+    "run_wait",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for another run on the same warehouse to finish before refusing.",
+)
+def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool, run_wait: float) -> None:
     """Crawl every source once, then clean, extract, load claims and send alerts.
 
-    Exits 0 when the pipeline ran, even if some fetches failed (see the fetch_log table).
+    Exits 0 when the pipeline ran, even if some fetches failed (see the fetch_log table). A second run on the same
+    warehouse waits up to --wait seconds for the first to finish, then refuses (exit 1).
 
     Example: claimwatch run --sources sources.yaml --db warehouse/claimwatch.duckdb
     """
@@ -172,8 +181,12 @@ def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool) -> Non
         raise click.ClickException(str(exc)) from exc
     _check_settings()
     from pipelines.run import run_pipeline  # Dagster loads (seconds) only once the input files are known good
+    from warehouse.db import WarehouseBusyError
 
-    summary = run_pipeline(sources_file, db_path, alerts_file, quiet=not verbose)
+    try:
+        summary = run_pipeline(sources_file, db_path, alerts_file, quiet=not verbose, run_wait=run_wait)
+    except WarehouseBusyError as exc:
+        raise click.ClickException(str(exc)) from exc
     _echo_summary(summary)
     if not summary.success:
         raise click.ClickException("the pipeline failed; rerun with --verbose for Dagster's logs")
@@ -257,8 +270,12 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
         raise click.ClickException("no .html, .html.gz, .warc or .warc.gz file found under the given paths")
     _check_settings()
     from pipelines.run import ingest_paths  # Dagster loads only once the input is known to be good
+    from warehouse.db import WarehouseBusyError
 
-    summary = ingest_paths(list(paths), db_path, source, alerts_file)
+    try:
+        summary = ingest_paths(list(paths), db_path, source, alerts_file)
+    except WarehouseBusyError as exc:
+        raise click.ClickException(str(exc)) from exc
     _echo_summary(summary)
     if not summary.success:
         raise click.ClickException("ingest failed")
@@ -286,8 +303,12 @@ def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) ->
     _require_warehouse(db_path)
     _check_settings()
     from pipelines.run import reextract_since
+    from warehouse.db import WarehouseBusyError
 
-    marked, summary = reextract_since(since.date().isoformat(), db_path, alerts_file, quiet=not verbose)
+    try:
+        marked, summary = reextract_since(since.date().isoformat(), db_path, alerts_file, quiet=not verbose)
+    except WarehouseBusyError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"articles read again: {marked}")
     _echo_summary(summary)
     if not summary.success:

@@ -15,7 +15,7 @@ from pipelines.checks import ALL_CHECKS
 from pipelines.definitions import build_resources
 from pipelines.progress import progress_logger
 from warehouse.alerts import alert_details
-from warehouse.db import connect
+from warehouse.db import connect, exclusive_run
 from warehouse.records import Alert
 from warehouse.reports import run_counts
 
@@ -133,6 +133,7 @@ class RunOptions(TypedDict, total=False):
     instance: dg.DagsterInstance | None  # default: $DAGSTER_HOME's instance when set, else an ephemeral one
     quiet: bool  # Dagster's own logging at warnings only (default True)
     alert_urls: str | None  # Apprise URLs; default CLAIMWATCH_ALERT_URLS, else stdout + the alerts file
+    run_wait: float  # seconds to wait for another run on the same warehouse to finish (default 60), then refuse
 
 
 def run_pipeline(
@@ -146,8 +147,9 @@ def run_pipeline(
     Uses the Dagster instance in ``$DAGSTER_HOME`` when set (so CLI runs show in the UI), else an
     ephemeral one. Alert channels: ``alert_urls``, else CLAIMWATCH_ALERT_URLS, else stdout + ``alerts_file``.
     """
-    result = _materialize(ALL_ASSETS, "cli", str(sources_file), db_path, alerts_file, options)
-    return _summary(result, db_path)
+    with exclusive_run(db_path, options.get("run_wait", 60.0)):
+        result = _materialize(ALL_ASSETS, "cli", str(sources_file), db_path, alerts_file, options)
+        return _summary(result, db_path)
 
 
 def _summary(result: dg.ExecuteInProcessResult, db_path: str | Path, run_id: str | None = None) -> RunSummary:
@@ -215,8 +217,9 @@ def ingest_paths(
     """
     assets = [raw_pages_from_archives, *(a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages"))]
     config = {"ops": {"raw_pages_from_archives": {"config": {"paths": [str(p) for p in paths], "source": source}}}}
-    result = _materialize(assets, "ingest", "(ingest)", db_path, alerts_file, options, config)
-    return _summary(result, db_path)
+    with exclusive_run(db_path, options.get("run_wait", 60.0)):
+        result = _materialize(assets, "ingest", "(ingest)", db_path, alerts_file, options, config)
+        return _summary(result, db_path)
 
 
 def reextract_since(
@@ -231,13 +234,14 @@ def reextract_since(
     from warehouse.runs import start_run
 
     run_id = f"reextract-{uuid.uuid4()}"
-    con = connect(str(db_path))
-    try:
-        start_run(con, run_id, f"reextract since {since}")
-        marked = forget_extractions(con, since)
-        upstream = {dg.AssetKey("raw_pages"), dg.AssetKey("raw_pages_by_source"), dg.AssetKey("articles")}
-        downstream = [a for a in ALL_ASSETS if a.key not in upstream]
-        result = _materialize(downstream, "reextract", "(reextract)", db_path, alerts_file, options)
-    finally:
-        con.close()
-    return marked, _summary(result, db_path, run_id)
+    with exclusive_run(db_path, options.get("run_wait", 60.0)):
+        con = connect(str(db_path))
+        try:
+            start_run(con, run_id, f"reextract since {since}")
+            marked = forget_extractions(con, since)
+            upstream = {dg.AssetKey("raw_pages"), dg.AssetKey("raw_pages_by_source"), dg.AssetKey("articles")}
+            downstream = [a for a in ALL_ASSETS if a.key not in upstream]
+            result = _materialize(downstream, "reextract", "(reextract)", db_path, alerts_file, options)
+        finally:
+            con.close()
+        return marked, _summary(result, db_path, run_id)

@@ -119,6 +119,47 @@ SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 }
 
 
+@contextmanager
+def exclusive_run(path: str | Path, wait_seconds: float = 60.0) -> Iterator[None]:
+    """Hold ``<warehouse>.run.lock`` for one pipeline run: a second run on the same warehouse waits, then refuses.
+
+    DuckDB's own lock is per connection, and a run opens and closes connections stage by stage, so two runs would
+    interleave: the data stays right, but the second one's summary and checks read the first one's work. The lock
+    file holds the first run's process id and start for the message. (fcntl.flock: released by the kernel when the
+    process dies, so a killed run never leaves the warehouse locked.)
+    """
+    import fcntl
+    import os
+
+    lock_path = Path(f"{path}.run.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a+", encoding="utf-8") as fh:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "another process"
+                    raise WarehouseBusyError(
+                        f"another claimwatch run is writing warehouse {path} ({holder}); waited {wait_seconds:.0f}s: "
+                        "run again when it has finished"
+                    ) from exc
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def connect(
     path: str | Path, read_only: bool = False, wait_seconds: float = 60.0, sandboxed: bool = False
 ) -> duckdb.DuckDBPyConnection:
