@@ -61,14 +61,8 @@ SINCE = SinceDate()
 
 def reader_db_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that reads the warehouse shares: --db and --lock-wait."""
-    command = click.option(
-        "--lock-wait",
-        "lock_wait",
-        default=60.0,
-        show_default=True,
-        type=click.FloatRange(min=0),
-        help="Seconds to wait while a run holds the warehouse, then give up with a clear message.",
-    )(command)
+    waiting = "Seconds to wait while a run holds the warehouse, then give up with a clear message."
+    command = seconds_option("--lock-wait", "lock_wait", 0, waiting)(command)
     return click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")(
         command
     )
@@ -77,6 +71,11 @@ def reader_db_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def file_option(flag: str, dest: str, default: str, help: str) -> Callable[..., Any]:
     """An option naming a file (not a folder), with its default shown."""
     return click.option(flag, dest, default=default, show_default=True, type=click.Path(dir_okay=False), help=help)
+
+
+def seconds_option(flag: str, dest: str, minimum: float, help: str) -> Callable[..., Any]:
+    """An option giving a number of seconds (60 by default, at least ``minimum``)."""
+    return click.option(flag, dest, type=click.FloatRange(min=minimum), default=60.0, show_default=True, help=help)
 
 
 def stream_option(flag: str, dest: str, mode: str, help: str) -> Callable[..., Any]:
@@ -159,14 +158,7 @@ def main() -> None:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
 @click.option("--verbose", is_flag=True, help="Show Dagster's own log lines.")
-@click.option(
-    "--wait",
-    "run_wait",
-    type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for another run on the same warehouse to finish before refusing.",
-)
+@seconds_option("--wait", "run_wait", 0, "Seconds to wait for another run on this warehouse to finish, then refuse.")
 def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool, run_wait: float) -> None:
     """Crawl every source once, then clean, extract, load claims and send alerts.
 
@@ -845,14 +837,7 @@ QUERY_BATCH = 5000  # rows fetched at a time when streaming
 @click.argument("sql")
 @reader_db_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option(
-    "--timeout",
-    "timeout_seconds",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Interrupt the query after this many seconds.",
-)
+@seconds_option("--timeout", "timeout_seconds", 0.1, "Interrupt the query after this many seconds.")
 def query(sql: str, db_path: str, lock_wait: float, fmt: str, timeout_seconds: float) -> None:
     """Run one read-only SQL query against the warehouse.
 

@@ -21,8 +21,9 @@ PAGE = b"<html><head><title>Story</title></head><body><article><p>" + b"A paragr
 
 @pytest.fixture()
 def slow_robots_server(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, int]]]:
-    """robots.txt answers after 1.5 s with ``request.param`` = (status, body); every hit is counted."""
-    status, robots = request.param
+    """robots.txt answers after ``delay`` s (1.5 by default) with ``request.param`` = (status, body[, delay])."""
+    status, robots, *rest = request.param
+    delay = rest[0] if rest else 1.5
     hits: dict[str, int] = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -32,15 +33,18 @@ def slow_robots_server(request: pytest.FixtureRequest) -> Iterator[tuple[str, di
         def do_GET(self) -> None:
             hits[self.path] = hits.get(self.path, 0) + 1
             if self.path == "/robots.txt":
-                time.sleep(1.5)
+                time.sleep(delay)
                 code, body = status, robots
             else:
                 code, body = 200, PAGE
-            self.send_response(code)
-            self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(code)
+                self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except OSError:
+                pass  # the crawler gave up waiting
 
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -85,45 +89,19 @@ def test_a_slow_5xx_robots_txt_disallows_every_queued_request(slow_robots_server
     assert set(errors.values()) == {"robots_unavailable"} and len(errors) == 7
 
 
-def test_a_robots_txt_that_times_out_disallows_the_host(tmp_path):
+@pytest.mark.parametrize("slow_robots_server", [(200, b"User-agent: *\nDisallow: /secret/\n", 2.5)], indirect=True)
+def test_a_robots_txt_that_times_out_disallows_the_host(slow_robots_server, tmp_path):
     """Issue 25 row 2: robots.txt answering after the download time-out (Disallow: /secret/) used to be retried,
     time out, and the /secret/ pages were then fetched; an unreachable robots.txt now disallows the host."""
-    hits: dict[str, int] = {}
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *a: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            hits[self.path] = hits.get(self.path, 0) + 1
-            if self.path == "/robots.txt":
-                time.sleep(2.5)  # past the 1 s download time-out below
-                body = b"User-agent: *\nDisallow: /secret/\n"
-            else:
-                body = PAGE
-            try:
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except OSError:
-                pass  # the crawler gave up waiting
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{srv.server_address[1]}"
-    try:
-        cfg = parse_sources(
-            {
-                "allow_private_networks": True,
-                "crawl": {**FAST, "download_timeout": 1, "retry_times": 1},
-                "sources": [{"name": "s", "urls": [f"{base}/secret/{i}.html" for i in range(3)] + [f"{base}/ok.html"]}],
-            }
-        )
-        result = run_crawl(cfg, tmp_path)
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    base, hits = slow_robots_server
+    cfg = parse_sources(
+        {
+            "allow_private_networks": True,
+            "crawl": {**FAST, "download_timeout": 1, "retry_times": 1},
+            "sources": [{"name": "s", "urls": [f"{base}/secret/{i}.html" for i in range(3)] + [f"{base}/ok.html"]}],
+        }
+    )
+    result = run_crawl(cfg, tmp_path)
     assert result.exit_code == 0
     assert not [p for p in hits if p != "/robots.txt"], hits  # no page of the host fetched
     assert {f.url.removeprefix(base): f.error for f in result.fetches} == {
