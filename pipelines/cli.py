@@ -101,6 +101,17 @@ def _read_only(db_path: str, lock_wait: float = 60.0) -> Iterator[Any]:
         con.close()
 
 
+@contextmanager
+def _refused_when_busy() -> Iterator[None]:
+    """A run refused because another run holds the warehouse becomes a clear error (exit 1), not a traceback."""
+    from warehouse.db import WarehouseBusyError
+
+    try:
+        yield
+    except WarehouseBusyError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _require_warehouse(db_path: str) -> None:
     """For commands that write to an existing warehouse: a clear error instead of creating an empty one."""
     if not Path(db_path).exists():
@@ -173,12 +184,9 @@ def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool, run_wa
         raise click.ClickException(str(exc)) from exc
     _check_settings()
     from pipelines.run import run_pipeline  # Dagster loads (seconds) only once the input files are known good
-    from warehouse.db import WarehouseBusyError
 
-    try:
+    with _refused_when_busy():
         summary = run_pipeline(sources_file, db_path, alerts_file, quiet=not verbose, run_wait=run_wait)
-    except WarehouseBusyError as exc:
-        raise click.ClickException(str(exc)) from exc
     _echo_summary(summary)
     if not summary.success:
         raise click.ClickException("the pipeline failed; rerun with --verbose for Dagster's logs")
@@ -262,12 +270,9 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
         raise click.ClickException("no .html, .html.gz, .warc or .warc.gz file found under the given paths")
     _check_settings()
     from pipelines.run import ingest_paths  # Dagster loads only once the input is known to be good
-    from warehouse.db import WarehouseBusyError
 
-    try:
+    with _refused_when_busy():
         summary = ingest_paths(list(paths), db_path, source, alerts_file)
-    except WarehouseBusyError as exc:
-        raise click.ClickException(str(exc)) from exc
     _echo_summary(summary)
     if not summary.success:
         raise click.ClickException("ingest failed")
@@ -295,12 +300,9 @@ def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) ->
     _require_warehouse(db_path)
     _check_settings()
     from pipelines.run import reextract_since
-    from warehouse.db import WarehouseBusyError
 
-    try:
+    with _refused_when_busy():
         marked, summary = reextract_since(since.date().isoformat(), db_path, alerts_file, quiet=not verbose)
-    except WarehouseBusyError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"articles read again: {marked}")
     _echo_summary(summary)
     if not summary.success:
