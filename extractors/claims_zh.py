@@ -214,6 +214,14 @@ class ChineseClaimRules:
         )
         self.geng_trail = set(v["bi_trail"]) | set(v["geng_trail"])
         self.example_re = re.compile("|".join(map(re.escape, v["example_markers"])))
+        self._compile_frames(v)
+
+    def _compile_frames(self, v: dict[str, Any]) -> None:
+        """Compile the frames read beside the cues.
+
+        Levels (达到 X 水平), edges (略胜 X 一筹), multiples (可达 X 的 300%, 两倍), clefts (超越 X 的，是 Y), 均
+        lists, less-is-better measures and improvement words.
+        """
         openers = "|".join(sorted(map(re.escape, v.get("level_openers", [])), key=len, reverse=True)) or "(?!)"
         levels = "|".join(map(re.escape, v.get("level_words", []))) or "(?!)"
         self.quantifier = re.compile("|".join(map(re.escape, v.get("list_quantifiers", []))) or "(?!)")
