@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -254,8 +255,9 @@ class SentenceFacts:
 def lower_tokens(doc: Doc) -> list[str]:
     """The doc's lower-cased token texts, computed once per doc (a spaCy token costs an object per access)."""
     toks = doc.user_data.get("lower_tokens")
-    if toks is None:
-        toks = doc.user_data["lower_tokens"] = [t.lower_ for t in doc]
+    if toks is None:  # read as an array: a Token object per token costs more than the lookup
+        strings = doc.vocab.strings
+        toks = doc.user_data["lower_tokens"] = [strings[h] for h in doc.to_array(LOWER).tolist()]
     return toks
 
 

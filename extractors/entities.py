@@ -26,6 +26,7 @@ from extractors.nlp import blank_pipeline
 from extractors.trie_regex import trie_pattern
 from extractors.vocab import load_data
 
+_DIGIT = re.compile(r"\d")
 VERSION_RE = r"^(?:[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]{0,2}|\d{4}|\d+[xX]\d+[A-Za-z]?)$"  # "8x22B", "8X7B": experts x size
 # an unknown model's version: "K2", "2.5", "4.0b"; not "86.1" ("Achieves 86.1" is a score, versions stay small)
 UNKNOWN_VERSION_RE = r"^(?:[A-Z]\d+(?:\.\d+)*|\d\.\d+[a-z]?)$"
@@ -210,12 +211,11 @@ class GazetteerRuler:
         A version ("GPT-5", "Yi 1.5"), a part carrying a digit ("GPT-OSS-20B"), or a tier written as a name
         ("Nova Pro", "Yi-Large", "Solar Mini"; "the nova pro tier" in lower case does not count).
         """
-        return any(
-            self._version_re.match(t.text)
-            or any(c.isdigit() for c in t.text)
-            or (t.lower_ in self._tiers and t.text[:1].isupper())
-            for t in rest
-        )
+        for t in rest:
+            text = t.text
+            if _DIGIT.search(text) or (text[:1].isupper() and t.lower_ in self._tiers) or self._version_re.match(text):
+                return True
+        return False
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc.ents`` to the longest non-overlapping firm, model and group mentions."""
