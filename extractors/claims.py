@@ -128,7 +128,7 @@ SHARED_CUE_GLUE = {
     "still",
     "perhaps",
     "possibly",
-}  # "beats X on agents and Y on coding"
+}
 MODEL_DETERMINERS = {"the", "this", "our", "both", "new", "latest", "flagship", "that"}
 LIST_GLUE = {",", "and", "or", "&", "—", "–", "as", "well", "plus", "both", "each", "-", "nor", "neither"}
 # "Claude 3 Opus and some flavors of GPT-4": a quantity of a named model's versions is still that model
@@ -676,11 +676,12 @@ class ClaimExtractor:
 
     def _standalone_tier(self, text: str, start: int, end: int) -> bool:
         """True when ``text[start:end]`` holds a capitalised tier with no family before it ("Core outperforms")."""
-        for m in self.tier_names.finditer(text, start, end):
-            before = self.word_before.search(text, max(0, m.start() - 24), m.start())
-            if before is None or before.group(1) not in self.family_firm:
-                return True
-        return False
+        return any(self._family_before(text, m.start()) is None for m in self.tier_names.finditer(text, start, end))
+
+    def _family_before(self, text: str, at: int) -> str | None:
+        """The model family named right before offset ``at`` ("Reka" before "Core"), or None."""
+        before = self.word_before.search(text, max(0, at - 24), at)
+        return before.group(1) if before is not None and before.group(1) in self.family_firm else None
 
     def _tier_aliases(self, text: str) -> dict[str, Discovered]:
         """Tiers the article uses as names: "Core" after "Reka Core", "Large 2" after "Mistral Large 2".
@@ -690,9 +691,8 @@ class ClaimExtractor:
         """
         out: dict[str, Discovered] = {}
         for m in self.tier_names.finditer(text):
-            rest = m.group(0)
-            before = self.word_before.search(text, max(0, m.start() - 24), m.start())
-            if before is None or before.group(1) not in self.family_firm:
+            rest, family = m.group(0), self._family_before(text, m.start())
+            if family is None:
                 continue
             if (
                 rest in out
@@ -701,7 +701,7 @@ class ClaimExtractor:
             ):
                 continue
             if text.count(rest) > 1:
-                out[rest] = Discovered(rest, "MODEL", self.family_firm[before.group(1)])
+                out[rest] = Discovered(rest, "MODEL", self.family_firm[family])
         return out
 
     @staticmethod
@@ -1016,7 +1016,7 @@ class ClaimExtractor:
         out: list[Span] = []
         for span in spans:
             prev = out[-1] if out else None
-            glue = [t.lower_ for t in doc[prev.end : span.start]] if prev is not None else []
+            glue = lower_tokens(doc)[prev.end : span.start] if prev is not None else []
             if (
                 prev is not None
                 and "or" in glue

@@ -36,6 +36,11 @@ _ASCII_EDGE_R = r"(?![A-Za-z0-9])"
 _VERSION = r"(?:[\s-]?(?:[Vv]?\d+(?:\.\d+)*[A-Za-z]{0,2}|[A-Za-z]\d+(?:\.\d+)*))"
 
 
+def _alternation(words: list[str]) -> str:
+    """A regex source for any of ``words``, longest first; one that matches nothing when there are none."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True)) or "(?!)"
+
+
 @dataclass(frozen=True)
 class NameInfo:
     """What a matched name stands for: a firm, or a model of a firm."""
@@ -199,7 +204,7 @@ class ChineseClaimRules:
         self.max_gap = int(v["object_max_gap"])
         self.passive = re.compile("|".join(map(re.escape, v["passive_markers"])))
         self.chained = re.compile("|".join(map(re.escape, v["chained_cues"])))
-        self.partial = re.compile("|".join(map(re.escape, v.get("partial_surpass_markers", []))) or "(?!)")
+        self.partial = re.compile(_alternation(v.get("partial_surpass_markers", [])))
         self.both = re.compile("|".join(map(re.escape, v["both_refs"])))
         self.group = re.compile("|".join(map(re.escape, v["unnamed_subjects"])))
         self.clause_break = re.compile("|".join(map(re.escape, v["clause_breaks"])))
@@ -222,22 +227,19 @@ class ChineseClaimRules:
         Levels (达到 X 水平), edges (略胜 X 一筹), multiples (可达 X 的 300%, 两倍), clefts (超越 X 的，是 Y), 均
         lists, less-is-better measures and improvement words.
         """
-        openers = "|".join(sorted(map(re.escape, v.get("level_openers", [])), key=len, reverse=True)) or "(?!)"
-        levels = "|".join(map(re.escape, v.get("level_words", []))) or "(?!)"
-        self.quantifier = re.compile("|".join(map(re.escape, v.get("list_quantifiers", []))) or "(?!)")
-        edge_openers = "|".join(sorted(map(re.escape, v.get("edge_openers", [])), key=len, reverse=True)) or "(?!)"
-        edge_words = "|".join(map(re.escape, v.get("edge_words", []))) or "(?!)"
+        openers, levels = _alternation(v.get("level_openers", [])), _alternation(v.get("level_words", []))
+        self.quantifier = re.compile(_alternation(v.get("list_quantifiers", [])))
+        edge_openers, edge_words = _alternation(v.get("edge_openers", [])), _alternation(v.get("edge_words", []))
         self.edge_re = re.compile(rf"(?:{edge_openers})(?P<inside>[^，,。；;：:]{{1,30}}?)(?:{edge_words})")
         self.level_re = re.compile(rf"(?:{openers})(?P<inside>[^，,。；;：:]{{1,30}}?)(?:的)?(?:同等)?(?:{levels})")
-        mult = "|".join(sorted(map(re.escape, v.get("multiple_openers", [])), key=len, reverse=True)) or "(?!)"
-        numerals = "|".join(map(re.escape, v.get("numeral_multiples", []))) or "(?!)"
+        mult, numerals = _alternation(v.get("multiple_openers", [])), _alternation(v.get("numeral_multiples", []))
         self.multiple_re = re.compile(
             rf"(?:{mult})(?P<inside>[^，,。；;：:]{{1,30}}?)的\s*(?P<n>\d+(?:\.\d+)?|{numerals})\s*(?P<unit>%|倍)"
         )
-        clefts = "|".join(sorted(map(re.escape, v.get("cleft_markers", [])), key=len, reverse=True)) or "(?!)"
+        clefts = _alternation(v.get("cleft_markers", []))
         self.cleft_re = re.compile(rf"\s*的[^，,。；;：:]{{0,8}}?[，,]?\s*(?:{clefts})[^，,。；;：:]{{0,8}}?")
-        self.less_is_better = re.compile("|".join(map(re.escape, v.get("less_is_better", []))) or "(?!)")
-        self.improvement = re.compile("|".join(map(re.escape, v.get("improvement_words", []))) or "(?!)")
+        self.less_is_better = re.compile(_alternation(v.get("less_is_better", [])))
+        self.improvement = re.compile(_alternation(v.get("improvement_words", [])))
 
     # -- sides -------------------------------------------------------------------------------------
     def mentions(self, sentence: str) -> list[ZhMention]:
@@ -340,10 +342,7 @@ class ChineseClaimRules:
                 # "X 被 Y 击败": Y beat X; with no name between 被 and the cue the winner is unnamed
                 agents, beaten = passive
                 if agents and beaten:
-                    for s in agents:
-                        for o in beaten:
-                            if (s.org, s.model) != (o.org, o.model):
-                                out.append((s, relation, o, self._negated(sentence, start), start))
+                    out += self._pairs(agents, relation, beaten, self._negated(sentence, start), start)
                     previous = agents, beaten
                 continue
             objects, left_limit = self._cue_objects(sentence, mentions, start, end, bi_object)
@@ -363,12 +362,8 @@ class ChineseClaimRules:
             span_end = max(o.end for o in objects)
             if self.scope.search(sentence[max(0, min(s.start for s in subjects)) : span_end + 12]):
                 continue
-            negated = self._negated(sentence, start)
             previous = subjects, objects
-            for s in subjects:
-                for o in objects:
-                    if (s.org, s.model) != (o.org, o.model):
-                        out.append((s, relation, o, negated, start))
+            out += self._pairs(subjects, relation, objects, self._negated(sentence, start), start)
         out += self._frame_claims(sentence, mentions, topic, out)
         return out + self._compared_claims(sentence, mentions, out)
 
@@ -404,14 +399,18 @@ class ChineseClaimRules:
             if self.scope.search(sentence[max(0, m.start() - 12) : m.end()]):
                 continue
             subjects = self._cue_subjects(sentence, mentions, topic, objects, m.start(), previous)
-            negated = self._negated(sentence, m.start())
-            for s_ in subjects:
-                for o in objects:
-                    if (s_.org, s_.model) != (o.org, o.model):
-                        claim = (s_, relation, o, negated, m.start())
-                        if not any((c[0], c[1], c[2]) == claim[:3] for c in [*found, *out]):
-                            out.append(claim)
+            for claim in self._pairs(subjects, relation, objects, self._negated(sentence, m.start()), m.start()):
+                if not any(c[:3] == claim[:3] for c in [*found, *out]):
+                    out.append(claim)
         return out
+
+    @staticmethod
+    def _pairs(
+        subjects: list[ZhMention], relation: str, objects: list[ZhMention], negated: bool, at: int
+    ) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
+        """(subject, relation, object, negated, at) for every subject and object that are not the same side."""
+        same = [(s, relation, o, negated, at) for s in subjects for o in objects]
+        return [c for c in same if (c[0].org, c[0].model) != (c[2].org, c[2].model)]
 
     def _partial_surpass(
         self, sentence: str, mentions: list[ZhMention], prior: tuple[int, str] | None, start: int, relation: str
@@ -524,9 +523,7 @@ class ChineseClaimRules:
             before = [x for x in mentions if x.end <= m.start() and not self.punct.search(sentence, x.end, m.start())]
             if gain is not None and before and (comma is None or gain.start() < comma.start()):
                 # "Step-3 相较于 DeepSeek-R1 的吞吐量提升超 70%": the side before the comparison improves on it
-                for o in objects:
-                    if (before[-1].org, before[-1].model) != (o.org, o.model):
-                        out.append((before[-1], "surpass", o, self._negated(sentence, gain.start()), gain.start()))
+                out += self._pairs(before[-1:], "surpass", objects, self._negated(sentence, gain.start()), gain.start())
                 continue
             if comma is None:
                 continue
@@ -545,12 +542,9 @@ class ChineseClaimRules:
                     if not any(cue.start() <= x.start for x in mentions if x is not subjects[0]):
                         said.append((self.cue_of[cue.group(0)], cue.start()))
             for relation, at in said:
-                negated = self._negated(sentence, at)
-                for o in objects:
-                    if (subjects[0].org, subjects[0].model) != (o.org, o.model):
-                        claim = (subjects[0], relation, o, negated, at)
-                        if not any((c[0], c[1], c[2]) == (claim[0], claim[1], claim[2]) for c in [*found, *out]):
-                            out.append(claim)
+                for claim in self._pairs(subjects[:1], relation, objects, self._negated(sentence, at), at):
+                    if not any(c[:3] == claim[:3] for c in [*found, *out]):
+                        out.append(claim)
         return out
 
     def _marked_objects(self, sentence: str, mentions: list[ZhMention], cue_start: int) -> tuple[list[ZhMention], int]:
