@@ -25,11 +25,11 @@ _HYPHENS = "\u2010\u2011\u2012\u2043"
 _CONTROLS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r") + "\x7f"
 _ONE_FOR_ONE = str.maketrans({**dict.fromkeys(_WIDE_SPACES + _CONTROLS, " "), **dict.fromkeys(_HYPHENS, "-")})
 # what goes: zero-width characters, word joiner, byte-order mark, soft hyphen; and punctuation runs past three
-_REMOVED = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]+|([^\w\s])\1{3,}")
-# the cheap tests that spare most articles the work (one alternation over the text costs twice its parts)
-_ONE_FOR_ONE_CHARS = re.compile("[" + re.escape(_WIDE_SPACES + _CONTROLS + _HYPHENS) + "]")
 _DROPPED_CHARS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _PUNCTUATION_RUN = re.compile(r"([^\w\s])\1{3,}")
+_REMOVED = re.compile(f"{_DROPPED_CHARS.pattern}+|{_PUNCTUATION_RUN.pattern}")
+# the cheap tests that spare most articles the work (one alternation over the text costs twice its parts)
+_ONE_FOR_ONE_CHARS = re.compile("[" + re.escape(_WIDE_SPACES + _CONTROLS + _HYPHENS) + "]")
 PUNCTUATION_RUN_KEPT = 3
 
 

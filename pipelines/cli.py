@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -397,8 +397,11 @@ def csv_cell(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(CSV_FORMULA_LEADS) else value
 
 
-def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
-    """Rows as JSON lines, CSV, or a rich table whose cut values end in a visible … (a silent cut hid URLs)."""
+def _print_rows(cols: list[str], rows: Iterable[Sequence[Any]], fmt: str) -> None:
+    """Rows as JSON lines, CSV, or a rich table whose cut values end in a visible … (a silent cut hid URLs).
+
+    JSON lines and CSV are written as ``rows`` yields them, so a cursor's batches stream (see :func:`_stream_rows`).
+    """
     if fmt == "json":
         for r in rows:
             click.echo(json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False))
@@ -426,7 +429,7 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     click.echo(captured.get().rstrip("\n"))
     cut = any(len(v) > TABLE_CELL_MAX for r in text for v in r)
     note = f"; values over {TABLE_CELL_MAX} characters end in …, --format json or csv shows them whole" if cut else ""
-    click.echo(f"({len(rows)} rows{note})")
+    click.echo(f"({len(text)} rows{note})")
 
 
 @main.command()
@@ -887,15 +890,7 @@ def _stream_rows(cols: list[str], cur: Any, fmt: str) -> None:
         if len(rows) > QUERY_TABLE_ROWS:
             click.echo(f"(first {QUERY_TABLE_ROWS:,} rows shown; --format csv or json streams them all)")
         return
-    writer = csv.writer(sys.stdout) if fmt == "csv" else None
-    if writer is not None:
-        writer.writerow([csv_cell(c) for c in cols])
-    while batch := cur.fetchmany(QUERY_BATCH):
-        if writer is not None:
-            writer.writerows([csv_cell(v) for v in r] for r in batch)
-            continue
-        for r in batch:
-            click.echo(json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False))
+    _print_rows(cols, (r for batch in iter(lambda: cur.fetchmany(QUERY_BATCH), []) for r in batch), fmt)
 
 
 if __name__ == "__main__":
