@@ -24,6 +24,7 @@ from urllib.parse import quote
 import duckdb
 import tenacity
 
+from pipelines.alert_targets import target_problem
 from pipelines.alerting import alert_payload, format_alert
 from pipelines.settings import AlertSettings
 from pipelines.subscriptions import ChannelFilter, Subscription, Subscriptions
@@ -130,6 +131,23 @@ class AppriseChannel:
             raise DeliveryError("; ".join(failed))
 
 
+class DeliveryRefused(DeliveryError):
+    """A channel that must not be sent to at all (its target was refused): never retried."""
+
+
+class RefusedChannel:
+    """A subscribed URL the network guard refused: every message fails with the reason, recorded per delivery."""
+
+    name = "refused"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def send(self, title: str, body: str, payload: dict[str, Any], key: str) -> None:
+        """Refuse, naming why (see pipelines/alert_targets.py)."""
+        raise DeliveryRefused(self.reason)
+
+
 def make_channel(alert_urls: str, alerts_file: str | Path, echo: bool, timeout_seconds: float) -> Channel:
     """Apprise when URLs are configured (space or comma separated), else stdout + alerts.jsonl."""
     urls = [u for u in alert_urls.replace(",", " ").split() if u]
@@ -181,7 +199,7 @@ def _with_retries(
     retrying = tenacity.Retrying(
         stop=tenacity.stop_after_attempt(settings.retries_in_run + 1),
         wait=tenacity.wait_exponential(multiplier=settings.retry_backoff_seconds),  # backoff * 2**(n-1)
-        retry=tenacity.retry_if_exception(lambda exc: not isinstance(exc, DeliveryTimeout)),
+        retry=tenacity.retry_if_exception(lambda exc: not isinstance(exc, DeliveryTimeout | DeliveryRefused)),
         sleep=sleep,
         reraise=True,
     )
@@ -231,9 +249,10 @@ def subscribers(
     out = []
     for sub in subscriptions.channels:
         url = sub.apprise_url()
-        channel: Channel = (
-            AppriseChannel([url], timeout_seconds) if url else LogChannel(sub.log_file or alerts_file, echo=False)
-        )
+        channel: Channel = LogChannel(sub.log_file or alerts_file, echo=False)
+        if url:
+            refused = target_problem(url, subscriptions.allow_private_networks)
+            channel = RefusedChannel(refused) if refused else AppriseChannel([url], timeout_seconds)
         out.append(Subscriber(channel, sub.name, sub.mode, sub.filter, sub))
     return out
 

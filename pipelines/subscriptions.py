@@ -13,7 +13,7 @@ channels:
       relations: [parity, surpass]  # empty: any
       min_claimant: third_party     # outlet < self < third_party
   - name: morning-brief
-    log_file: brief.jsonl           # no network: append payloads to a file (demo, tests)
+    log_file: brief.jsonl           # no network: append payloads to a file (relative to this file's folder)
     mode: digest
     digest_at: "07:30"
 ```
@@ -132,6 +132,9 @@ class Subscriptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = 1
+    # Alerts to loopback, private or link-local addresses, or delivered on this machine (syslog://), are refused
+    # unless this is true, as the crawler refuses such URLs (pipelines/alert_targets.py)
+    allow_private_networks: bool = False
     channels: tuple[Subscription, ...] = Field(min_length=1)
 
     @field_validator("channels")
@@ -145,5 +148,14 @@ class Subscriptions(BaseModel):
 
     @classmethod
     def load(cls, path: str | Path) -> Subscriptions:
-        """Read and validate a subscriptions file; :class:`SettingsError` names the file, line and key."""
-        return load_settings(Path(path), cls)
+        """Read and validate a subscriptions file; :class:`SettingsError` names the file, line and key.
+
+        A relative ``log_file`` is resolved against the file's folder, not the current directory.
+        """
+        loaded = load_settings(Path(path), cls)
+        folder = Path(path).resolve().parent
+        channels = tuple(
+            c.model_copy(update={"log_file": str(folder / Path(c.log_file).expanduser())}) if c.log_file else c
+            for c in loaded.channels
+        )
+        return loaded.model_copy(update={"channels": channels})

@@ -80,6 +80,14 @@ def check_url(url: str, allow_private_networks: bool, allow_networks: tuple[str,
         raise UrlRefused("invalid_url", f"no host in {url}")
     if allow_private_networks:
         return []
+    return check_host(host, allow_networks)
+
+
+def check_host(host: str, allow_networks: tuple[str, ...] = ()) -> list[str]:
+    """Raise :class:`UrlRefused` unless ``host`` resolves only to public addresses (or ``allow_networks``).
+
+    Returns the addresses checked. Used by :func:`check_url` for the crawler and by the alert channels.
+    """
     try:
         addresses = resolve(host)
     except (OSError, UnicodeError) as exc:

@@ -27,6 +27,7 @@ CLAIMS = [
     ("Alibaba", "Qwen3", "parity", "Anthropic", "Claude Sonnet 4", False),  # 2: the outlet's word
 ]
 THIRD_PARTY = {0: ("third_party", "Semgrep")}
+LOOPBACK = "allow_private_networks: true  # the test receiver listens on 127.0.0.1\n"
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -91,7 +92,7 @@ def test_a_channel_filter_holds_back_what_it_should(tmp_path):
         path = write(
             tmp_path,
             f"""version: 1
-channels:
+{LOOPBACK}channels:
   - name: anthropic-desk
     url: {rx.url("anthropic")}
     filter: {{firms: [Anthropic], relations: [surpass], min_claimant: third_party}}
@@ -113,7 +114,7 @@ def test_an_alert_no_immediate_channel_wants_is_filtered_not_failed(tmp_path):
     with WebhookReceiver() as rx:
         path = write(
             tmp_path,
-            f"""channels:
+            f"""{LOOPBACK}channels:
   - name: openai-only
     url: {rx.url("ok")}
     filter: {{firms: [OpenAI]}}
@@ -131,7 +132,7 @@ def test_a_retry_goes_only_to_the_channel_that_failed(tmp_path):
     with WebhookReceiver() as rx:
         path = write(
             tmp_path,
-            f"""channels:
+            f"""{LOOPBACK}channels:
   - {{name: steady, url: "{rx.url("ok")}"}}
   - {{name: flaky, url: "{rx.url("down")}"}}
 """,
@@ -154,7 +155,7 @@ def test_a_digest_channel_gets_one_message_a_day(tmp_path):
     with WebhookReceiver() as rx:
         path = write(
             tmp_path,
-            f"""channels:
+            f"""{LOOPBACK}channels:
   - name: morning
     url: {rx.url("ok")}
     mode: digest
@@ -206,13 +207,13 @@ def test_alerts_test_sends_a_sample_to_every_channel_and_says_which_failed(tmp_p
         monkeypatch.setenv("CLAIMWATCH_TEST_DESK_URL", rx.url("ok"))
         path = write(
             tmp_path,
-            f"""channels:
+            f"""{LOOPBACK}channels:
   - {{name: desk, url_env: CLAIMWATCH_TEST_DESK_URL, filter: {{firms: [Nobody]}}}}
   - {{name: brief, log_file: "{tmp_path / "brief.jsonl"}", mode: digest}}
 """,
         )
         ok = CliRunner().invoke(main, ["alerts", "test", "--subscriptions", str(path)])
-        broken = write(tmp_path, f'channels:\n  - {{name: down, url: "{rx.url("down")}"}}\n')
+        broken = write(tmp_path, f'{LOOPBACK}channels:\n  - {{name: down, url: "{rx.url("down")}"}}\n')
         bad = CliRunner().invoke(main, ["alerts", "test", "--subscriptions", str(broken)])
     assert ok.exit_code == 0, ok.output
     assert "desk (immediate, apprise): accepted" in ok.output and "brief (digest, stdout+file): accepted" in ok.output
