@@ -11,7 +11,13 @@ from pipelines.assets import ALL_ASSETS, ARCHIVE_ASSETS, BACKFILL_ASSETS, BY_SOU
 from pipelines.checks import ALL_CHECKS
 from pipelines.freshness import build_feed_poll_sensor
 from pipelines.jobs import build_hourly_crawl_schedule, crawl_job, deliver_alerts_job, ingest_job
-from pipelines.resources import CrawlerResource, NotifierResource, SettingsResource, WarehouseResource
+from pipelines.resources import (
+    ArchiveRoots,
+    CrawlerResource,
+    NotifierResource,
+    SettingsResource,
+    WarehouseResource,
+)
 from pipelines.sensors import pending_alerts_sensor, sources_partitions_sensor
 from pipelines.settings import OrchestrationSettings
 
@@ -23,13 +29,15 @@ def build_resources(
     echo_alerts: bool = True,
     alert_urls: str | None = None,
     subscriptions_file: str | None = None,
-) -> dict[str, dg.ConfigurableResource]:
+    archive_roots: ArchiveRoots | None = None,
+) -> dict[str, Any]:
     """Resources for the asset graph; values not given come from environment variables (read when a run starts).
 
     This is where the pipeline reads its environment, as ``dg.EnvVar`` fields (so secrets never appear in run
     config): CLAIMWATCH_DB, CLAIMWATCH_SOURCES, CLAIMWATCH_ALERTS_FILE, and the optional CLAIMWATCH_ALERT_URLS
     (Apprise URLs; none: stdout + the alerts file), CLAIMWATCH_SUBSCRIPTIONS (channels with filters and modes) and
-    CLAIMWATCH_WORKERS (clean/extract processes; none: one per core).
+    CLAIMWATCH_WORKERS (clean/extract processes; none: one per core). The archive ingest reads only under
+    ``archive_roots``, by default CLAIMWATCH_ARCHIVE_ROOTS read now (see :class:`ArchiveRoots`).
     """
     return {
         "settings": SettingsResource(workers=_optional_env("CLAIMWATCH_WORKERS", None, 0)),
@@ -41,6 +49,7 @@ def build_resources(
             alert_urls=_optional_env("CLAIMWATCH_ALERT_URLS", alert_urls, ""),
             subscriptions_file=_optional_env("CLAIMWATCH_SUBSCRIPTIONS", subscriptions_file, ""),
         ),
+        "archive_roots": archive_roots or ArchiveRoots.from_environment(),
     }
 
 

@@ -1,8 +1,9 @@
 """Dagster resources: every side effect (DuckDB, crawling, notifications) sits behind one of these."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import dagster as dg
@@ -15,6 +16,32 @@ from pipelines.subscriptions import Subscriptions
 from spiders.crawl import CrawlResult, run_crawl
 from spiders.sources import Source, SourcesConfig, load_sources
 from warehouse.db import connect
+
+ARCHIVE_ROOTS_VARIABLE = "CLAIMWATCH_ARCHIVE_ROOTS"
+DEFAULT_ARCHIVE_ROOT = "archives"
+
+
+@dataclass(frozen=True)
+class ArchiveRoots:
+    """The folders (or files) the archive ingest may read; a file whose real path is under none is refused.
+
+    A plain object handed to Dagster as a resource, not a ``ConfigurableResource``, on purpose: Dagster lets the
+    launchpad override any resource's config for one run, so roots kept in config could be widened by whoever
+    launches the job, which is the person they confine. They come from the deployment's environment instead.
+    """
+
+    folders: tuple[Path, ...]
+
+    @classmethod
+    def from_environment(cls) -> "ArchiveRoots":
+        """``CLAIMWATCH_ARCHIVE_ROOTS`` (``os.pathsep``-separated), else ``archives/`` in the working directory."""
+        given = [r for r in os.environ.get(ARCHIVE_ROOTS_VARIABLE, "").split(os.pathsep) if r.strip()]
+        return cls.named(given or [DEFAULT_ARCHIVE_ROOT])
+
+    @classmethod
+    def named(cls, paths: list[str]) -> "ArchiveRoots":
+        """Exactly these paths (``claimwatch ingest``: what its user named on the command line)."""
+        return cls(tuple(Path(p).expanduser().resolve() for p in paths))
 
 
 class SettingsResource(dg.ConfigurableResource):

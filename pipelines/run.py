@@ -14,6 +14,7 @@ from pipelines.assets import ALL_ASSETS, raw_pages_from_archives
 from pipelines.checks import ALL_CHECKS
 from pipelines.definitions import build_resources
 from pipelines.progress import progress_logger
+from pipelines.resources import ArchiveRoots
 from warehouse.alerts import alert_details
 from warehouse.db import connect, exclusive_run
 from warehouse.records import Alert
@@ -176,6 +177,7 @@ def _materialize(
     alerts_file: str | Path,
     options: RunOptions,
     asset_config: dict[str, Any] | None = None,
+    archive_roots: ArchiveRoots | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Materialize ``assets`` and every asset check in-process with the claimwatch resources."""
     instance = options.get("instance")
@@ -187,6 +189,7 @@ def _materialize(
         alerts_file=str(alerts_file),
         echo_alerts=options.get("echo_alerts", False),
         alert_urls=options.get("alert_urls"),  # None: CLAIMWATCH_ALERT_URLS when set (build_resources)
+        archive_roots=archive_roots,
     )
     # dg.materialize's ephemeral job, with the progress logger beside the console one (materialize() takes no
     # loggers, so the same Definitions is built here)
@@ -218,7 +221,8 @@ def ingest_paths(
     assets = [raw_pages_from_archives, *(a for a in ALL_ASSETS if a.key != dg.AssetKey("raw_pages"))]
     config = {"ops": {"raw_pages_from_archives": {"config": {"paths": [str(p) for p in paths], "source": source}}}}
     with exclusive_run(db_path, options.get("run_wait", 60.0)):
-        result = _materialize(assets, "ingest", "(ingest)", db_path, alerts_file, options, config)
+        roots = ArchiveRoots.named([str(p) for p in paths])  # the caller named them: no wider, no narrower
+        result = _materialize(assets, "ingest", "(ingest)", db_path, alerts_file, options, config, roots)
         return _summary(result, db_path)
 
 

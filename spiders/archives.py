@@ -34,13 +34,29 @@ class ArchiveRefused(ValueError):
         self.detail = detail
 
 
-def archive_files(paths: list[str | Path]) -> Iterator[tuple[Path, ArchiveRefused | None]]:
+def archive_files(
+    paths: list[str | Path], roots: list[Path] | None = None
+) -> Iterator[tuple[Path, ArchiveRefused | None]]:
     """(file, None) for every HTML or WARC file under ``paths``, or (file, why it is refused).
 
     Files given by name are taken as given; folders are walked without following symlinked folders, and a
     symlinked file inside a folder is read only when it points inside that folder (``/etc/passwd`` reached
-    through a link is not a saved page).
+    through a link is not a saved page). With ``roots``, a file whose real path (links and ``..`` resolved) is
+    under none of them is refused as ``outside_archive_roots``.
     """
+    for f, refused in _archive_files(paths):
+        yield f, refused or (_outside_roots(f, roots) if roots is not None else None)
+
+
+def _outside_roots(f: Path, roots: list[Path]) -> ArchiveRefused | None:
+    real = f.resolve()
+    if any(real.is_relative_to(root.resolve()) for root in roots):
+        return None
+    allowed = ", ".join(str(r) for r in roots) or "(none configured)"
+    return ArchiveRefused("outside_archive_roots", f"{f} ({real}) is outside the archive roots: {allowed}")
+
+
+def _archive_files(paths: list[str | Path]) -> Iterator[tuple[Path, ArchiveRefused | None]]:
     for p in map(Path, paths):
         if not p.is_dir():
             yield p, _refusal_of_named_file(p)
@@ -162,9 +178,14 @@ def read_warc(path: Path, source: str) -> Iterator[tuple[FetchedPage | None, Fet
         raise ValueError("no WARC records found")
 
 
-def read_archives(paths: list[str | Path], source: str) -> Iterator[tuple[FetchedPage | None, FetchRecord]]:
-    """Everything under ``paths``; an unreadable file yields one failure record and the rest go on."""
-    for f, refused in archive_files(paths):
+def read_archives(
+    paths: list[str | Path], source: str, roots: list[Path] | None = None
+) -> Iterator[tuple[FetchedPage | None, FetchRecord]]:
+    """Everything under ``paths``, inside ``roots`` when given.
+
+    An unreadable or refused file yields one failure record and the rest go on.
+    """
+    for f, refused in archive_files(paths, roots):
         name = f.name.lower()
         try:
             if refused is not None:

@@ -78,7 +78,7 @@ def test_archive_ingest_is_an_asset_whose_landing_belongs_to_its_dagster_run(tmp
 
     from pipelines.assets import archives as archive_stage
     from pipelines.assets import raw_pages_from_archives
-    from pipelines.resources import SettingsResource, WarehouseResource
+    from pipelines.resources import ArchiveRoots, SettingsResource, WarehouseResource
 
     folder = tmp_path / "saved"
     folder.mkdir()
@@ -90,7 +90,11 @@ def test_archive_ingest_is_an_asset_whose_landing_belongs_to_its_dagster_run(tmp
     try:
         result = dg.materialize(
             [raw_pages_from_archives],
-            resources={"warehouse": WarehouseResource(db_path=str(db)), "settings": SettingsResource()},
+            resources={
+                "warehouse": WarehouseResource(db_path=str(db)),
+                "settings": SettingsResource(),
+                "archive_roots": ArchiveRoots.named([str(tmp_path)]),
+            },
             run_config={"ops": {"raw_pages_from_archives": {"config": {"paths": [str(folder)], "source": "saved"}}}},
         )
     finally:

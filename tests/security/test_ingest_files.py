@@ -117,3 +117,93 @@ def test_a_warc_record_with_a_javascript_target_is_one_bad_url_row(tmp_path: Pat
         ("javascript:alert(1)", "bad_url", False),
         ("https://news.example/story.html", None, True),
     ]
+
+
+def _launch_ingest(paths: list[str], db: Path):  # noqa: ANN202 - a Dagster result
+    """The ingest job of the deployment's Definitions with ``paths`` as typed in the launchpad."""
+    import dagster as dg
+
+    from pipelines.definitions import build_resources
+    from pipelines.resources import ArchiveRoots
+
+    defs = dg.Definitions(
+        assets=[raw_pages_from_archives_asset()],
+        jobs=[dg.define_asset_job("ingest_job", selection="raw_pages_from_archives")],
+        resources={**build_resources(db_path=str(db)), "archive_roots": ArchiveRoots.from_environment()},
+    )
+    run_config = {"ops": {"raw_pages_from_archives": {"config": {"paths": paths}}}}
+    return defs.resolve_job_def("ingest_job").execute_in_process(run_config=run_config, raise_on_error=False)
+
+
+def raw_pages_from_archives_asset():  # noqa: ANN201 - a Dagster asset
+    from pipelines.assets import raw_pages_from_archives
+
+    return raw_pages_from_archives
+
+
+@pytest.mark.integration
+def test_the_launchpad_cannot_widen_the_archive_roots(tmp_path: Path, monkeypatch) -> None:
+    """The roots are no config: a run config naming them changes nothing, the file outside is still refused."""
+    import dagster as dg
+
+    from pipelines.definitions import build_resources
+    from warehouse.db import connect
+
+    monkeypatch.setenv("CLAIMWATCH_ARCHIVE_ROOTS", str(tmp_path / "archives"))
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(PAGE)
+    defs = dg.Definitions(
+        assets=[raw_pages_from_archives_asset()],
+        jobs=[dg.define_asset_job("ingest_job", selection="raw_pages_from_archives")],
+        resources=build_resources(db_path=str(tmp_path / "w.duckdb")),
+    )
+    widened = {
+        "resources": {"archive_roots": {"config": {"folders": ["/"]}}},
+        "ops": {"raw_pages_from_archives": {"config": {"paths": [str(outside)]}}},
+    }
+    assert defs.resolve_job_def("ingest_job").execute_in_process(run_config=widened).success
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM raw_pages").fetchone() == (0,)
+        assert con.execute("SELECT error FROM fetch_log").fetchall() == [("outside_archive_roots",)]
+    finally:
+        con.close()
+
+
+@pytest.mark.integration
+def test_the_dagster_ingest_job_reads_only_under_the_archive_roots(tmp_path: Path, monkeypatch) -> None:
+    """Issue 25 row 5: the ingest job's launchpad took any path the server process could read."""
+    from warehouse.db import connect
+
+    root, outside = tmp_path / "archives", tmp_path / "elsewhere"
+    root.mkdir()
+    outside.mkdir()
+    (root / "story.html").write_bytes(PAGE)
+    (outside / "private.html").write_bytes(PAGE.replace(b"Saved", b"Private"))
+    (root / "link.html").symlink_to(outside / "private.html")  # named inside, points outside
+    monkeypatch.setenv("CLAIMWATCH_ARCHIVE_ROOTS", str(root))
+    db = tmp_path / "w.duckdb"
+    paths = [str(root / "story.html"), str(outside / "private.html"), str(root / ".." / "elsewhere" / "private.html")]
+    result = _launch_ingest([*paths, str(root / "link.html"), str(outside)], db)
+    assert result.success
+    con = connect(db, read_only=True)
+    try:
+        landed = [Path(u.removeprefix("file://")).name for (u,) in con.execute("SELECT url FROM raw_pages").fetchall()]
+        refused = con.execute("SELECT error, count(*) FROM fetch_log WHERE error IS NOT NULL GROUP BY 1").fetchall()
+    finally:
+        con.close()
+    assert landed == ["story.html"]
+    assert refused == [("outside_archive_roots", 4)]  # by name, through "..", through a link, in a folder
+
+
+@pytest.mark.integration
+def test_without_configured_roots_the_job_reads_only_archives_in_its_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("CLAIMWATCH_ARCHIVE_ROOTS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "archives").mkdir()
+    (tmp_path / "archives" / "a.html").write_bytes(PAGE)
+    (tmp_path / "b.html").write_bytes(PAGE.replace(b"Saved", b"Other"))
+    result = _launch_ingest(["archives/a.html", "b.html"], tmp_path / "w.duckdb")
+    assert result.success
+    meta = result.asset_materializations_for_node("raw_pages_from_archives")[0].metadata
+    assert (meta["pages_landed"].value, meta["fetch_failures"].value) == (1, 1)
