@@ -21,6 +21,7 @@ import yaml
 from evaluation.claims_check import check_claims
 from evaluation.crash_check import check_crash_recovery
 from evaluation.faults_check import check_faults
+from evaluation.hostile_check import check_hostile
 from evaluation.sample_site_check import check_sample_site
 from extractors.cleaning import clean_html
 
@@ -106,6 +107,8 @@ def main() -> int:
         failures += [f"sample_site: {p}" for p in problems]
         print("\n== every /faults/ route of serve_site.py in one run ==")
         failures += [f"faults: {p}" for p in check_faults(shared, work)]
+        print("\n== hostile routes and files (security rows 2, 3, 5): slow robots.txt, control characters, ingest ==")
+        failures += [f"hostile: {p}" for p in check_hostile(work)]
         print("\n== crash and compare: 20 SIGKILLs of an ingest, each followed by a normal run ==")
         crash_dir = work / "crash"
         crash_dir.mkdir()
