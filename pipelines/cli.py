@@ -78,6 +78,27 @@ def seconds_option(flag: str, dest: str, minimum: float, help: str) -> Callable[
     return click.option(flag, dest, type=click.FloatRange(min=minimum), default=60.0, show_default=True, help=help)
 
 
+ROW_FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def format_option(*formats: str) -> Callable[..., Any]:
+    """--format, one of ``formats`` (default: every row format), ``table`` first and the default.
+
+    Row formats follow sqlite-utils: ``json`` is one JSON array, ``jsonl`` one object per line, ``csv`` with a
+    header; json, jsonl and csv are never cut.
+    """
+    choices = formats or ROW_FORMATS
+    shown = {"table": "a table", "json": "a JSON array", "jsonl": "one JSON object per line", "csv": "CSV"}
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices, case_sensitive=False),
+        default=choices[0],
+        show_default=True,
+        help="Output: " + ", ".join(f"{f} ({shown.get(f, f)})" for f in choices) + ".",
+    )
+
+
 def stream_option(flag: str, dest: str, mode: str, help: str) -> Callable[..., Any]:
     """An option opening a UTF-8 file for reading or writing (``mode``); ``-`` (the default) is stdin or stdout."""
     return click.option(flag, dest, default="-", show_default=True, type=click.File(mode, encoding="utf-8"), help=help)
@@ -159,7 +180,27 @@ def _fail_on_undelivered(summary: RunSummary) -> None:
         )
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version: the package's version and the claim rules' version (what stored claims are compared with)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from extractors.rules import rules_version  # the rules load only when asked
+
+    click.echo(f"claimwatch {version('claimwatch')} (claim rules {rules_version()})")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the claim rules' version, then exit.",
+)
 def main() -> None:
     """claimwatch: news ingestion and comparative AI capability claim extraction."""
 
@@ -402,9 +443,16 @@ def _print_rows(cols: list[str], rows: Iterable[Sequence[Any]], fmt: str) -> Non
 
     JSON lines and CSV are written as ``rows`` yields them, so a cursor's batches stream (see :func:`_stream_rows`).
     """
-    if fmt == "json":
+    if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False))
+        return
+    if fmt == "json":  # one array, written as the rows come (a cursor's batches stream)
+        click.echo("[", nl=False)
+        for i, r in enumerate(rows):
+            item = json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False)
+            click.echo(("," if i else "") + "\n" + item, nl=False)
+        click.echo("\n]")
         return
     if fmt == "csv":
         w = csv.writer(sys.stdout)
@@ -416,20 +464,38 @@ def _print_rows(cols: list[str], rows: Iterable[Sequence[Any]], fmt: str) -> Non
     from rich.table import Table
 
     text = [[("" if v is None else str(v)) for v in r] for r in rows]
+    widths = _column_widths(cols, text, shutil.get_terminal_size(fallback=(0, 0)).columns)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
-    for c in cols:
-        table.add_column(c, overflow="ellipsis", no_wrap=True, max_width=TABLE_CELL_MAX)
+    for c, width in zip(cols, widths, strict=True):
+        table.add_column(c, overflow="ellipsis", no_wrap=True, max_width=width)
     for cells in text:
         table.add_row(*cells)
-    widths = [min(TABLE_CELL_MAX, max([len(c)] + [len(r[i]) for r in text])) for i, c in enumerate(cols)]
     # never narrower than the table (piped output has no terminal width to wrap to)
     console = Console(width=sum(widths) + 4 * len(cols) + 8, soft_wrap=False, highlight=False, markup=False)
     with console.capture() as captured:
         console.print(table)
     click.echo(captured.get().rstrip("\n"))
-    cut = any(len(v) > TABLE_CELL_MAX for r in text for v in r)
-    note = f"; values over {TABLE_CELL_MAX} characters end in …, --format json or csv shows them whole" if cut else ""
+    cut = any(len(v) > w for r in text for v, w in zip(r, widths, strict=True))
+    note = "; values too long for the terminal end in …, --format json or csv shows them whole" if cut else ""
     click.echo(f"({len(text)} rows{note})")
+
+
+def _column_widths(cols: list[str], text: list[list[str]], terminal: int) -> list[int]:
+    """Each column's width: its longest value, cut to :data:`TABLE_CELL_MAX` unless the terminal has room.
+
+    A terminal wider than the capped table gives its spare columns to the cut values, shortest need first (a
+    220-column terminal shows whole descriptions); piped output (no terminal) keeps the cap.
+    """
+    natural = [max([len(c)] + [len(r[i]) for r in text]) for i, c in enumerate(cols)]
+    widths = [min(n, TABLE_CELL_MAX) for n in natural]
+    spare = terminal - (sum(widths) + 2 * (len(cols) - 1))
+    for i in sorted(range(len(cols)), key=lambda i: natural[i] - widths[i]):
+        if spare <= 0:
+            break
+        grow = min(natural[i] - widths[i], spare)
+        widths[i] += grow
+        spare -= grow
+    return widths
 
 
 @main.command()
@@ -448,7 +514,7 @@ def _print_rows(cols: list[str], rows: Iterable[Sequence[Any]], fmt: str) -> Non
     help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w).",
 )
 @click.option("--include-suppressed", is_flag=True, help="Also list claims judged wrong (claimwatch review).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option()
 def claims(
     db_path: str,
     lock_wait: float,
@@ -486,7 +552,7 @@ def claims(
 @reader_db_options
 @click.option("--org", help="Only stories with this firm on either side (canonical name, case-insensitive).")
 @click.option("--since", type=SINCE, help="Only stories first seen on or after this day (YYYY-MM-DD, 7d, ...).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option()
 def stories(db_path: str, lock_wait: float, org: str | None, since: datetime | None, fmt: str) -> None:
     """Stories: one row per (subject firm, object firm) of parity/surpass claims, newest first.
 
@@ -505,7 +571,7 @@ def stories(db_path: str, lock_wait: float, org: str | None, since: datetime | N
 @main.command()
 @click.argument("claim_id")
 @reader_db_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 def claim(claim_id: str, db_path: str, lock_wait: float, fmt: str) -> None:
     """Show one claim and every mention of it: source, date, URL, claimant, sentence and any review.
 
@@ -586,7 +652,7 @@ def review_mark(target_id: str, right: bool, note: str | None, reviewer: str | N
 @review.command("list")
 @reader_db_options
 @click.option("--verdict", type=click.Choice(["right", "wrong"]), help="Only this verdict.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option()
 def review_list(db_path: str, lock_wait: float, verdict: str | None, fmt: str) -> None:
     """The current judgements, newest first, with their claim and sentence.
 
@@ -676,7 +742,7 @@ def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str
 @reader_db_options
 @click.option("--all", "include_known", is_flag=True, help="Also names already in the gazetteer.")
 @click.option("--kind", type=click.Choice(["firm", "model"]), help="Only firms or only models.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option()
 @click.pass_context
 def entities(
     ctx: click.Context, db_path: str, lock_wait: float, include_known: bool, kind: str | None, fmt: str
@@ -763,25 +829,27 @@ def entities_add(
 
 @main.command()
 @reader_db_options
-def tables(db_path: str, lock_wait: float) -> None:
+@format_option()
+def tables(db_path: str, lock_wait: float, fmt: str) -> None:
     """List the warehouse's tables and views with what each holds.
 
-    Example: claimwatch tables
+    Example: claimwatch tables --format csv
     """
     from warehouse.reports import table_docs
 
     with _read_only(db_path, lock_wait) as con:
         docs = table_docs(con)
-    _print_rows(["name", "kind", "description"], [(n, k.replace("BASE ", "").lower(), c) for n, k, c in docs], "table")
+    _print_rows(["name", "kind", "description"], [(n, k.replace("BASE ", "").lower(), c) for n, k, c in docs], fmt)
 
 
 @main.command()
 @click.argument("table")
 @reader_db_options
-def schema(table: str, db_path: str, lock_wait: float) -> None:
+@format_option()
+def schema(table: str, db_path: str, lock_wait: float, fmt: str) -> None:
     """The columns of one table or view: name, type, required, and what the column means.
 
-    Example: claimwatch schema claims
+    Example: claimwatch schema claims --format json
     """
     from warehouse.reports import column_docs, table_docs
 
@@ -790,14 +858,14 @@ def schema(table: str, db_path: str, lock_wait: float) -> None:
         if table not in names:
             raise click.ClickException(f"no table or view {table!r}; claimwatch tables lists them")
         cols = column_docs(con, table)
-    if names[table]:
+    if names[table] and fmt == "table":
         click.echo(f"{table}: {names[table]}")
-    _print_rows(["column", "type", "required", "description"], cols, "table")
+    _print_rows(["column", "type", "required", "description"], cols, fmt)
 
 
 @main.command()
 @reader_db_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option()
 def sources(db_path: str, lock_wait: float, fmt: str) -> None:
     """Source health: pages fetched, articles kept, failure rate and reasons, undated share, last success.
 
@@ -813,7 +881,7 @@ def sources(db_path: str, lock_wait: float, fmt: str) -> None:
 @main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False))
 @reader_db_options
-@click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
+@format_option("parquet")
 @click.option("--overwrite", is_flag=True, help="Write into OUT_DIR even if it already holds files.")
 def export(out_dir: str, db_path: str, lock_wait: float, fmt: str, overwrite: bool) -> None:
     """Write the analyst tables as Parquet files into OUT_DIR (empty or new), for other engines.
@@ -841,7 +909,7 @@ QUERY_BATCH = 5000  # rows fetched at a time when streaming
 @main.command()
 @click.argument("sql")
 @reader_db_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option()
 @seconds_option("--timeout", "timeout_seconds", 0.1, "Interrupt the query after this many seconds.")
 def query(sql: str, db_path: str, lock_wait: float, fmt: str, timeout_seconds: float) -> None:
     """Run one read-only SQL query against the warehouse.
@@ -891,10 +959,6 @@ def _stream_rows(cols: list[str], cur: Any, fmt: str) -> None:
             click.echo(f"(first {QUERY_TABLE_ROWS:,} rows shown; --format csv or json streams them all)")
         return
     _print_rows(cols, (r for batch in iter(lambda: cur.fetchmany(QUERY_BATCH), []) for r in batch), fmt)
-
-
-if __name__ == "__main__":
-    main()
 
 
 @main.group()
@@ -947,3 +1011,7 @@ def alerts_test(subscriptions_file: str | None, alerts_file: str) -> None:
             click.echo(f"{sub.name} ({mode}): NOT accepted: {error}")
     if failures:
         raise click.ClickException(f"{failures} of {len(subs)} channel(s) did not accept the test alert")
+
+
+if __name__ == "__main__":
+    main()

@@ -136,7 +136,7 @@ def test_clean_prints_one_row_per_file(tmp_path):
 
 def test_claims_and_query_on_the_sample_warehouse(sample_run):
     db = str(sample_run["db"])
-    r = CliRunner().invoke(main, ["claims", "--db", db, "--relation", "surpass", "--format", "json"])
+    r = CliRunner().invoke(main, ["claims", "--db", db, "--relation", "surpass", "--format", "jsonl"])
     assert r.exit_code == 0
     rows = [json.loads(x) for x in r.output.splitlines()]
     assert rows and all(x["relation"] == "surpass" for x in rows)
@@ -146,7 +146,7 @@ def test_claims_and_query_on_the_sample_warehouse(sample_run):
     r = CliRunner().invoke(main, ["claims", "--db", db, "--since", "2030-01-01"])
     assert r.exit_code == 0 and "(0 rows)" in r.output
     r = CliRunner().invoke(
-        main, ["query", "--db", db, "--format", "json", "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NULL"]
+        main, ["query", "--db", db, "--format", "jsonl", "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NULL"]
     )
     assert r.exit_code == 0 and json.loads(r.output) == {"n": 10}
     r = CliRunner().invoke(main, ["query", "--db", db, "DELETE FROM articles"])
@@ -177,7 +177,7 @@ def test_run_offline_records_each_unreachable_source_and_succeeds(tmp_path):
     assert r.exit_code == 0, r.output
     assert "fetch failures:       2" in r.output
     q = CliRunner().invoke(
-        main, ["query", "--db", str(db), "--format", "json", "SELECT source, error FROM fetch_log ORDER BY source"]
+        main, ["query", "--db", str(db), "--format", "jsonl", "SELECT source, error FROM fetch_log ORDER BY source"]
     )
     assert [json.loads(x) for x in q.output.splitlines()] == [
         {"source": "loopback-refused", "error": "private_address"},
@@ -186,7 +186,7 @@ def test_run_offline_records_each_unreachable_source_and_succeeds(tmp_path):
 
 
 def test_sources_prints_health_per_source(sample_run):
-    r = CliRunner().invoke(main, ["sources", "--db", str(sample_run["db"]), "--format", "json"])
+    r = CliRunner().invoke(main, ["sources", "--db", str(sample_run["db"]), "--format", "jsonl"])
     assert r.exit_code == 0
     rows = {x["source"]: x for x in map(json.loads, r.output.splitlines())}
     assert rows["northgate-post"]["articles_kept"] == 2 and rows["northgate-post"]["share_no_date"] == 0
@@ -225,9 +225,9 @@ def test_query_prints_every_statement_and_marks_cut_values(sample_run):
     r = CliRunner().invoke(main, ["query", "--db", db, "SELECT 1 AS first_one; SELECT 2 AS second_one"])
     assert r.exit_code == 0 and "first_one" in r.output and "second_one" in r.output
     long_url = "SELECT url FROM articles WHERE length(url) > 60 LIMIT 1"
-    r = CliRunner().invoke(main, ["query", "--db", db, long_url])
+    r = CliRunner().invoke(main, ["query", "--db", db, long_url], env={"COLUMNS": "40"})  # a narrow terminal
     assert r.exit_code == 0 and "…" in r.output and "--format json or csv shows them whole" in r.output
-    r = CliRunner().invoke(main, ["query", "--db", db, "--format", "json", long_url])
+    r = CliRunner().invoke(main, ["query", "--db", db, "--format", "jsonl", long_url])
     assert len(json.loads(r.output)["url"]) > 60 and "…" not in r.output
 
 
@@ -238,7 +238,7 @@ def test_claims_table_shows_evidence_source_and_languages(sample_run):
     assert block.startswith("[PARITY] Moonshot AI / Kimi K2 matches OpenAI / GPT-4.1")
     assert "in en, zh (first)" in block and "first reported by jiqi-daily" in block and "/jiqi-daily/" in block
     assert 'evidence: "' in block and "asserted by: Moonshot AI (the firm itself)" in block
-    r = CliRunner().invoke(main, ["claims", "--db", str(sample_run["db"]), "--relation", "parity", "--format", "json"])
+    r = CliRunner().invoke(main, ["claims", "--db", str(sample_run["db"]), "--relation", "parity", "--format", "jsonl"])
     row = json.loads(r.output.splitlines()[0])
     assert {"evidence", "claimant", "first_url", "first_source", "languages", "first_language"} <= set(row)
 
@@ -255,7 +255,7 @@ def test_table_format_cuts_only_values_over_the_limit(sample_run):
 
 @pytest.mark.parametrize("since", ["2026-01-01", "2026-01-01T08:00", "yesterday", "today", "7d", "2w", "3 days ago"])
 def test_since_takes_iso_and_relative_days(sample_run, since):
-    r = CliRunner().invoke(main, ["claims", "--db", str(sample_run["db"]), "--since", since, "--format", "json"])
+    r = CliRunner().invoke(main, ["claims", "--db", str(sample_run["db"]), "--since", since, "--format", "jsonl"])
     assert r.exit_code == 0, r.output
     everything = "2026-01-01" in since  # the sample's claims are from 2026-09: relative days from now find none
     assert bool(r.output.strip()) == everything

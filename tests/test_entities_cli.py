@@ -15,12 +15,12 @@ from pipelines.cli import main
 
 
 def test_entities_lists_discovered_names_with_an_example(sample_run):
-    r = CliRunner().invoke(main, ["entities", "--db", str(sample_run["db"]), "--format", "json"])
+    r = CliRunner().invoke(main, ["entities", "--db", str(sample_run["db"]), "--format", "jsonl"])
     assert r.exit_code == 0
     rows = [json.loads(x) for x in r.output.splitlines()]
     assert rows and not any(x["in_gazetteer"] for x in rows)
     assert all(x["mention_count"] >= 1 and x["first_url"] and x["example"] for x in rows)
-    everything = CliRunner().invoke(main, ["entities", "--db", str(sample_run["db"]), "--all", "--format", "json"])
+    everything = CliRunner().invoke(main, ["entities", "--db", str(sample_run["db"]), "--all", "--format", "jsonl"])
     assert len(everything.output.splitlines()) > len(rows)
 
 

@@ -30,7 +30,7 @@ def judged(tmp_path_factory):
     work = tmp_path_factory.mktemp("review")
     db = str(work / "w.duckdb")
     cli("ingest", "--db", db, "--source", "review-pages", "--alerts-file", str(work / "a.jsonl"), str(PAGES))
-    rows = [json.loads(x) for x in cli("claims", "--db", db, "--format", "json").splitlines()]
+    rows = [json.loads(x) for x in cli("claims", "--db", db, "--format", "jsonl").splitlines()]
     by_pair = {(r["subject_model"], r["relation"], r["object_model"]): r["claim_id"] for r in rows}
     ladder = by_pair[("Phi-5-small", "parity", "Phi-5-mini")]
     maths = by_pair[("Qwen4", "parity", "GPT-6")]
@@ -46,20 +46,20 @@ def judged(tmp_path_factory):
 
 def test_a_claim_judged_wrong_leaves_listings_alerts_and_exports_but_keeps_its_evidence(judged):
     db, ladder = judged["db"], judged["ladder"]
-    listed = [json.loads(x)["claim_id"] for x in cli("claims", "--db", db, "--format", "json").splitlines()]
+    listed = [json.loads(x)["claim_id"] for x in cli("claims", "--db", db, "--format", "jsonl").splitlines()]
     assert ladder not in listed and judged["maths"] in listed
-    everything = cli("claims", "--db", db, "--format", "json", "--include-suppressed")
+    everything = cli("claims", "--db", db, "--format", "jsonl", "--include-suppressed")
     assert ladder in everything
     shown = cli("claim", ladder, "--db", db)
     assert "SUPPRESSED" in shown and "comparable to Phi-5-mini" in shown
-    status = cli("query", "--db", db, "--format", "json", f"SELECT status FROM alerts WHERE claim_id = '{ladder}'")
+    status = cli("query", "--db", db, "--format", "jsonl", f"SELECT status FROM alerts WHERE claim_id = '{ladder}'")
     assert json.loads(status) == {"status": "suppressed"}
     out = judged["work"] / "export"
     cli("export", str(out), "--db", db)
     assert ladder not in pq.read_table(out / "claims.parquet").column("claim_id").to_pylist()
     assert ladder in pq.read_table(out / "claim_mentions.parquet").column("claim_id").to_pylist()
     assert pq.read_table(out / "reviews.parquet").num_rows == 2
-    parity = cli("query", "--db", db, "--format", "json", "SELECT count(*) AS n FROM v_parity_claims")
+    parity = cli("query", "--db", db, "--format", "jsonl", "SELECT count(*) AS n FROM v_parity_claims")
     assert json.loads(parity)["n"] == len([r for r in judged["rows"] if r["relation"] in ("parity", "surpass")]) - 1
 
 

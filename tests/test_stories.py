@@ -172,7 +172,7 @@ def test_the_stories_command_shows_what_later_reports_added(tmp_path):
     report(db, 2, [{**ZHIPU, "om": "Mythos", "domain": "vulnerability detection", "outlet": "blog", **named}])
     report(db, 3, [{**ZHIPU, "sm": "GLM-5.3", "outlet": "daily", "disputed": True}])
     report(db, 4, [{"so": "Alibaba", "oo": "Meta", "rel": "surpass"}])
-    r = CliRunner().invoke(main, ["stories", "--db", str(db), "--org", "anthropic", "--format", "json"])
+    r = CliRunner().invoke(main, ["stories", "--db", str(db), "--org", "anthropic", "--format", "jsonl"])
     assert r.exit_code == 0, r.output
     [story] = [json.loads(line) for line in r.output.splitlines()]
     assert story["story_key"] == "Zhipu AI | Anthropic" and story["source_count"] == 3

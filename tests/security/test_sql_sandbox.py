@@ -126,7 +126,7 @@ def test_csv_and_json_stream_every_row_the_table_shows_a_capped_page(warehouse: 
     sql = "SELECT range AS n FROM range(12345)"
     r = CliRunner().invoke(main, ["query", sql, "--db", str(warehouse), "--format", "csv"])
     assert r.exit_code == 0 and len(r.output.splitlines()) == 12346  # header + every row
-    r = CliRunner().invoke(main, ["query", sql, "--db", str(warehouse), "--format", "json"])
+    r = CliRunner().invoke(main, ["query", sql, "--db", str(warehouse), "--format", "jsonl"])
     assert r.exit_code == 0 and len(r.output.splitlines()) == 12345
     r = CliRunner().invoke(main, ["query", sql, "--db", str(warehouse)])
     assert r.exit_code == 0 and "(first 1,000 rows shown; --format csv or json streams them all)" in r.output

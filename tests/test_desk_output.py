@@ -1,0 +1,51 @@
+"""The desk's output formats (issue 26 items 3, 4 and 16): --version, --format on every listing, whole values in a
+wide terminal, and `json` as one JSON document."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from extractors.rules import rules_version
+from pipelines.cli import main
+
+
+def test_version_names_the_package_and_the_claim_rules():
+    r = CliRunner().invoke(main, ["--version"])
+    assert r.exit_code == 0
+    assert r.output.startswith("claimwatch ") and f"(claim rules {rules_version()})" in r.output
+
+
+@pytest.mark.parametrize("command", [["tables"], ["schema", "claims"]])
+def test_tables_and_schema_take_every_format(sample_run, command):
+    db = ["--db", str(sample_run["db"])]
+    as_json = json.loads(CliRunner().invoke(main, [*command, *db, "--format", "json"]).output)
+    lines = CliRunner().invoke(main, [*command, *db, "--format", "jsonl"]).output.splitlines()
+    as_csv = list(csv.DictReader(io.StringIO(CliRunner().invoke(main, [*command, *db, "--format", "CSV"]).output)))
+    assert as_json == [json.loads(line) for line in lines] and len(as_json) == len(as_csv) > 3
+    described = [row["description"] for row in as_json if len(row["description"] or "") > 60]
+    assert described and all(d in {row["description"] for row in as_csv} for d in described)  # never cut
+
+
+def test_a_wide_terminal_shows_whole_descriptions_and_a_narrow_one_marks_the_cut(sample_run):
+    db = ["--db", str(sample_run["db"])]
+    longest = max((row["description"] for row in json.loads(
+        CliRunner().invoke(main, ["tables", *db, "--format", "json"]).output)), key=len)  # fmt: skip
+    assert len(longest) > 60
+    wide = CliRunner().invoke(main, ["tables", *db], env={"COLUMNS": "220"}).output
+    narrow = CliRunner().invoke(main, ["tables", *db], env={"COLUMNS": "80"}).output
+    assert longest in wide and "…" not in wide
+    assert longest not in narrow and "…" in narrow and "--format json or csv shows them whole" in narrow
+
+
+def test_json_is_one_array_even_when_empty(sample_run):
+    db = ["--db", str(sample_run["db"])]
+    r = CliRunner().invoke(main, ["query", *db, "--format", "json", "SELECT 1 AS n WHERE false"])
+    assert r.exit_code == 0 and json.loads(r.output) == []
+    r = CliRunner().invoke(main, ["claims", *db, "--format", "json"])
+    rows = json.loads(r.output)
+    assert isinstance(rows, list) and rows and {"claim_id", "relation"} <= set(rows[0])
