@@ -80,6 +80,11 @@ def format_alert(d: Alert) -> str:
     return "\n".join(lines)
 
 
+def relation_label(relation: str, negated: object) -> str:
+    """The relation as a reader should see it: a denial reads "not parity", never "parity"."""
+    return f"not {relation}" if negated else relation
+
+
 def format_claim(row: dict[str, Any]) -> str:
     """A claim as a few readable lines: the triple, how widely it is reported, where first, on whose word, evidence."""
     relation = row["relation"]
@@ -101,7 +106,7 @@ def format_claim(row: dict[str, Any]) -> str:
     first = str(row.get("first_published_at") or row.get("first_seen_at") or "")[:10]
     return "\n".join(
         [
-            f"[{relation.upper()}] {subject} {verb} {obj} on {row.get('domain')}"
+            f"[{relation_label(relation, row.get('negated')).upper()}] {subject} {verb} {obj} on {row.get('domain')}"
             f"  ({row.get('source_count')} source(s), {row.get('mention_count')} mention(s){lang_note})",
             f"    claim {row.get('claim_id')}; first reported by {row.get('first_source')} on {first}: "
             f"{row.get('first_url')}",

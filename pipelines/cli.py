@@ -506,7 +506,12 @@ def _column_widths(cols: list[str], text: list[list[str]], terminal: int) -> lis
     is_flag=True,
     help="Only claims the most recent pipeline run added to the warehouse.",
 )
-@click.option("--relation", type=click.Choice(["parity", "surpass", "trail", "approach"]), help="Only this relation.")
+@click.option(
+    "--relation",
+    type=click.Choice(["parity", "surpass", "trail", "approach"], case_sensitive=False),
+    help="Only claims that assert this relation (with --denials: only claims that deny it).",
+)
+@click.option("--denials", is_flag=True, help='Only denials ("X does not match Y"), of --relation when given.')
 @click.option("--org", help="Only claims with this firm on either side (canonical name, case-insensitive).")
 @click.option(
     "--since",
@@ -523,18 +528,29 @@ def claims(
     org: str | None,
     since: datetime | None,
     include_suppressed: bool,
+    denials: bool,
     fmt: str,
 ) -> None:
     """List deduplicated claims from the warehouse (claimwatch claim ID shows one with every mention).
+
+    A denial ("X does not match Y") is never listed as the claim it denies: --relation lists claims asserting
+    the relation, --denials those denying it; with neither, both, the denials tagged [NOT ...].
 
     Example: claimwatch claims --relation parity --org "Zhipu AI" --since 2026-11-01
     """
     from warehouse.reports import claims_listing
 
     day = since.date().isoformat() if since else None
+    negated = True if denials else (False if relation else None)
     with _read_only(db_path, lock_wait) as con:
         cols, rows = claims_listing(
-            con, only_new=only_new, relation=relation, org=org, since=day, include_suppressed=include_suppressed
+            con,
+            only_new=only_new,
+            relation=relation.lower() if relation else None,
+            org=org,
+            since=day,
+            include_suppressed=include_suppressed,
+            negated=negated,
         )
     if fmt != "table":
         _print_rows(cols, rows, fmt)

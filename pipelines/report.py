@@ -17,6 +17,8 @@ import matplotlib
 matplotlib.use("Agg")  # no screen here: render to files only
 import matplotlib.pyplot as plt  # noqa: E402
 
+from pipelines.alerting import relation_label
+
 RELATION_COLOURS = {"parity": "#1f77b4", "surpass": "#d62728", "trail": "#7f7f7f", "approach": "#2ca02c"}
 TOP_FIRMS = 8
 
@@ -158,6 +160,7 @@ def render_report(data: dict[str, list[dict[str, Any]]], since: str, generated_a
         "first_url",
     ]
     source_cols = [c for c in (data["sources"][0].keys() if data["sources"] else [])]
+    labelled = [{**r, "relation": relation_label(r["relation"], r.get("negated"))} for r in data["newest"]]
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>claimwatch report</title>",
         f"<style>{CSS}</style></head><body>",
@@ -169,7 +172,9 @@ def render_report(data: dict[str, list[dict[str, Any]]], since: str, generated_a
         "<h2>Who claims to match or beat whom</h2>",
         f'<div class="plot" id="matrix">{matrix_svg(data["matrix"])}</div>',
         f"<h2>Newest claims ({len(data['newest'])})</h2>",
-        _table(data["newest"], newest_cols),
+        "<p>A denial (\u201cX does not match Y\u201d) reads <em>not parity</em>; the charts above count only claims"
+        " that assert their relation.</p>",
+        _table(labelled, newest_cols),
         "<h2>Source health</h2>",
         _table(data["sources"], source_cols) if data["sources"] else "<p class='empty'>No sources yet.</p>",
         "</body></html>",

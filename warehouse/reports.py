@@ -49,8 +49,12 @@ def claims_query(
     include_suppressed: bool = False,
     claim_id: str | None = None,
     newest_first: bool = False,
+    negated: bool | None = None,
 ) -> tuple[str, list[Any]]:
-    """SQL and parameters for `claimwatch claims` filters (suppressed claims only when asked for)."""
+    """SQL and parameters for `claimwatch claims` filters (suppressed claims only when asked for).
+
+    ``negated``: only denials (True), only claims that assert their relation (False), or both (None).
+    """
     where: list[str] = [] if include_suppressed or claim_id else ["NOT c.suppressed"]
     params: list[Any] = []
     if claim_id:
@@ -61,6 +65,8 @@ def claims_query(
     if relation:
         where.append("c.relation = ?")
         params.append(relation)
+    if negated is not None:
+        where.append("c.negated" if negated else "NOT c.negated")
     _firm_and_since(where, params, org, since, "c.")
     sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM}"
     if where:

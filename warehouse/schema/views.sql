@@ -90,7 +90,8 @@ CREATE OR REPLACE VIEW v_stories AS
 SELECT c.subject_org || ' | ' || c.object_org AS story_key,
        c.subject_org,
        c.object_org,
-       string_agg(DISTINCT c.relation, ',' ORDER BY c.relation) AS relations,
+       string_agg(DISTINCT CASE WHEN c.negated THEN 'not ' || c.relation ELSE c.relation END, ','
+                  ORDER BY 1) AS relations,
        min(c.first_seen_at) AS first_seen_at,
        max(c.last_seen_at) AS last_seen_at,
        count(*)::INTEGER AS claim_count,

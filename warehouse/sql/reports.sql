@@ -25,10 +25,10 @@ WHERE (:include_known OR NOT e.in_gazetteer) AND (:kind::VARCHAR IS NULL OR e.ki
 ORDER BY e.in_gazetteer, e.mention_count DESC, e.name;
 
 -- name: report_weekly
--- Claims first seen each week since a date, per subject firm and relation.
+-- Claims first seen each week since a date, per subject firm and relation (a denial asserts no relation: left out).
 SELECT CAST(date_trunc('week', c.first_seen_at) AS DATE) AS week, coalesce(c.subject_org, c.subject_group) AS firm,
        c.relation, count(*) AS claims
-FROM claims c WHERE NOT c.suppressed AND c.first_seen_at >= CAST(? AS DATE)
+FROM claims c WHERE NOT c.suppressed AND NOT c.negated AND c.first_seen_at >= CAST(? AS DATE)
 GROUP BY ALL ORDER BY week, firm, c.relation;
 
 -- name: report_matrix
