@@ -59,18 +59,38 @@ class SinceDate(click.ParamType):
 SINCE = SinceDate()
 
 
+def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db: the warehouse file, $CLAIMWATCH_DB when set (as the README and the Dagster resources read it)."""
+    return click.option(
+        "--db",
+        "db_path",
+        default=DEFAULT_DB,
+        envvar="CLAIMWATCH_DB",
+        show_default=True,
+        show_envvar=True,
+        help="DuckDB warehouse file.",
+    )(command)
+
+
 def reader_db_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that reads the warehouse shares: --db and --lock-wait."""
     waiting = "Seconds to wait while a run holds the warehouse, then give up with a clear message."
     command = seconds_option("--lock-wait", "lock_wait", 0, waiting)(command)
-    return click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")(
-        command
+    return db_option(command)
+
+
+def file_option(flag: str, dest: str, default: str, help: str, envvar: str | None = None) -> Callable[..., Any]:
+    """An option naming a file (not a folder), with its default (and ``envvar``, read when set) shown."""
+    return click.option(
+        flag,
+        dest,
+        default=default,
+        envvar=envvar,
+        show_envvar=envvar is not None,
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help=help,
     )
-
-
-def file_option(flag: str, dest: str, default: str, help: str) -> Callable[..., Any]:
-    """An option naming a file (not a folder), with its default shown."""
-    return click.option(flag, dest, default=default, show_default=True, type=click.Path(dir_okay=False), help=help)
 
 
 def seconds_option(flag: str, dest: str, minimum: float, help: str) -> Callable[..., Any]:
@@ -206,8 +226,8 @@ def main() -> None:
 
 
 @main.command()
-@file_option("--sources", "sources_file", "sources.yaml", "Sources file (YAML).")
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@file_option("--sources", "sources_file", "sources.yaml", "Sources file (YAML).", envvar="CLAIMWATCH_SOURCES")
+@db_option
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
 @click.option("--verbose", is_flag=True, help="Show Dagster's own log lines.")
 @seconds_option("--wait", "run_wait", 0, "Seconds to wait for another run on this warehouse to finish, then refuse.")
@@ -295,7 +315,7 @@ def demo(out_dir: str, keep: bool, port: int) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@db_option
 @click.option("--source", default="archive", show_default=True, help="Source name recorded for these pages.")
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
 def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) -> None:
@@ -327,7 +347,7 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
     type=SINCE,
     help="Articles published (undated: fetched) on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w).",
 )
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@db_option
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
 @click.option("--verbose", is_flag=True, help="Show Dagster's own log lines.")
 def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) -> None:
@@ -351,6 +371,15 @@ def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) ->
     _fail_on_undelivered(summary)
 
 
+# what `extract` reads from each line: a number where text belongs is a mistake to name, not to read as "42"
+JSONL_FIELD_TYPES: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
+    ("id", (str, int), "a string or an integer"),
+    ("article_id", (str, int), "a string or an integer"),
+    ("text", str, "a string"),
+    ("title", str, "a string"),
+)
+
+
 def _read_jsonl(fh: IO[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, the line's object, or why it is not one) for each non-blank line."""
     for n, line in enumerate(fh, 1):
@@ -364,7 +393,12 @@ def _read_jsonl(fh: IO[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
         if not isinstance(row, dict) or "text" not in row or not ("id" in row or "article_id" in row):
             yield n, "each input line needs 'id' and 'text'"
             continue
-        yield n, row
+        wrong = [
+            f"{field!r} must be {kind}, got {type(row[field]).__name__} {json.dumps(row[field])[:40]}"
+            for field, types, kind in JSONL_FIELD_TYPES
+            if row.get(field) is not None and not isinstance(row[field], types)
+        ]
+        yield n, "; ".join(wrong) if wrong else row
 
 
 @main.command()
@@ -634,7 +668,7 @@ def review() -> None:
 @click.option("--right/--wrong", "right", required=True, help="The verdict on the claim or mention.")
 @click.option("--note", help="Why (kept with the review and in exported cases).")
 @click.option("--reviewer", help="Who judged it.")
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="DuckDB warehouse file.")
+@db_option
 def review_mark(target_id: str, right: bool, note: str | None, reviewer: str | None, db_path: str) -> None:
     """Mark a claim (claim id) or one mention (mention id) right or wrong.
 

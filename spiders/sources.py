@@ -177,6 +177,12 @@ def parse_sources(data: Any, origin: str = "<sources>") -> SourcesConfig:
         if kind == "gdelt":
             sources.append(_gdelt_source(where, name, value, set(entry) - {"name", kind}))
             continue
+        if kind == "urls" and not isinstance(value, list):
+            raise SourcesError(
+                f"{where} ({name}): urls must be a list of URLs, e.g. urls: [{value!r}]"
+                if isinstance(value, str)
+                else f"{where} ({name}): urls must be a list of URLs"
+            )
         urls = tuple(value) if kind == "urls" else (value,)
         if not urls or not all(isinstance(u, str) and u.strip() for u in urls):
             raise SourcesError(f"{where} ({name}): {kind} must be a URL" + (" list" if kind == "urls" else ""))

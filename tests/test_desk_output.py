@@ -49,3 +49,38 @@ def test_json_is_one_array_even_when_empty(sample_run):
     r = CliRunner().invoke(main, ["claims", *db, "--format", "json"])
     rows = json.loads(r.output)
     assert isinstance(rows, list) and rows and {"claim_id", "relation"} <= set(rows[0])
+
+
+def test_the_cli_reads_claimwatch_db_and_claimwatch_sources(sample_run, tmp_path):
+    """Issue 26 item 11: the README lists both variables; the CLI used to ignore them."""
+    listed = CliRunner().invoke(main, ["claims", "--format", "json"], env={"CLAIMWATCH_DB": str(sample_run["db"])})
+    assert listed.exit_code == 0 and json.loads(listed.output)
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("sources:\n  - {name: a, fed: 'https://example.com/feed.xml'}\n", encoding="utf-8")
+    env = {"CLAIMWATCH_SOURCES": str(typo), "CLAIMWATCH_DB": str(tmp_path / "w.duckdb")}
+    r = CliRunner().invoke(main, ["run"], env=env)
+    assert r.exit_code == 1 and "typo.yaml" in r.output and "did you mean 'feed'" in r.output
+
+
+def test_extract_names_the_line_and_the_field_of_a_wrong_type_and_goes_on(tmp_path):
+    """Issue 26 item 12: {"id": 5, "text": 42} was a TypeError traceback (then silently read as the text "42")."""
+    lines = [
+        {"id": 5, "text": 42},
+        {"id": 6, "text": "Kimi K3 beats GPT-6 on coding.", "title": ["not", "a", "title"]},
+        {"id": 7, "text": "Moonshot AI said its Kimi K3 beats GPT-6 on coding."},
+    ]
+    r = CliRunner().invoke(main, ["extract"], input="".join(json.dumps(x) + "\n" for x in lines))
+    assert r.exit_code == 1
+    assert "input line 1: 'text' must be a string, got int 42" in r.output
+    assert "input line 2: 'title' must be a string, got list" in r.output
+    claims = [json.loads(x) for x in r.output.splitlines() if x.startswith("{")]
+    assert [c["article_id"] for c in claims] == ["7"]
+
+
+def test_a_single_url_where_a_list_belongs_says_so(tmp_path):
+    """Issue 26 item 13: `urls: https://...` used to say "only http(s) URLs are crawled, got 'h'"."""
+    sources = tmp_path / "s.yaml"
+    sources.write_text("sources:\n  - name: a\n    urls: https://example.com/a.html\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["run", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")])
+    assert r.exit_code == 1
+    assert "urls must be a list of URLs, e.g. urls: ['https://example.com/a.html']" in r.output
