@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = "warehouse/claimwatch.duckdb"
+REPORT_DAYS = 90  # the report's default window, ending at the newest claim
 SAMPLE_SITE = PACKAGE_DIR / "sample" / "site"  # package data: `pip install .` ships it
 SAMPLE_OUTLETS = ["orbit-tech", "northgate-post", "securewire", "daily-ledger", "partner-wire", "jiqi-daily"]
 
@@ -762,29 +763,37 @@ def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
 @click.option(
     "--since",
     type=SINCE,
-    help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w); default: 90d.",
+    help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w); "
+    f"default: the {REPORT_DAYS} days up to the newest claim.",
 )
 @file_option("--out", "out_file", "report.html", "The HTML file to write.")
 def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str) -> None:
     """Write a self-contained HTML report of the claims (plots inline, nothing fetched to view it).
 
     Claims per week by firm and by relation, the firm-by-firm parity/surpass matrix, the newest claims with
-    evidence and links, and source health.
+    evidence and links, and source health. The report says which window it shows: by default the 90 days up
+    to the newest claim, so a warehouse not updated for a while still shows its claims.
 
     Example: claimwatch report --since 2026-11-01 --out report.html
     """
     from pipelines.report import render_report
-    from warehouse.reports import report_data
+    from warehouse.reports import newest_claim_day, report_data
 
     now = datetime.now(UTC)
-    day = (since.date() if since else (now - timedelta(days=90)).date()).isoformat()
     with _read_only(db_path, lock_wait) as con:
+        newest = newest_claim_day(con)
+        if since:
+            day, window = since.date().isoformat(), f"claims first seen since {since.date().isoformat()}"
+        else:
+            start = (newest or now.date()) - timedelta(days=REPORT_DAYS)
+            day = start.isoformat()
+            window = f"the {REPORT_DAYS} days up to the newest claim ({newest})" if newest else "no claims yet"
         data = report_data(con, day)
     path = Path(out_file)
-    path.write_text(render_report(data, day, now.strftime("%Y-%m-%d %H:%M UTC")), encoding="utf-8")
+    path.write_text(render_report(data, day, now.strftime("%Y-%m-%d %H:%M UTC"), window), encoding="utf-8")
     click.echo(
         f"wrote {path}: {len(data['newest'])} newest claims, {sum(r['claims'] for r in data['weekly'])} "
-        f"claims since {day}, {len(data['sources'])} sources"
+        f"claims since {day} ({window}), {len(data['sources'])} sources"
     )
 
 

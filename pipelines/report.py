@@ -144,8 +144,8 @@ def plots_markdown(weekly: list[dict[str, Any]], matrix: list[dict[str, Any]]) -
     return "\n\n".join(out) or "(no claims yet)"
 
 
-def render_report(data: dict[str, list[dict[str, Any]]], since: str, generated_at: str) -> str:
-    """The whole report as one HTML document."""
+def render_report(data: dict[str, list[dict[str, Any]]], since: str, generated_at: str, window: str = "") -> str:
+    """The whole report as one HTML document; ``window`` says in words which claims it covers."""
     newest_cols = [
         "first_published_at",
         "relation",
@@ -165,7 +165,8 @@ def render_report(data: dict[str, list[dict[str, Any]]], since: str, generated_a
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>claimwatch report</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>claimwatch: comparative capability claims since {html.escape(since)}</h1>",
-        f"<p>Generated {html.escape(generated_at)}. Claims judged wrong (claimwatch review) are left out.</p>",
+        f"<p>Generated {html.escape(generated_at)}. Window: {html.escape(window or 'since ' + since)}."
+        " Claims judged wrong (claimwatch review) are left out.</p>",
         "<h2>Claims over time</h2>",
         f'<div class="plot" id="weekly-by-firm">{weekly_by_firm_svg(data["weekly"])}</div>',
         f'<div class="plot" id="weekly-by-relation">{weekly_by_relation_svg(data["weekly"])}</div>',

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -74,3 +75,15 @@ def test_plots_render_in_a_headless_browser(report, tmp_path):
     assert len(coloured) > 50_000, "the plots did not render"
     hues = {tuple(p) for p in (coloured // 64).tolist()}
     assert len(hues) >= 6  # several series in several colours, not one blot
+
+
+def test_the_default_window_ends_at_the_newest_claim_and_is_named(sample_run, tmp_path):
+    """Issue 26 item 5: the default was the 90 days before today, which showed 3 of the demo's 6 claims."""
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(main, ["report", "--db", str(sample_run["db"]), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    listed = json.loads(CliRunner().invoke(main, ["claims", "--db", str(sample_run["db"]), "--format", "json"]).output)
+    newest = max(c["first_seen_at"] for c in listed)[:10]
+    assert f"Window: the 90 days up to the newest claim ({newest})" in page
+    assert f"Newest claims ({len(listed)})" in page

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,12 @@ def report_data(con: Any, since: str, newest: int = 25) -> dict[str, list[dict[s
         "newest": dict_rows(con.execute(sql + f" LIMIT {int(newest)}", params)),
         "sources": dict_rows(execute(con, "source_health")),
     }
+
+
+def newest_claim_day(con: Any) -> date | None:
+    """The day the newest claim not judged wrong was first seen (None on an empty warehouse)."""
+    row = execute(con, "newest_claim_day").fetchone()
+    return row[0] if row else None
 
 
 def table_docs(con: Any) -> list[tuple[str, str, str | None]]:

@@ -173,3 +173,7 @@ SELECT url, text FROM articles;
 
 -- name: verdict_reasons
 SELECT url, reason FROM page_verdicts;
+
+-- name: newest_claim_day
+-- The day the newest claim (not judged wrong) was first seen; NULL with none.
+SELECT CAST(max(first_seen_at) AS DATE) FROM claims WHERE NOT suppressed;
