@@ -11,9 +11,11 @@ export CLAIMWATCH_ALERT_URLS ?=
 .PHONY: install demo test test-unit lint eval dev run bench docs package-check
 
 $(BIN)/claimwatch: pyproject.toml
+	@echo "== creating $(VENV) and installing claimwatch with its dependencies (a few minutes on a fresh machine)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --progress-bar off -e '.[dev]'
+	@echo "== installed: $(BIN)/claimwatch (source $(BIN)/activate to put it on PATH)"
 	touch $@
 
 install: $(BIN)/claimwatch  ## create .venv and install the project with dev tools

@@ -255,6 +255,19 @@ def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool, run_wa
     _fail_on_undelivered(summary)
 
 
+def _command() -> str:
+    """How the user can type this command: ``claimwatch`` when it is on PATH, else its path (e.g. .venv/bin)."""
+    on_path = shutil.which("claimwatch")
+    here = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "claimwatch" else None
+    if on_path and (here is None or Path(on_path).resolve() == here):
+        return "claimwatch"
+    script = here or Path(sys.executable).parent / "claimwatch"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
+
+
 def demo_sources(base_url: str) -> dict[str, Any]:
     """Sources for the bundled sample site served at ``base_url``."""
     sources: list[dict[str, Any]] = [{"name": o, "feed": f"{base_url}/{o}/feed.xml"} for o in SAMPLE_OUTLETS]
@@ -306,9 +319,9 @@ def demo(out_dir: str, keep: bool, port: int) -> None:
         sources_file = out / "sources.demo.yaml"
         sources_file.write_text(yaml.safe_dump(demo_sources(site.base_url), sort_keys=False), encoding="utf-8")
         click.echo(f"Serving the sample site at {site.base_url}; sources in {sources_file}")
-        summary = run_pipeline(sources_file, out / "claimwatch.duckdb", out / "alerts.jsonl")
+        summary = run_pipeline(sources_file, out / "claimwatch.duckdb", out / "alerts.jsonl", progress=True)
     _echo_summary(summary)
-    click.echo(f"\nWarehouse: {out / 'claimwatch.duckdb'}  (try: claimwatch claims --db {out / 'claimwatch.duckdb'})")
+    click.echo(f"\nWarehouse: {out / 'claimwatch.duckdb'}  (try: {_command()} claims --db {out / 'claimwatch.duckdb'})")
     if not summary.success:
         raise click.ClickException("the demo pipeline failed")
     _fail_on_undelivered(summary)

@@ -17,7 +17,8 @@ import dagster as dg
 SHOWN = {
     "raw_pages": [("pages_new", "pages landed"), ("fetch_failures", "fetch failures"), ("requests", "requests")],
     "raw_pages_by_source": [("pages_new", "pages landed"), ("fetch_failures", "fetch failures")],
-    "articles": [("pages_judged", "pages cleaned"), ("articles_new", "articles kept"), ("duplicates_new", "copies")],
+    # articles_new counts every kept article, copies of another one included (the run summary counts them apart)
+    "articles": [("pages_judged", "pages cleaned"), ("articles_new", "articles"), ("duplicates_new", "of them copies")],
     "claim_mentions": [("mentions", "claim mentions"), ("articles_extracted", "articles read")],
     "claims": [("claims", "claims"), ("claims_delta", "new"), ("alerts_new", "new alerts")],
     "alerts": [("delivered", "alerts delivered"), ("failed", "not delivered")],
@@ -56,12 +57,16 @@ class ProgressHandler(logging.Handler):
             self._line(f"{step}: FAILED")
 
 
-@dg.logger(config_schema=None, description="One progress line per stage start and result, on a terminal's stderr.")
+@dg.logger(
+    config_schema={"always": dg.Field(bool, default_value=False, description="Write even when not a terminal.")},
+    description="One progress line per stage start and result, on a terminal's stderr.",
+)
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
-    """The progress logger (it writes nothing when stderr is not a terminal)."""
+    """The progress logger (it writes nothing when stderr is not a terminal, unless ``always``: the demo)."""
     logger = logging.getLogger(f"claimwatch.progress.{id(init_context)}")
     logger.propagate = False
     logger.setLevel(logging.DEBUG)
+    shown = sys.stderr.isatty() or bool((init_context.logger_config or {}).get("always"))
     # a logger with no handler would reach logging's last resort, which prints warnings and errors to stderr
-    logger.addHandler(ProgressHandler(sys.stderr) if sys.stderr.isatty() else logging.NullHandler())
+    logger.addHandler(ProgressHandler(sys.stderr) if shown else logging.NullHandler())
     return logger

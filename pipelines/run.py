@@ -135,6 +135,7 @@ class RunOptions(TypedDict, total=False):
     quiet: bool  # Dagster's own logging at warnings only (default True)
     alert_urls: str | None  # Apprise URLs; default CLAIMWATCH_ALERT_URLS, else stdout + the alerts file
     run_wait: float  # seconds to wait for another run on the same warehouse to finish (default 60), then refuse
+    progress: bool  # stage lines on stderr even when it is not a terminal (default: only on a terminal)
 
 
 def run_pipeline(
@@ -199,7 +200,8 @@ def _materialize(
         resources=resources,
         loggers={"console": dg.default_loggers()["console"], "progress": progress_logger},
     )
-    run_config: dict[str, Any] = {"loggers": {"progress": {}}, **(asset_config or {})}
+    progress = {"config": {"always": True}} if options.get("progress") else {}
+    run_config: dict[str, Any] = {"loggers": {"progress": progress}, **(asset_config or {})}
     if options.get("quiet", True):
         run_config["loggers"].update(QUIET_LOGGING["loggers"])
     return defs.resolve_job_def("claimwatch_cli_run").execute_in_process(

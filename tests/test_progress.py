@@ -32,7 +32,7 @@ def test_a_terminal_sees_each_stage_start_and_what_it_did(tmp_path, monkeypatch)
     text = "\n".join(lines)
     for stage in ("articles", "claim_mentions", "claims", "alerts"):
         assert f"] {stage}: started" in text and f"] {stage}: done" in text
-    assert "articles: done (2 pages cleaned, 2 articles kept, 0 copies)" in text
+    assert "articles: done (2 pages cleaned, 2 articles, 0 of them copies)" in text
     assert "_have_text" not in text  # checks are not stages
 
 
@@ -41,3 +41,25 @@ def test_a_piped_run_prints_no_progress(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "stderr", pipe)
     assert ingest_paths([str(PAGES)], tmp_path / "w.duckdb", "pages", tmp_path / "a.jsonl").success
     assert pipe.getvalue() == ""
+
+
+def test_a_piped_run_asked_for_progress_shows_it(tmp_path, monkeypatch):
+    """Issue 26 item 2: the demo was silent for ~12 s when its output was not a terminal (make demo in CI, a log)."""
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    assert ingest_paths([str(PAGES)], tmp_path / "w.duckdb", "pages", tmp_path / "a.jsonl", progress=True).success
+    assert "articles: started" in pipe.getvalue() and "alerts: done" in pipe.getvalue()
+
+
+def test_the_demo_always_shows_its_stages_and_the_command_as_typed(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    r = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "d"), "--port", "0"])
+    assert r.exit_code == 0, r.output
+    assert "claims: done" in pipe.getvalue() + r.output
+    last = r.output.strip().splitlines()[-1]
+    assert last.startswith("Warehouse:") and "claims --db" in last
