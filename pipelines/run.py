@@ -45,6 +45,13 @@ class RunSummary:
     claims_total: int = 0
     mentions_new: int = 0
     alerts_new: list[Alert] = field(default_factory=list)
+    kind: str = "crawl"  # crawl | ingest | reextract: which lines the summary shows
+
+    @property
+    def nothing_reachable(self) -> bool:
+        """A crawl whose every fetch failed (offline, a DNS or proxy failure): 'ok' alone would hide it."""
+        answered = self.pages_fetched + self.pages_skipped_known + self.feeds_not_modified
+        return self.kind == "crawl" and self.fetch_failures > 0 and answered == 0
 
     @property
     def undelivered(self) -> list[Alert]:
@@ -62,12 +69,25 @@ class RunSummary:
     def lines(self) -> list[str]:
         """Readable summary lines."""
         reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.failures_by_reason.items())) or "none"
-        return [
-            f"run {self.run_id}: " + ("ok" if self.success else f"FAILED: {self.error or 'see --verbose'}"),
+        outcome = "ok" if self.success else f"FAILED: {self.error or 'see --verbose'}"
+        if self.success and self.nothing_reachable:
+            outcome = f"ok, but NOTHING WAS REACHABLE: all {self.fetch_failures} fetches failed (offline? see below)"
+        crawl = [
             f"  pages fetched:        {self.pages_fetched}",
             f"  already stored:       {self.pages_skipped_known} (not fetched again)",
             f"  feeds unchanged:      {self.feeds_not_modified} (HTTP 304)",
             f"  fetch failures:       {self.fetch_failures} ({reasons})",
+        ]
+        if self.kind == "ingest":
+            crawl = [
+                f"  pages read:           {self.pages_fetched}",
+                f"  files not read:       {self.fetch_failures} ({reasons})",
+            ]
+        elif self.kind == "reextract":
+            crawl = []
+        return [
+            f"run {self.run_id}: {outcome}",
+            *crawl,
             f"  not articles:         {self.not_articles}",
             f"  articles kept:        {self.articles_kept}",
             f"  duplicates:           {self.duplicates}",
@@ -225,7 +245,9 @@ def ingest_paths(
     with exclusive_run(db_path, options.get("run_wait", 60.0)):
         roots = ArchiveRoots.named([str(p) for p in paths])  # the caller named them: no wider, no narrower
         result = _materialize(assets, "ingest", "(ingest)", db_path, alerts_file, options, config, roots)
-        return _summary(result, db_path)
+        summary = _summary(result, db_path)
+        summary.kind = "ingest"
+        return summary
 
 
 def reextract_since(
@@ -250,4 +272,6 @@ def reextract_since(
             result = _materialize(downstream, "reextract", "(reextract)", db_path, alerts_file, options)
         finally:
             con.close()
-        return marked, _summary(result, db_path, run_id)
+        summary = _summary(result, db_path, run_id)
+        summary.kind = "reextract"
+        return marked, summary

@@ -146,7 +146,8 @@ def test_claims_and_query_on_the_sample_warehouse(sample_run):
     r = CliRunner().invoke(main, ["claims", "--db", db, "--since", "2030-01-01"])
     assert r.exit_code == 0 and "(0 rows)" in r.output
     r = CliRunner().invoke(
-        main, ["query", "--db", db, "--format", "jsonl", "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NULL"]
+        main,
+        ["query", "--db", db, "--format", "jsonl", "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NULL"],
     )
     assert r.exit_code == 0 and json.loads(r.output) == {"n": 10}
     r = CliRunner().invoke(main, ["query", "--db", db, "DELETE FROM articles"])

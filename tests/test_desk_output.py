@@ -84,3 +84,36 @@ def test_a_single_url_where_a_list_belongs_says_so(tmp_path):
     r = CliRunner().invoke(main, ["run", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")])
     assert r.exit_code == 1
     assert "urls must be a list of URLs, e.g. urls: ['https://example.com/a.html']" in r.output
+
+
+@pytest.mark.integration
+def test_a_crawl_where_nothing_answered_says_so_on_its_first_line(tmp_path):
+    """Issue 26 item 9: an offline run where every fetch failed printed `ok` and `checks: all passed`."""
+    import socket
+
+    with socket.socket() as s:  # a loopback port nothing listens on: every fetch is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sources = tmp_path / "s.yaml"
+    urls = [f"http://127.0.0.1:{port}/{i}.html" for i in range(3)]
+    sources.write_text(
+        json.dumps(
+            {"allow_private_networks": True, "crawl": {"retry_times": 0}, "sources": [{"name": "a", "urls": urls}]}
+        ),
+        encoding="utf-8",
+    )
+    r = CliRunner().invoke(main, ["run", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")])
+    first = r.output.splitlines()[0]
+    assert r.exit_code == 0, r.output  # as documented: the pipeline ran
+    assert "ok, but NOTHING WAS REACHABLE: all" in first and "fetches failed" in first
+
+
+@pytest.mark.integration
+def test_an_ingest_summary_shows_no_crawl_fields(tmp_path):
+    """Issue 26 item 7: ingest printed "feeds unchanged (HTTP 304)" and "already stored (not fetched again)"."""
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><article><p>" + "A saved page of text. " * 30 + "</p></article></body></html>")
+    r = CliRunner().invoke(main, ["ingest", str(page), "--db", str(tmp_path / "w.duckdb")])
+    assert r.exit_code == 0, r.output
+    assert "pages read:           1" in r.output and "files not read:       0" in r.output
+    assert "HTTP 304" not in r.output and "not fetched again" not in r.output
