@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 import yaml
+from dateutil.relativedelta import relativedelta
 
 from pipelines.alerting import format_alert, format_claim
 from spiders.sources import SourcesError, load_sources
@@ -38,7 +39,8 @@ class SinceDate(click.ParamType):
     """
 
     name = "date"
-    RELATIVE = re.compile(r"^(\d+)\s*(d|day|days|w|week|weeks)(?:\s+ago)?$")
+    RELATIVE = re.compile(r"^(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)(?:\s+ago)?$")
+    FORMS = "YYYY-MM-DD, today, yesterday, 7d, 2w, 3m (months), 1y or '3 days ago'"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         """The start of the day ``value`` names (UTC for relative forms)."""
@@ -49,12 +51,13 @@ class SinceDate(click.ParamType):
         if text in ("today", "yesterday"):
             return today - timedelta(days=1 if text == "yesterday" else 0)
         if m := self.RELATIVE.match(text):
-            days = int(m.group(1)) * (7 if m.group(2).startswith("w") else 1)
-            return today - timedelta(days=days)
+            n, unit = int(m.group(1)), m.group(2)[0]
+            step = {"d": relativedelta(days=n), "w": relativedelta(weeks=n), "m": relativedelta(months=n)}
+            return today - step.get(unit, relativedelta(years=n))
         try:
             return datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date: use YYYY-MM-DD, today, yesterday, 7d, 2w or '3 days ago'", param, ctx)
+            self.fail(f"{value!r} is not a date: use {self.FORMS}", param, ctx)
 
 
 SINCE = SinceDate()
@@ -359,7 +362,7 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
     "--since",
     required=True,
     type=SINCE,
-    help="Articles published (undated: fetched) on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w).",
+    help="Articles published (undated: fetched) on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w, 3m, 1y).",
 )
 @db_option
 @click.option("--alerts-file", default="alerts.jsonl", show_default=True, help="Where delivered alerts are appended.")
@@ -564,7 +567,7 @@ def _column_widths(cols: list[str], text: list[list[str]], terminal: int) -> lis
 @click.option(
     "--since",
     type=SINCE,
-    help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w).",
+    help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w, 3m, 1y).",
 )
 @click.option("--include-suppressed", is_flag=True, help="Also list claims judged wrong (claimwatch review).")
 @format_option()
@@ -632,6 +635,22 @@ def stories(db_path: str, lock_wait: float, org: str | None, since: datetime | N
     _print_rows(cols, rows, fmt)
 
 
+MIN_ID_PREFIX = 6  # a shorter prefix would match too many ids to be worth typing
+
+
+def _full_id(con: Any, given: str, kinds: tuple[str, ...] = ("claim", "mention")) -> str:
+    """The claim or mention id ``given`` names: itself, or the one id it is a unique prefix of (as git does)."""
+    from warehouse.reports import ids_with_prefix
+
+    given = given.strip().lower()
+    matches = [i for i, kind in ids_with_prefix(con, given) if kind in kinds]
+    if given in matches or len(given) < MIN_ID_PREFIX:
+        return given
+    if len(matches) > 1:
+        raise click.ClickException(f"{given!r} starts {len(matches)} ids: {', '.join(matches[:5])}; type more of it")
+    return matches[0] if matches else given
+
+
 @main.command()
 @click.argument("claim_id")
 @reader_db_options
@@ -644,6 +663,7 @@ def claim(claim_id: str, db_path: str, lock_wait: float, fmt: str) -> None:
     from warehouse.reports import claim_mentions, claims_listing
 
     with _read_only(db_path, lock_wait) as con:
+        claim_id = _full_id(con, claim_id, ("claim",))
         cols, rows = claims_listing(con, claim_id=claim_id)
         if not rows:
             raise click.ClickException(f"no claim {claim_id!r} (claimwatch claims lists their ids)")
@@ -679,11 +699,11 @@ def review() -> None:
 
 @review.command("mark")
 @click.argument("target_id")
-@click.option("--right/--wrong", "right", required=True, help="The verdict on the claim or mention.")
+@click.option("--right/--wrong", "right", default=None, help="The verdict on the claim or mention (one is needed).")
 @click.option("--note", help="Why (kept with the review and in exported cases).")
 @click.option("--reviewer", help="Who judged it.")
 @db_option
-def review_mark(target_id: str, right: bool, note: str | None, reviewer: str | None, db_path: str) -> None:
+def review_mark(target_id: str, right: bool | None, note: str | None, reviewer: str | None, db_path: str) -> None:
     """Mark a claim (claim id) or one mention (mention id) right or wrong.
 
     A claim judged wrong, or all of whose mentions are, is suppressed: kept with its evidence, left out of
@@ -694,12 +714,15 @@ def review_mark(target_id: str, right: bool, note: str | None, reviewer: str | N
     from warehouse.db import WarehouseBusyError, connect
     from warehouse.reviews import Review, add_review, target_kind
 
+    if right is None:
+        raise click.UsageError("say what you judge it: --right or --wrong (and --note why)")
     _require_warehouse(db_path)
     try:
         con = connect(db_path)
     except WarehouseBusyError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
+        target_id = _full_id(con, target_id)
         kind = target_kind(con, target_id)
         if kind is None:
             raise click.ClickException(f"{target_id!r} is neither a claim id nor a mention id in {db_path}")
@@ -776,7 +799,7 @@ def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
 @click.option(
     "--since",
     type=SINCE,
-    help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w); "
+    help="Only claims first seen on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w, 3m, 1y); "
     f"default: the {REPORT_DAYS} days up to the newest claim.",
 )
 @file_option("--out", "out_file", "report.html", "The HTML file to write.")

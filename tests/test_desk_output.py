@@ -117,3 +117,33 @@ def test_an_ingest_summary_shows_no_crawl_fields(tmp_path):
     assert r.exit_code == 0, r.output
     assert "pages read:           1" in r.output and "files not read:       0" in r.output
     assert "HTTP 304" not in r.output and "not fetched again" not in r.output
+
+
+def test_since_takes_months_and_years_and_a_bad_value_lists_every_form(sample_run):
+    db = ["--db", str(sample_run["db"])]
+    for since in ("1m", "6 months ago", "1y", "2 years"):
+        r = CliRunner().invoke(main, ["claims", *db, "--since", since, "--format", "json"])
+        assert r.exit_code == 0, (since, r.output)
+    bad = CliRunner().invoke(main, ["claims", *db, "--since", "last tuesday"])
+    assert bad.exit_code == 2 and "7d, 2w, 3m (months), 1y" in bad.output
+
+
+def test_a_unique_prefix_names_a_claim_and_review_mark_asks_for_a_verdict(sample_run, tmp_path):
+    import shutil
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(sample_run["db"], db)  # review mark writes: not on the shared warehouse
+    ids = [
+        c["claim_id"]
+        for c in json.loads(CliRunner().invoke(main, ["claims", "--db", str(db), "--format", "json"]).output)
+    ]
+    full = ids[0]
+    shown = CliRunner().invoke(main, ["claim", full[:8], "--db", str(db), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["claim_id"] == full
+    no_verdict = CliRunner().invoke(main, ["review", "mark", full[:8], "--db", str(db)])
+    assert no_verdict.exit_code == 2 and "--right or --wrong" in no_verdict.output
+    marked = CliRunner().invoke(main, ["review", "mark", full[:8], "--right", "--db", str(db)])
+    assert marked.exit_code == 0 and f"claim {full} judged right" in marked.output
+    unknown = CliRunner().invoke(main, ["claim", "ffffffffff", "--db", str(db)])
+    assert unknown.exit_code == 1 and "no claim 'ffffffffff'" in unknown.output

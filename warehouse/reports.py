@@ -103,6 +103,11 @@ def report_data(con: Any, since: str, newest: int = 25) -> dict[str, list[dict[s
     }
 
 
+def ids_with_prefix(con: Any, prefix: str) -> list[tuple[str, str]]:
+    """(id, 'claim' | 'mention') of the ids starting with ``prefix``, at most 10."""
+    return [tuple(r) for r in execute(con, "ids_with_prefix", {"prefix": prefix}).fetchall()]
+
+
 def newest_claim_day(con: Any) -> date | None:
     """The day the newest claim not judged wrong was first seen (None on an empty warehouse)."""
     row = execute(con, "newest_claim_day").fetchone()

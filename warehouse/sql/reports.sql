@@ -177,3 +177,10 @@ SELECT url, reason FROM page_verdicts;
 -- name: newest_claim_day
 -- The day the newest claim (not judged wrong) was first seen; NULL with none.
 SELECT CAST(max(first_seen_at) AS DATE) FROM claims WHERE NOT suppressed;
+
+-- name: ids_with_prefix
+-- Claim and mention ids starting with a prefix (git-style short ids), at most 10.
+SELECT claim_id AS id, 'claim' AS kind FROM claims WHERE starts_with(claim_id, :prefix)
+UNION ALL
+SELECT mention_id, 'mention' FROM claim_mentions WHERE starts_with(mention_id, :prefix)
+ORDER BY 1 LIMIT 10;
