@@ -932,9 +932,19 @@ def tables(db_path: str, lock_wait: float, fmt: str) -> None:
     """
     from warehouse.reports import table_docs
 
+    def listing(con: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+        return ["name", "kind", "description"], [(n, k.replace("BASE ", "").lower(), c) for n, k, c in table_docs(con)]
+
+    _print_listing(db_path, lock_wait, fmt, listing)
+
+
+def _print_listing(
+    db_path: str, lock_wait: float, fmt: str, read: Callable[[Any], tuple[list[str], Sequence[Sequence[Any]]]]
+) -> None:
+    """Read (columns, rows) with ``read`` on a read-only connection, then print them in ``fmt``."""
     with _read_only(db_path, lock_wait) as con:
-        docs = table_docs(con)
-    _print_rows(["name", "kind", "description"], [(n, k.replace("BASE ", "").lower(), c) for n, k, c in docs], fmt)
+        cols, rows = read(con)
+    _print_rows(cols, rows, fmt)
 
 
 @main.command()
@@ -968,9 +978,7 @@ def sources(db_path: str, lock_wait: float, fmt: str) -> None:
     """
     from warehouse.reports import source_health
 
-    with _read_only(db_path, lock_wait) as con:
-        cols, rows = source_health(con)
-    _print_rows(cols, rows, fmt)
+    _print_listing(db_path, lock_wait, fmt, source_health)
 
 
 @main.command()
