@@ -21,12 +21,14 @@ def target_problem(url: str, allow_private_networks: bool) -> str | None:
     An URL Apprise cannot read is not judged here: the channel reports it when it sends. The host is resolved
     now and Apprise resolves it again when it sends; a DNS answer that changes in between is not caught.
     """
+    if allow_private_networks:
+        return None
     import apprise  # heavy: only when a subscription names a URL
 
     plugin = apprise.Apprise.instantiate(url)
-    scheme = url.split("://", 1)[0].lower()
-    if plugin is None or not getattr(plugin, "protocol", None) or allow_private_networks:
+    if plugin is None or not getattr(plugin, "protocol", None):
         return None
+    scheme = url.split("://", 1)[0].lower()
     host = str(getattr(plugin, "host", "") or "").strip("[] ")
     if not host:
         return f"local_delivery: {scheme}:// delivers on this machine; set allow_private_networks: true to allow it"

@@ -494,15 +494,18 @@ def _print_rows(cols: list[str], rows: Iterable[Sequence[Any]], fmt: str) -> Non
 
     JSON lines and CSV are written as ``rows`` yields them, so a cursor's batches stream (see :func:`_stream_rows`).
     """
+
+    def as_json(r: Sequence[Any]) -> str:
+        return json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False)
+
     if fmt == "jsonl":
         for r in rows:
-            click.echo(json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False))
+            click.echo(as_json(r))
         return
     if fmt == "json":  # one array, written as the rows come (a cursor's batches stream)
         click.echo("[", nl=False)
         for i, r in enumerate(rows):
-            item = json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False)
-            click.echo(("," if i else "") + "\n" + item, nl=False)
+            click.echo(("," if i else "") + "\n" + as_json(r), nl=False)
         click.echo("\n]")
         return
     if fmt == "csv":
@@ -643,8 +646,10 @@ def _full_id(con: Any, given: str, kinds: tuple[str, ...] = ("claim", "mention")
     from warehouse.reports import ids_with_prefix
 
     given = given.strip().lower()
+    if len(given) < MIN_ID_PREFIX:
+        return given
     matches = [i for i, kind in ids_with_prefix(con, given) if kind in kinds]
-    if given in matches or len(given) < MIN_ID_PREFIX:
+    if given in matches:
         return given
     if len(matches) > 1:
         raise click.ClickException(f"{given!r} starts {len(matches)} ids: {', '.join(matches[:5])}; type more of it")

@@ -174,11 +174,13 @@ def run_pipeline(
         return _summary(result, db_path)
 
 
-def _summary(result: dg.ExecuteInProcessResult, db_path: str | Path, run_id: str | None = None) -> RunSummary:
+def _summary(
+    result: dg.ExecuteInProcessResult, db_path: str | Path, run_id: str | None = None, kind: str = "crawl"
+) -> RunSummary:
     """Record the run's outcome (ok, or failed and why) on its row and read its summary back.
 
     ``run_id``: the warehouse run that started the Dagster run ``result`` outside Dagster (reextract); by default
-    the Dagster run is the warehouse run.
+    the Dagster run is the warehouse run. ``kind`` (crawl, ingest, reextract) chooses the summary's lines.
     """
     own = run_id or result.run_id
     error = run_failure(result)
@@ -187,6 +189,7 @@ def _summary(result: dg.ExecuteInProcessResult, db_path: str | Path, run_id: str
     if run_id:
         summary.run_id = f"{run_id} (dagster run {result.run_id})"
     summary.checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    summary.kind = kind
     return summary
 
 
@@ -245,9 +248,7 @@ def ingest_paths(
     with exclusive_run(db_path, options.get("run_wait", 60.0)):
         roots = ArchiveRoots.named([str(p) for p in paths])  # the caller named them: no wider, no narrower
         result = _materialize(assets, "ingest", "(ingest)", db_path, alerts_file, options, config, roots)
-        summary = _summary(result, db_path)
-        summary.kind = "ingest"
-        return summary
+        return _summary(result, db_path, kind="ingest")
 
 
 def reextract_since(
@@ -272,6 +273,4 @@ def reextract_since(
             result = _materialize(downstream, "reextract", "(reextract)", db_path, alerts_file, options)
         finally:
             con.close()
-        summary = _summary(result, db_path, run_id)
-        summary.kind = "reextract"
-        return marked, summary
+        return marked, _summary(result, db_path, run_id, kind="reextract")

@@ -44,13 +44,15 @@ def archive_files(
     through a link is not a saved page). With ``roots``, a file whose real path (links and ``..`` resolved) is
     under none of them is refused as ``outside_archive_roots``.
     """
+    resolved = None if roots is None else [root.resolve() for root in roots]
     for f, refused in _archive_files(paths):
-        yield f, refused or (_outside_roots(f, roots) if roots is not None else None)
+        yield f, refused or (_outside_roots(f, resolved) if resolved is not None else None)
 
 
 def _outside_roots(f: Path, roots: list[Path]) -> ArchiveRefused | None:
+    """Why ``f`` is not read, or None when its real path is under one of ``roots`` (already resolved)."""
     real = f.resolve()
-    if any(real.is_relative_to(root.resolve()) for root in roots):
+    if any(real.is_relative_to(root) for root in roots):
         return None
     allowed = ", ".join(str(r) for r in roots) or "(none configured)"
     return ArchiveRefused("outside_archive_roots", f"{f} ({real}) is outside the archive roots: {allowed}")

@@ -14,10 +14,9 @@ from click.testing import CliRunner
 
 from pipelines.alert_targets import target_problem
 from pipelines.cli import main
-from pipelines.delivery import subscribers
 from pipelines.subscriptions import Subscriptions
 from tests.test_alerts import seed
-from tests.test_subscriptions import CLAIMS, deliver, write
+from tests.test_subscriptions import CLAIMS, deliver, subs_for, write
 from tests.webhook_receiver import WebhookReceiver
 from warehouse.db import connect
 
@@ -30,28 +29,33 @@ def _alert_errors(db: Path) -> list[tuple[str, str | None]]:
         con.close()
 
 
-@pytest.mark.integration
-def test_a_channel_on_loopback_is_refused_and_the_reason_recorded(tmp_path):
+def _deliver_to_loopback(tmp_path: Path, head: str) -> tuple[dict[str, int], list[dict], list[dict]]:
+    """One alert delivered through a subscriptions file (``head`` + one channel on a loopback receiver).
+
+    Returns the delivery counts, every request the receiver got and those it accepted.
+    """
     db = tmp_path / "w.duckdb"
     seed(db, CLAIMS[:1])
     with WebhookReceiver() as rx:
-        path = write(tmp_path, f'channels:\n  - {{name: inside, url: "{rx.url("ok")}"}}\n')
-        counts = deliver(db, subscribers(Subscriptions.load(path), "", tmp_path / "a.jsonl", False, 1.0))
-        assert rx.posts == []  # nothing reached the service on loopback, not even once
+        path = write(tmp_path, f'{head}channels:\n  - {{name: inside, url: "{rx.url("ok")}"}}\n')
+        counts = deliver(db, subs_for(path, tmp_path))
+    return counts, list(rx.posts), list(rx.accepted)
+
+
+@pytest.mark.integration
+def test_a_channel_on_loopback_is_refused_and_the_reason_recorded(tmp_path):
+    counts, posts, _ = _deliver_to_loopback(tmp_path, "")
+    assert posts == []  # nothing reached the service on loopback, not even once
     assert counts == {"delivered": 0, "failed": 1, "digests": 0}
-    [(status, error)] = _alert_errors(db)
+    [(status, error)] = _alert_errors(tmp_path / "w.duckdb")
     assert status == "failed" and error.startswith("private_address: json:// 127.0.0.1 resolves to 127.0.0.1")
     assert "allow_private_networks: true" in error
 
 
 @pytest.mark.integration
 def test_the_file_can_allow_private_networks(tmp_path):
-    db = tmp_path / "w.duckdb"
-    seed(db, CLAIMS[:1])
-    with WebhookReceiver() as rx:
-        path = write(tmp_path, f'allow_private_networks: true\nchannels:\n  - {{name: lab, url: "{rx.url("ok")}"}}\n')
-        counts = deliver(db, subscribers(Subscriptions.load(path), "", tmp_path / "a.jsonl", False, 1.0))
-        assert len(rx.accepted) == 1
+    counts, _, accepted = _deliver_to_loopback(tmp_path, "allow_private_networks: true\n")
+    assert len(accepted) == 1
     assert counts == {"delivered": 1, "failed": 0, "digests": 0}
 
 
