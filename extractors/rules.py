@@ -20,11 +20,11 @@ from extractors.claims import Claim, ClaimExtractor, default_extractor
 from extractors.discovery import Discovered
 from warehouse.records import ClaimMention, ExtractionResult
 
-# The modules whose code decides which claims an article yields. Their source, with every vocabulary data file,
-# makes the rules version, so any change to either re-extracts stored articles (a hand-kept constant went stale).
+# The code that decides which claims an article yields: every module of the claims package, and these modules
+# beside it. Their source, with every vocabulary data file, makes the rules version, so any change to either
+# re-extracts stored articles (a hand-kept constant went stale).
+RULES_PACKAGE = "claims"
 RULES_MODULES = (
-    "claims",
-    "claims_zh",
     "discovery",
     "entities",
     "language",
@@ -36,14 +36,21 @@ RULES_MODULES = (
 )
 
 
+def _python_files(folder: Traversable) -> list[Traversable]:
+    return sorted((p for p in folder.iterdir() if p.name.endswith(".py")), key=lambda p: p.name)
+
+
 def rules_fingerprint(code: Traversable | None = None) -> str:
     """Hash of the rules' code and vocabulary.
 
-    The :data:`RULES_MODULES` in ``code`` (the installed ``extractors`` package by default) and every YAML file in
-    its ``data`` folder.
+    Every module of the :data:`RULES_PACKAGE`, the :data:`RULES_MODULES` in ``code`` (the installed
+    ``extractors`` package by default) and every YAML file in its ``data`` folder.
     """
     code = code if code is not None else resources.files("extractors")
     h = hashlib.sha1()
+    for p in _python_files(code.joinpath(RULES_PACKAGE)):
+        h.update(f"{RULES_PACKAGE}/{p.name}".encode())
+        h.update(p.read_bytes())
     for name in RULES_MODULES:
         h.update(name.encode())
         h.update(code.joinpath(f"{name}.py").read_bytes())

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from extractors.claims import ClaimExtractor
-from extractors.claims_zh import build_nlp_zh, split_sentences_zh
+from extractors.claims.zh_names import build_nlp_zh, split_sentences_zh
 from extractors.cleaning import content_hash, detect_language
 from extractors.dedup import shingles
 

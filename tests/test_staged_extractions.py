@@ -152,13 +152,16 @@ def test_rules_version_follows_the_rules_code_and_data(tmp_path):
     shutil.copytree(Path(__file__).parents[1] / "extractors", copy, ignore=shutil.ignore_patterns("__pycache__"))
     same = rules_fingerprint(copy)
     assert rules_version() == f"r-{same}"
-    claims = copy / "claims.py"
-    claims.write_text(claims.read_text() + "\n# a change to the rules code\n")
+    mechanism = copy / "claims" / "coordination.py"
+    mechanism.write_text(mechanism.read_text() + "\n# a change to one mechanism of the rules\n")
     code_changed = rules_fingerprint(copy)
     assert code_changed != same
     relations = copy / "data" / "relations.yaml"
     relations.write_text(relations.read_text() + "\n# a change to the vocabulary\n")
     both_changed = rules_fingerprint(copy)
     assert both_changed not in (same, code_changed)
+    (copy / "claims" / "new_mechanism.py").write_text("# a new mechanism module\n")
+    with_new = rules_fingerprint(copy)
+    assert with_new != both_changed
     (copy / "cleaning.py").write_text("# not a rules module\n")
-    assert rules_fingerprint(copy) == both_changed
+    assert rules_fingerprint(copy) == with_new

@@ -1,245 +1,33 @@
 """Comparative claims in Chinese text: the same claim rows as the English rules, on a blank Chinese pipeline.
 
 The pipeline is ``spacy.blank("zh")`` with its character segmenter (nothing to download) and the
-``claimwatch_gazetteer_zh`` component, which marks firms and models by their Chinese and English names
-(``firms.yaml`` ``zh`` lists, ``models.yaml`` ``zh_families`` and the English families and tiers). Chinese
-has no spaces and its characters are tokens, so names and cues are found on the text by character offsets
-and set as spans on the doc.
+``claimwatch_gazetteer_zh`` component (:mod:`zh_names`). Chinese has no spaces and its characters are tokens,
+so names and cues are found on the text by character offsets.
 
 Per sentence (。！？!? and line ends): for each cue of ``zh.yaml`` the subject is the nearest side before it
 (or the article's subject for 其 / 它 / 该模型, or for a sentence that starts with its cue), the object the side
 after it, or the side after 与/和 ("与 X 相当") or 对 ("实现对 X 的超越"); "比 X 更强" compares with X. Lists
 joined by 、/和/与 expand; a negator right before the cue negates; comparisons of users, downloads, valuation
-(scope words) are dropped. Claims carry canonical English firm and model names, so a Chinese report and an
-English report of the same claim share one claim key.
+(scope words) are dropped. Frames beside the cues are in :mod:`zh_frames`. Claims carry canonical English firm
+and model names, so a Chinese report and an English report of the same claim share one claim key.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import filter_spans
-
-from extractors.nlp import blank_pipeline
-from extractors.vocab import load_data
-
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])[”’\"']?|\n+")
-_ASCII_EDGE_L = r"(?<![A-Za-z0-9])"
-_ASCII_EDGE_R = r"(?![A-Za-z0-9])"
-# a version after a name: "4.0", "V4.0", "2.0 Pro", "T1", "K2", "k1.5", "3.5-Turbo"
-_VERSION = r"(?:[\s-]?(?:[Vv]?\d+(?:\.\d+)*[A-Za-z]{0,2}|[A-Za-z]\d+(?:\.\d+)*))"
+from extractors.claims.records import Claim, claim_row, drop_subsumed
+from extractors.claims.text import bounded_spans
+from extractors.claims.zh_frames import compared_claims, frame_claims
+from extractors.claims.zh_names import ZhMention, split_sentences_zh
+from extractors.claims.zh_patterns import ChinesePatterns
 
 
-def _alternation(words: list[str]) -> str:
-    """A regex source for any of ``words``, longest first; one that matches nothing when there are none."""
-    return "|".join(sorted(map(re.escape, words), key=len, reverse=True)) or "(?!)"
-
-
-@dataclass(frozen=True)
-class NameInfo:
-    """What a matched name stands for: a firm, or a model of a firm."""
-
-    label: str  # FIRM | MODEL
-    org: str
-    family: str | None = None
-
-
-class ChineseGazetteer:
-    """Firms and models in Chinese text, by character offsets (Chinese and English names)."""
-
-    def __init__(self) -> None:
-        firms = load_data("firms.yaml")["firms"]
-        models = load_data("models.yaml")
-        self.evaluators = {f["name"] for f in firms if f.get("kind") == "evaluator"}
-        names: dict[str, NameInfo] = {}
-        for f in firms:
-            for alias in [f["name"], *f.get("aliases", []), *f.get("zh", [])]:
-                names.setdefault(str(alias), NameInfo("FIRM", f["name"]))
-        self.names = names
-        tiers = "|".join(sorted((re.escape(t) for t in models["tiers"]), key=len, reverse=True))
-        tier = rf"(?:[\s-]?(?i:{tiers}){_ASCII_EDGE_R})"
-        zh_models = models.get("zh_families", {})
-        self.zh_family = {name: (org, fam) for name, (org, fam) in zh_models.items()}
-        zh_alt = "|".join(sorted(map(re.escape, zh_models), key=len, reverse=True))
-        free = [f for f in models["families"] if not f.get("needs_version") and not f.get("exact")]
-        versioned = [f for f in models["families"] if f.get("needs_version")]
-        exact = [f for f in models["families"] if f.get("exact")]
-        self.family_org = {str(f["family"]): f["firm"] for f in models["families"]}
-
-        def alt(fams: list[dict[str, Any]]) -> str:
-            return "|".join(sorted((re.escape(str(f["family"])) for f in fams), key=len, reverse=True))
-
-        model_res = [
-            rf"(?P<zh>{zh_alt})(?:大模型|模型)?{_VERSION}?{tier}*",
-            rf"{_ASCII_EDGE_L}(?P<free>{alt(free)})(?:{_VERSION}|{tier})*{_ASCII_EDGE_R}",
-            rf"{_ASCII_EDGE_L}(?P<versioned>{alt(versioned)})(?:{tier}*{_VERSION}|-(?i:{tiers}))(?:{_VERSION}|{tier})*"
-            rf"{_ASCII_EDGE_R}",
-            rf"{_ASCII_EDGE_L}(?P<exact>{alt(exact)})(?:-(?i:{tiers}))*{_ASCII_EDGE_R}",
-        ]
-        self.model_re = re.compile("|".join(f"(?:{r})" for r in model_res))
-        firm_alt = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-        self.firm_re = re.compile(rf"(?:{firm_alt})")
-
-    def find(self, text: str) -> list[tuple[int, int, NameInfo]]:
-        """(start, end, info) of the longest non-overlapping names in ``text``."""
-        found: list[tuple[int, int, NameInfo]] = []
-        for m in self.model_re.finditer(text):
-            name = m.group(0).strip()
-            if m.group("zh"):
-                org, fam = self.zh_family[m.group("zh")]
-                found.append((m.start(), m.start() + len(name), NameInfo("MODEL", org, fam)))
-            else:
-                head = m.group("free") or m.group("versioned") or m.group("exact")
-                found.append((m.start(), m.start() + len(name), NameInfo("MODEL", self.family_org[head], head)))
-        for m in self.firm_re.finditer(text):
-            alias = m.group(0)
-            if alias.isascii() and (
-                (m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalnum())
-                or (m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalnum())
-            ):
-                continue  # an English alias inside a longer ASCII word
-            found.append((m.start(), m.end(), self.names[alias]))
-        found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-        out: list[tuple[int, int, NameInfo]] = []
-        end = -1
-        for start, stop, info in found:
-            if start >= end:
-                out.append((start, stop, info))
-                end = stop
-        return out
-
-
-@Language.factory("claimwatch_gazetteer_zh")
-class ChineseGazetteerComponent:
-    """spaCy component: sets ``doc.ents`` (FIRM / MODEL, ``kb_id_`` = owning firm) on a Chinese doc."""
-
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-        self.gazetteer: ChineseGazetteer | None = None
-
-    def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        """Build the name patterns from the data files."""
-        self.gazetteer = ChineseGazetteer()
-
-    def __call__(self, doc: Doc) -> Doc:
-        """Mark every firm and model name."""
-        if self.gazetteer is None:
-            self.initialize()
-        assert self.gazetteer is not None
-        spans = []
-        for start, end, info in self.gazetteer.find(doc.text):
-            span = doc.char_span(start, end, label=info.label, kb_id=info.org, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.ents = filter_spans(spans)
-        return doc
-
-
-def build_nlp_zh() -> Language:
-    """``spacy.blank("zh")`` (character segmenter) with the Chinese gazetteer component."""
-    return blank_pipeline("zh", "claimwatch_gazetteer_zh")
-
-
-@dataclass
-class ZhMention:
-    """A side of a Chinese claim, by character offsets in its sentence."""
-
-    text: str
-    org: str
-    model: str | None
-    start: int
-    end: int
-
-
-def split_sentences_zh(text: str) -> list[tuple[int, int]]:
-    """Character spans of Chinese sentences: after 。！？!? (and a closing quote) and at line ends."""
-    spans = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[start : m.end()].strip():
-            spans.append((start, m.end()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
-
-class ChineseClaimRules:
+class ChineseClaimRules(ChinesePatterns):
     """The claim rules for Chinese sentences; called by :class:`extractors.claims.ClaimExtractor`."""
-
-    def __init__(self) -> None:
-        self.nlp = build_nlp_zh()
-        gazetteer: Any = self.nlp.get_pipe("claimwatch_gazetteer_zh")  # spaCy types a pipe as a plain callable
-        self.evaluators = gazetteer.gazetteer.evaluators
-        v = load_data("zh.yaml")
-        self.v = v
-        self.max_cues = int(load_data("relations.yaml")["limits"]["max_cues_per_sentence"])
-        cues = [(p, rel) for rel, phrases in v["relations"].items() for p in phrases]
-        self.cue_of = {p: rel for p, rel in cues}
-        self.cue_re = re.compile("|".join(sorted((re.escape(p) for p, _ in cues), key=len, reverse=True)))
-        self.bi_re = re.compile(
-            r"(?<![相对较])比(?!起|较)(?P<gap>.{1,24}?)(?:更|还|要)?(?P<word>"
-            + "|".join(map(re.escape, [*v["bi_surpass"], *v["bi_trail"]]))
-            + ")"
-        )
-        self.bi_trail = set(v["bi_trail"])
-        self.negators = sorted(v["negators"], key=len, reverse=True)
-        self.domains = [(name, re.compile("|".join(map(re.escape, words)))) for name, words in v["domains"].items()]
-        self.scope = re.compile("|".join(map(re.escape, v["scope_words"])))
-        self.hedge = re.compile("|".join(map(re.escape, v["hedges"])))
-        self.dispute = re.compile("|".join(map(re.escape, v.get("disputes", []))) or "(?!)")
-        self.claim_verbs = re.compile("|".join(map(re.escape, v["claim_verbs"])))
-        self.third_party = re.compile("|".join(map(re.escape, v["third_party_words"])))
-        self.refs = re.compile("|".join(sorted(map(re.escape, v["subject_refs"]), key=len, reverse=True)))
-        self.glue_re = re.compile("|".join(sorted(map(re.escape, v["list_glue"]), key=len, reverse=True)))
-        self.filler = re.compile("|".join(map(re.escape, v["list_filler"])))
-        self.punct = re.compile(r"[，,。；;：:！？!?（）()、]")
-        self.with_markers = set(v["with_markers"])
-        self.max_gap = int(v["object_max_gap"])
-        self.passive = re.compile("|".join(map(re.escape, v["passive_markers"])))
-        self.chained = re.compile("|".join(map(re.escape, v["chained_cues"])))
-        self.partial = re.compile(_alternation(v.get("partial_surpass_markers", [])))
-        self.both = re.compile("|".join(map(re.escape, v["both_refs"])))
-        self.group = re.compile("|".join(map(re.escape, v["unnamed_subjects"])))
-        self.clause_break = re.compile("|".join(map(re.escape, v["clause_breaks"])))
-        self.list_continuations = v["list_continuations"]
-        frame = "|".join(map(re.escape, v["with_markers"]))
-        ends = "|".join(map(re.escape, v["compared_frame_ends"]))
-        markers = "|".join(map(re.escape, v["compared_markers"]))
-        self.compared_re = re.compile(rf"(?P<marker>{markers})|(?:{frame})(?P<inside>[^，,。；;]{{1,40}}?)(?:{ends})")
-        geng = [*v["bi_surpass"], *v["bi_trail"], *v["geng_trail"]]
-        self.geng_re = re.compile(
-            r"更(?:加)?(?P<word>" + "|".join(sorted(map(re.escape, geng), key=len, reverse=True)) + ")"
-        )
-        self.geng_trail = set(v["bi_trail"]) | set(v["geng_trail"])
-        self.example_re = re.compile("|".join(map(re.escape, v["example_markers"])))
-        self._compile_frames(v)
-
-    def _compile_frames(self, v: dict[str, Any]) -> None:
-        """Compile the frames read beside the cues.
-
-        Levels (达到 X 水平), edges (略胜 X 一筹), multiples (可达 X 的 300%, 两倍), clefts (超越 X 的，是 Y), 均
-        lists, less-is-better measures and improvement words.
-        """
-        openers, levels = _alternation(v.get("level_openers", [])), _alternation(v.get("level_words", []))
-        self.quantifier = re.compile(_alternation(v.get("list_quantifiers", [])))
-        edge_openers, edge_words = _alternation(v.get("edge_openers", [])), _alternation(v.get("edge_words", []))
-        self.edge_re = re.compile(rf"(?:{edge_openers})(?P<inside>[^，,。；;：:]{{1,30}}?)(?:{edge_words})")
-        self.level_re = re.compile(rf"(?:{openers})(?P<inside>[^，,。；;：:]{{1,30}}?)(?:的)?(?:同等)?(?:{levels})")
-        mult, numerals = _alternation(v.get("multiple_openers", [])), _alternation(v.get("numeral_multiples", []))
-        self.multiple_re = re.compile(
-            rf"(?:{mult})(?P<inside>[^，,。；;：:]{{1,30}}?)的\s*(?P<n>\d+(?:\.\d+)?|{numerals})\s*(?P<unit>%|倍)"
-        )
-        clefts = _alternation(v.get("cleft_markers", []))
-        self.cleft_re = re.compile(rf"\s*的[^，,。；;：:]{{0,8}}?[，,]?\s*(?:{clefts})[^，,。；;：:]{{0,8}}?")
-        self.less_is_better = re.compile(_alternation(v.get("less_is_better", [])))
-        self.improvement = re.compile(_alternation(v.get("improvement_words", [])))
 
     # -- sides -------------------------------------------------------------------------------------
     def mentions(self, sentence: str) -> list[ZhMention]:
@@ -364,45 +152,8 @@ class ChineseClaimRules:
                 continue
             previous = subjects, objects
             out += self._pairs(subjects, relation, objects, self._negated(sentence, start), start)
-        out += self._frame_claims(sentence, mentions, topic, out)
-        return out + self._compared_claims(sentence, mentions, out)
-
-    def _frame_claims(
-        self,
-        sentence: str,
-        mentions: list[ZhMention],
-        topic: list[ZhMention],
-        found: list[tuple[ZhMention, str, ZhMention, bool, int]],
-    ) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
-        """Level frames ("达到 X 水平": parity) and multiples ("可达 X 的 300%": surpass) with the side inside."""
-        out: list[tuple[ZhMention, str, ZhMention, bool, int]] = []
-        # the sides of the sentence's latest cue: its objects are not a frame's subject, its subjects may be
-        last = found[-1][4] if found else None
-        previous = (
-            list({id(c[0]): c[0] for c in found if c[4] == last}.values()),
-            list({id(c[2]): c[2] for c in found if c[4] == last}.values()),
-        )
-        frames: list[tuple[re.Match[str], str]] = [(m, "parity") for m in self.level_re.finditer(sentence)]
-        frames += [(m, "surpass") for m in self.edge_re.finditer(sentence)]  # "略胜 X 一筹"
-        for m in self.multiple_re.finditer(sentence):
-            n = float(m.group("n")) if m.group("n")[0].isdigit() else 2.0  # "两倍", "数倍": more than one
-            more = n > 1 if m.group("unit") == "倍" else n > 100
-            if m.group("unit") == "%" and n == 100:
-                continue
-            lead = sentence[max(0, m.start() - 12) : m.start()]
-            better = more != bool(self.less_is_better.search(lead + m.group("inside")))
-            frames.append((m, "surpass" if better else "trail"))
-        for m, relation in frames:
-            objects = [x for x in mentions if m.start("inside") <= x.start and x.end <= m.end("inside")]
-            if not objects or any(c[4] >= m.start() and c[4] < m.end() for c in found):
-                continue
-            if self.scope.search(sentence[max(0, m.start() - 12) : m.end()]):
-                continue
-            subjects = self._cue_subjects(sentence, mentions, topic, objects, m.start(), previous)
-            for claim in self._pairs(subjects, relation, objects, self._negated(sentence, m.start()), m.start()):
-                if not any(c[:3] == claim[:3] for c in [*found, *out]):
-                    out.append(claim)
-        return out
+        out += frame_claims(self, sentence, mentions, topic, out)
+        return out + compared_claims(self, sentence, mentions, out)
 
     @staticmethod
     def _pairs(
@@ -503,50 +254,6 @@ class ChineseClaimRules:
         after = [m for m in mentions if m.start >= marker.end() and m.start - marker.end() <= 4]
         return self._list_from(sentence, mentions, mentions.index(after[0]), +1) if after else []
 
-    def _compared_claims(
-        self, sentence: str, mentions: list[ZhMention], found: list[tuple[ZhMention, str, ZhMention, bool, int]]
-    ) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
-        """Claims of "相较于 X，Y 更易遭受攻击" / "与 X 相比，Y 更强": Y trails / surpasses X, by the word after 更."""
-        out: list[tuple[ZhMention, str, ZhMention, bool, int]] = []
-        for m in self.compared_re.finditer(sentence):
-            if m.group("marker"):
-                first = [x for x in mentions if m.end() <= x.start <= m.end() + 3]
-                objects = self._list_from(sentence, mentions, mentions.index(first[0]), +1) if first else []
-                stop = self.punct.search(sentence, first[0].end) if first else None
-                objects = [o for o in objects if stop is None or o.end <= stop.start()]
-            else:
-                objects = [x for x in mentions if m.start("inside") <= x.start and x.end <= m.end("inside")]
-            if not objects:
-                continue
-            comma = self.punct.search(sentence, max(o.end for o in objects))
-            gain = self.improvement.search(sentence, max(o.end for o in objects), max(o.end for o in objects) + 12)
-            before = [x for x in mentions if x.end <= m.start() and not self.punct.search(sentence, x.end, m.start())]
-            if gain is not None and before and (comma is None or gain.start() < comma.start()):
-                # "Step-3 相较于 DeepSeek-R1 的吞吐量提升超 70%": the side before the comparison improves on it
-                out += self._pairs(before[-1:], "surpass", objects, self._negated(sentence, gain.start()), gain.start())
-                continue
-            if comma is None:
-                continue
-            subjects = [x for x in mentions if comma.end() <= x.start <= comma.end() + 3]
-            if not subjects:
-                continue
-            geng = self.geng_re.search(sentence, comma.end())
-            said: list[tuple[str, int]] = []
-            if geng is not None and geng.start() - subjects[0].end <= 8:
-                if not self.punct.search(sentence, subjects[0].end, geng.start()):
-                    said.append(("trail" if geng.group("word") in self.geng_trail else "surpass", geng.start()))
-            if not said:
-                # "在与 X 的对比测试中，Y 已经可以在大多数任务上做到逼近，甚至在某些任务上实现了超越": the cues after Y
-                # that name no other side compare Y with X
-                for cue in self.cue_re.finditer(sentence, subjects[0].end):
-                    if not any(cue.start() <= x.start for x in mentions if x is not subjects[0]):
-                        said.append((self.cue_of[cue.group(0)], cue.start()))
-            for relation, at in said:
-                for claim in self._pairs(subjects[:1], relation, objects, self._negated(sentence, at), at):
-                    if not any(c[:3] == claim[:3] for c in [*found, *out]):
-                        out.append(claim)
-        return out
-
     def _marked_objects(self, sentence: str, mentions: list[ZhMention], cue_start: int) -> tuple[list[ZhMention], int]:
         """The side between a marker and the cue ("与 X 相当", "和 X 持平", "对 X 的超越"), and where it starts.
 
@@ -613,3 +320,31 @@ class ChineseClaimRules:
 def chinese_rules() -> ChineseClaimRules:
     """The process-wide Chinese rules (building the name patterns takes a moment)."""
     return ChineseClaimRules()
+
+
+def extract_chinese(article_id: str, text: str) -> list[Claim]:
+    """Claims in a Chinese article, as :class:`Claim` rows with canonical names."""
+    rules = chinese_rules()
+    claims: list[Claim] = []
+    topic: list[ZhMention] = []
+    seen: set[tuple[Any, ...]] = set()
+    for start, end in bounded_spans(text, split_sentences_zh(text)):
+        sentence = text[start:end]
+        mentions = rules.mentions(sentence)  # parsed once for the claims and the article's opening subject
+        found = rules.claims(sentence, topic, mentions)
+        if not topic:
+            topic = [m for m in mentions if m.model][:1]
+        hedged = rules.hedged(sentence)
+        for subj, relation, obj, negated, _cue in found:
+            claimant = rules.claimant(sentence, {subj.org})
+            stripped = sentence.strip()
+            at = start + (len(sentence) - len(sentence.lstrip()))
+            claim = claim_row(
+                article_id, subj, relation, obj, rules.domain(sentence), claimant, negated, hedged, stripped, at
+            )
+            claim.disputed = rules.disputed(sentence)
+            if (claim.claim_key, claim.start_char) not in seen:
+                seen.add((claim.claim_key, claim.start_char))
+                claims.append(claim)
+            topic = [subj]
+    return drop_subsumed(claims)
