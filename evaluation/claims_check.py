@@ -1,21 +1,10 @@
-"""Claim extraction scored on every shared set: P/R/F1 overall, per relation, and misses grouped by phenomenon.
+"""Claim extraction scored on every shared set: P/R/F1 overall, per relation, and misses grouped by mechanism.
 
 Scores come from ``shared/tools/score_claims.py`` (org-level triples per article), run once overall and once
-per relation. Each miss (a gold claim not found) and each false claim is put in one phenomenon group, read off
-its sentence, so the next person sees what to work on:
-
-- ``side named outside the sentence``: the gold side's surface is not in the sentence ("it", "the model",
-  "its ...": the referent is in an earlier sentence)
-- ``entity not recognised``: the side's name is in the sentence but the gazetteer and patterns miss it
-- ``pronoun or definite subject``: the sentence starts with or leads with "it", "the model", "its ...", "our ..."
-- ``list``: the sentence compares several subjects or objects at once
-- ``headline``: the sentence is the article's title line
-- ``ranking``: places, ranks, leaderboards ("second", "third", "top", "leaderboard")
-- ``comparative or degree``: "than", "as ... as", "-class", "edge", "advantage"
-- ``negation or hedge``: not, never, neither, failed, claims, reportedly ...
-- ``scope``: users, downloads, revenue, market ... (what a capability claim is not)
-- ``wrong relation or negation``: both firms right, relation or negation wrong
-- ``other``
+per relation. Each miss (a gold claim not found) and each false claim is put in one mechanism group, read off
+its sentence, so the next person sees what to work on. The groups (:data:`MECHANISMS`) are named like the
+modules of ``extractors/claims/`` and like the case files ``tests/fixtures/claim_cases/<group>.yaml``:
+reference, names, coordination, head_to_head, ranking, cues, negation, scope, relation, claimant, chinese, other.
 """
 
 from __future__ import annotations
@@ -68,25 +57,46 @@ def _score(scorer: Path, gold: Path, pred: Path, *args: str) -> tuple[dict[str, 
     return {k: float(v) for k, v in SCORE.findall(last)}, proc.stdout
 
 
-def _phenomenon(kind: str, sentence: str, title: str, key: tuple[str, ...], same_pair: bool, found: str) -> str:
+# The groups misses and false claims are put in, named like the mechanisms of extractors/claims/ and like the
+# case files in tests/fixtures/claim_cases/ (one file per group), so a miss points at the module and cases to change.
+MECHANISMS = {
+    "relation": "a claim between the right sides with the wrong relation or negation",
+    "reference": "a side named in another sentence, or by a pronoun or definite description",
+    "names": "a side named in the sentence but not recognised as a firm or model",
+    "scope": "a comparison of users, revenue or money, not of capability",
+    "head_to_head": "a headline or a head-to-head article's one-sided cue",
+    "negation": "a negation, hedge or condition read wrongly",
+    "ranking": "a ranking, leaderboard place or level frame",
+    "cues": "a comparative or degree cue (than, as ... as, class, edge, times)",
+    "coordination": "a list of sides",
+    "claimant": "who asserts the claim",
+    "chinese": "the Chinese rules",
+    "other": "none of the above",
+}
+
+
+def mechanism_of(kind: str, sentence: str, title: str, key: tuple[str, ...], same_pair: bool, found: str) -> str:
+    """The :data:`MECHANISMS` group of one miss or false claim, read off its sentence (a heuristic)."""
     if kind == "FALSE" and same_pair:
-        return "wrong relation or negation"
+        return "relation"
     if kind == "MISS" and found:
         return found
+    if re.search(r"[\u4e00-\u9fff]", sentence):
+        return "chinese"
     if kind == "FALSE" and SCOPE.search(sentence):
         return "scope"
     if title and sentence.strip() == title.strip():
-        return "headline"
+        return "head_to_head"
     if NEGATION.search(sentence) and (key[3] == "True" or kind == "FALSE"):
-        return "negation or hedge"
+        return "negation"
     if PRONOUNS.match(sentence.strip()) or re.search(r"\b(it|its|our)\b", sentence[:40], re.I):
-        return "pronoun or definite subject"
+        return "reference"
     if RANKING.search(sentence):
         return "ranking"
     if DEGREE.search(sentence):
-        return "comparative or degree"
+        return "cues"
     if sentence.count(",") >= 2 or " and " in sentence:
-        return "list"
+        return "coordination"
     return "other"
 
 
@@ -99,9 +109,9 @@ def _recognition(extractor: ClaimExtractor, gold: dict[str, Any], sentence: str)
         if not words:
             continue
         if not any(w.lower() in sentence.lower() for w in words):
-            return "side named outside the sentence"
+            return "reference"  # the side is named outside the sentence
         if not any(any(w.lower() in e for w in words) for e in ents):
-            return "entity not recognised"
+            return "names"  # named in the sentence, not recognised
     return ""
 
 
@@ -124,10 +134,10 @@ def claimant_agreement(gold: Path, pred: list[dict[str, Any]]) -> tuple[int, int
     return agreed, len(seen)
 
 
-def _misses_by_phenomenon(
+def _misses_by_mechanism(
     articles: Path, gold: Path, pred: list[dict[str, Any]], verbose: str, extractor: ClaimExtractor
 ) -> dict[str, list[str]]:
-    """Each MISS and FALSE line of the scorer's verbose output, put in one phenomenon group with its sentence."""
+    """Each MISS and FALSE line of the scorer's verbose output, in its :data:`MECHANISMS` group with its sentence."""
     titles = {}
     for line in articles.open(encoding="utf-8"):
         if line.strip():
@@ -160,7 +170,7 @@ def _misses_by_phenomenon(
             for p in (pred if kind == "MISS" else gold_rows)
         )
         found = _recognition(extractor, match, sentence) if kind == "MISS" and match else ""
-        label = _phenomenon(kind, sentence, titles.get(aid, ""), (so, rel, oo, neg), same_pair, found)
+        label = mechanism_of(kind, sentence, titles.get(aid, ""), (so, rel, oo, neg), same_pair, found)
         groups[label].append(f"{kind} {aid} {so} {rel} {oo}{' NEG' if neg == 'True' else ''} | {sentence[:140]}")
     return groups
 
@@ -185,10 +195,10 @@ def report_set(shared: Path, name: str, work: Path, extractor: ClaimExtractor) -
     if matched:
         scores["claimant_agreement"] = agreed / matched
         print(f"  claimant (self / third_party / outlet) as gold on {agreed}/{matched} found claims")
-    groups = _misses_by_phenomenon(articles, gold, pred, verbose, extractor)
+    groups = _misses_by_mechanism(articles, gold, pred, verbose, extractor)
     counts = Counter({k: len(v) for k, v in groups.items()})
     if counts:
-        print(f"  misses and false claims by phenomenon ({sum(counts.values())}):")
+        print(f"  misses and false claims by mechanism ({sum(counts.values())}; cases: tests/fixtures/claim_cases/):")
         for label, n in counts.most_common():
             print(f"    {label}: {n}")
             for example in groups[label][:3]:

@@ -74,7 +74,7 @@ def merge_cases(path: Path, new: Sequence[dict[str, Any]]) -> int:
         "# Rows are [subject_org, relation, object_org, negated]. Read by tests/test_reviewed_cases.py and make eval.\n"
     )
     cases = [merged[k] for k in sorted(merged)]
-    # rows in flow style ([Alibaba, parity, OpenAI, false]), one per line, like tests/fixtures/claim_cases.yaml
+    # rows in flow style ([Alibaba, parity, OpenAI, false]), one per line, like tests/fixtures/claim_cases/*.yaml
     body = yaml.safe_dump({"cases": cases}, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
     path.write_text(header + body, encoding="utf-8")
     return len(merged)

@@ -86,3 +86,40 @@ def test_no_function_over_60_lines_outside_tests() -> None:
         if f.end_lineno is not None and f.end_lineno - f.lineno + 1 > 60
     ]
     assert long == []
+
+
+CLAIMS = ROOT / "extractors" / "claims"
+WORD = re.compile(r"^[a-z][a-z'’/-]*$")
+
+
+def test_the_claims_package_has_small_modules_and_classes() -> None:
+    """One room per mechanism: no module of extractors/claims over 500 lines, no class over 300."""
+    big = []
+    for path in sorted(CLAIMS.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 500:
+            big.append(f"{path.name}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno and node.end_lineno - node.lineno + 1 > 300:
+                big.append(f"{path.name}: class {node.name} is {node.end_lineno - node.lineno + 1} lines")
+    assert not big
+
+
+def vocabulary_literals(path: Path) -> list[str]:
+    """List, tuple and set literals of three or more lower-case words in a module: vocabulary kept in code."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.List | ast.Tuple | ast.Set) and len(node.elts) >= 3:
+            words = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if len(words) == len(node.elts) and all(WORD.match(w) for w in words):
+                found.append(f"{path.name}:{node.lineno} {words}")
+    return found
+
+
+def test_no_vocabulary_list_in_the_claims_code(tmp_path: Path) -> None:
+    """The rules' words are data (extractors/data/*.yaml, read into the lexicon), not lists in Python."""
+    found = [hit for path in sorted(CLAIMS.glob("*.py")) for hit in vocabulary_literals(path)]
+    assert not found, found
+    planted = tmp_path / "planted.py"  # the check itself finds a list of words
+    planted.write_text('STOP = {"and", "or", "but"}\n')
+    assert vocabulary_literals(planted)

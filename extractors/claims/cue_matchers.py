@@ -122,8 +122,9 @@ class CueMatchers:
         h2h = rel.get("head_to_head", {})
         self.h2h_marker = compile_phrases(h2h.get("markers", []) or ["(?!)"])
         self.h2h_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for label in ("surpass", "parity", "neither"):
-            self.h2h_matcher.add(label, [nlp.make_doc(p) for p in h2h.get(label, [])])
+        for label, phrases in h2h.items():  # surpass, parity, neither: the cue phrases of each
+            if label != "markers" and phrases:
+                self.h2h_matcher.add(label, [nlp.make_doc(p) for p in phrases])
         self.h2h_prefilter = compile_phrases([p for k in ("surpass", "parity") for p in h2h.get(k, [])] or ["(?!)"])
         phrases_all: set[str] = set()
         for relation, phrases in cue_phrases(rel).items():
