@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from extractors.claims import Claim, ClaimExtractor, default_extractor
 from extractors.discovery import Discovered
@@ -95,6 +95,15 @@ def _error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
+class Confirmed(NamedTuple):
+    """Articles' results put in order (:meth:`ClaimRules.confirm_in_order`)."""
+
+    mentions: list[ClaimMention]
+    errors: dict[str, str]  # {article_id: error} of the articles the rules raised on
+    redone: int  # articles extracted again here (no result, or naming what an earlier article introduced)
+    limits: dict[str, list[str]]  # {article_id: reading bounds hit} of the articles that hit one
+
+
 class ClaimRules:
     """The claim rules seeded with ``discovered`` ((kind, name, firm) of names earlier runs found)."""
 
@@ -142,31 +151,29 @@ class ClaimRules:
         """One article's result seeing only the seed: its mentions, the names it introduced, or its error."""
         x = x or self._extractor
         try:
-            claims, introduced = x.extract_alone(article.article_id, article.text or "", article.title)
+            reading = x.extract_alone(article.article_id, article.text or "", article.title)
         except Exception as exc:  # noqa: BLE001 - recorded per article
             return ExtractionResult(article.article_id, error=_error(exc))
-        names = [(d.name, d.label, d.firm) for d in introduced.values()]
-        return ExtractionResult(article.article_id, mentions_of(claims), names)
+        names = [(d.name, d.label, d.firm) for d in reading.introduced.values()]
+        return ExtractionResult(article.article_id, mentions_of(reading.claims), names, limits=reading.limits)
 
     def extract_alone(self, articles: Sequence[ArticleText]) -> list[ExtractionResult]:
         """Each article's result on its own (any order, any process; see :meth:`confirm_in_order`)."""
         return [self.extract_one(a) for a in articles]
 
-    def confirm_in_order(
-        self, articles: Sequence[ArticleText], results: dict[str, ExtractionResult]
-    ) -> tuple[list[ClaimMention], dict[str, str], int]:
+    def confirm_in_order(self, articles: Sequence[ArticleText], results: dict[str, ExtractionResult]) -> Confirmed:
         """Turn per-article results into what one reader of ``articles`` in this order would find.
 
         A result computed alone can only differ from the in-order one when the article's text contains a name
         that an earlier article introduced; such an article is extracted again here, knowing those names.
-        Articles without a result are extracted here too. Returns (mentions, {article_id: error}, articles
-        re-extracted).
+        Articles without a result are extracted here too.
         """
         seed = self.known
         earlier: dict[str, Discovered] = {}  # names introduced by the articles confirmed so far
         pattern: re.Pattern[str] | None = None
         mentions: list[ClaimMention] = []
         errors: dict[str, str] = {}
+        limits: dict[str, list[str]] = {}
         redone = 0
         x = self.reader()
         for a in articles:
@@ -179,8 +186,10 @@ class ClaimRules:
                 errors[a.article_id] = result.error
                 continue
             mentions += result.mentions
+            if result.limits:
+                limits[a.article_id] = result.limits
             fresh = [n for n in result.introduced if n[0] not in earlier and n[0] not in seed]
             if fresh:
                 earlier.update({name: Discovered(name, label, firm) for name, label, firm in fresh})
                 pattern = re.compile("|".join(re.escape(n) for n in sorted(earlier, key=len, reverse=True)))
-        return mentions, errors, redone
+        return Confirmed(mentions, errors, redone, limits)

@@ -425,7 +425,10 @@ def extract(input_file: IO[str], output_file: IO[str]) -> None:
     """Extract claims from articles given as JSON lines; one claim per output line.
 
     Each line needs 'id' (or 'article_id') and 'text'; an optional 'title' tells what a head-to-head article
-    compares ("Claude vs GPT-4o"). Example: claimwatch extract --input articles.jsonl --output claims.jsonl
+    compares ("Claude vs GPT-4o"). An article that hits a reading bound (a sentence over the length limit, read in
+    pieces; cues past the per-sentence limit, not read) is named on stderr.
+
+    Example: claimwatch extract --input articles.jsonl --output claims.jsonl
     """
     from extractors.claims import default_extractor
 
@@ -436,12 +439,15 @@ def extract(input_file: IO[str], output_file: IO[str]) -> None:
         try:
             if isinstance(row, str):
                 raise ValueError(row)
-            claims = x.extract(str(row.get("id", row.get("article_id"))), str(row["text"] or ""), row.get("title"))
+            article_id = str(row.get("id", row.get("article_id")))
+            reading = x.read(article_id, str(row["text"] or ""), row.get("title"))
         except Exception as exc:  # noqa: BLE001 - one bad line is reported and the rest still read
             failed += 1
             click.echo(f"input line {n}: {exc}", err=True)
             continue
-        for c in claims:
+        for limit in reading.limits:  # read in pieces or in part: said, not silently dropped
+            click.echo(f"input line {n} ({article_id}): {limit}", err=True)
+        for c in reading.claims:
             output_file.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
     if failed:
         raise click.ClickException(f"{failed} of {read} input line(s) not read (see the lines above); the rest were")

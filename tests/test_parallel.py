@@ -69,7 +69,7 @@ def test_parallel_cleaning_and_extraction_match_one_process():
     rules = ClaimRules()
     m1, e1 = rules.extract_in_order(arts)
     results = extract_alone_parallel(arts, rules, workers=2)
-    m2, e2, redone = rules.confirm_in_order(arts, results)
+    m2, e2, redone, _ = rules.confirm_in_order(arts, results)
     assert m1 == m2 and m1 and not e1 and not e2
     # the copies repeat the sample's articles: a copy naming what an earlier article introduced is read again
     # knowing it (never one of the first round, which follows no article introducing a name it uses)
@@ -109,10 +109,10 @@ def test_results_made_alone_become_what_one_reader_in_order_finds():
     assert ("Starling", "MODEL", "Orion Robotics") in alone["a"].introduced
     for order in (arts, arts[::-1]):  # B after A: B's claim is found; B before A: it is not, as in one reader
         expected, _ = rules.extract_in_order(order)
-        got, errors, redone = rules.confirm_in_order(order, alone)
+        got, errors, redone, _ = rules.confirm_in_order(order, alone)
         assert got == expected and not errors
         assert redone == (1 if order is arts else 0)
-    in_order, _, _ = rules.confirm_in_order(arts, alone)
+    in_order, _, _, _ = rules.confirm_in_order(arts, alone)
     assert ("b", "Orion Robotics", "Starling", "parity", "Claude Opus 4") in _claims(in_order)
     assert rules.known == {}  # reading in order and confirming leave the rules as seeded
     assert ClaimRules().known == {}  # and nothing process-wide: new rules start from nothing

@@ -165,3 +165,25 @@ def test_rules_version_follows_the_rules_code_and_data(tmp_path):
     assert with_new != both_changed
     (copy / "cleaning.py").write_text("# not a rules module\n")
     assert rules_fingerprint(copy) == with_new
+
+
+@pytest.mark.parametrize("staged", [True, False])
+def test_an_article_that_hits_a_reading_bound_has_it_recorded(landed, staged):
+    """The bound reaches article_extractions.limits, from the cleaning workers' staged result or read here."""
+    db, resources = landed
+    chain = "Qwen3 beats " + ", beats ".join(["GPT-4.1", "Llama 4"] * 20) + " on coding in a long list of tests."
+    page = _page("d-chain", f"<p>{chain}</p>")
+    con = connect(db)
+    load_crawl(con, "land", [page], [FetchRecord.fetched(page)])
+    con.close()
+    assert dg.materialize([articles], resources=resources).success
+    limits = [json.loads(x) for (x,) in _q(db, "SELECT limits FROM staged_extractions WHERE limits <> '[]'")]
+    assert limits == [["16 cue(s) past 32 in one sentence not read"]]  # the page holds the chain twice
+    if not staged:
+        con = connect(db)
+        con.execute("DELETE FROM staged_extractions")
+        con.close()
+    md = _metadata(dg.materialize([claim_mentions], resources=resources), "claim_mentions")
+    assert md["articles_hitting_reading_limits"] == 1
+    rows = _q(db, "SELECT a.url, e.limits FROM article_extractions e JOIN articles a USING (article_id)")
+    assert [(u, lim) for u, lim in rows if lim] == [(page.url, "16 cue(s) past 32 in one sentence not read")]

@@ -6,7 +6,7 @@ A mention is one sentence stating a claim; staged extractions are the cleaning w
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
 import duckdb
@@ -23,7 +23,8 @@ MENTION_COLUMNS = [
     "object_model_in_gazetteer", "disputed",
 ]  # fmt: skip
 STAGED_COLUMNS = [
-    "article_id", "extractor_version", "seed_key", "content_hash", "mentions", "introduced", "error", "staged_at",
+    "article_id", "extractor_version", "seed_key", "content_hash", "mentions", "introduced", "error", "limits",
+    "staged_at",
 ]  # fmt: skip
 # Strongest claimant first; the schema's views (v_claim_evidence, v_stories) read claimants in the same order.
 CLAIMANT_RANK = ("third_party", "self", "outlet")
@@ -45,6 +46,7 @@ def stage_extractions(
             "mentions": json.dumps([asdict(m) for m in r.mentions], default=str),
             "introduced": json.dumps(r.introduced),
             "error": r.error,
+            "limits": json.dumps(r.limits),
             "staged_at": now,
         }
         for r in {r.article_id: r for r in results}.values()
@@ -66,8 +68,10 @@ def staged_extractions(
     params = {"article_ids": list(article_ids), "version": extractor_version, "seed_key": seed_key}
     rows = execute(con, "usable_staged_extractions", params).fetchall()
     return {
-        a: ExtractionResult(a, [ClaimMention(**d) for d in json.loads(m)], [tuple(n) for n in json.loads(i)], e)
-        for a, m, i, e in rows
+        a: ExtractionResult(
+            a, [ClaimMention(**d) for d in json.loads(m)], [tuple(n) for n in json.loads(i)], e, limits=json.loads(lim)
+        )
+        for a, m, i, e, lim in rows
     }
 
 
@@ -108,8 +112,13 @@ def load_mentions(
     article_ids: Sequence[str],
     mentions: Sequence[ClaimMention],
     extractor_version: str,
+    limits: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, int]:
-    """Replace the mentions of ``article_ids`` with ``mentions`` and record the extraction, in one transaction."""
+    """Replace the mentions of ``article_ids`` with ``mentions`` and record the extraction, in one transaction.
+
+    ``limits`` holds, per article, the reading bounds it hit (stored in ``article_extractions.limits``).
+    """
+    limits = limits or {}
     now = utcnow()
     per_article: dict[str, int] = {a: 0 for a in article_ids}
     for m in mentions:
@@ -125,12 +134,22 @@ def load_mentions(
             con,
             "article_extractions",
             [
-                {"article_id": a, "extractor_version": extractor_version, "mention_count": n, "extracted_at": now}
+                {
+                    "article_id": a,
+                    "extractor_version": extractor_version,
+                    "mention_count": n,
+                    "limits": "; ".join(limits.get(a, ())) or None,
+                    "extracted_at": now,
+                }
                 for a, n in per_article.items()
             ],
-            ["article_id", "extractor_version", "mention_count", "extracted_at"],
+            ["article_id", "extractor_version", "mention_count", "limits", "extracted_at"],
         )
-    return {"articles_extracted": len(per_article), "mentions": len(rows)}
+    return {
+        "articles_extracted": len(per_article),
+        "mentions": len(rows),
+        "articles_hitting_reading_limits": sum(1 for a in per_article if limits.get(a)),
+    }
 
 
 def refresh_claims(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict[str, int]:

@@ -170,6 +170,7 @@ class ExtractionResult:
     introduced: list[tuple[str, str, str | None]] = field(default_factory=list)
     error: str | None = None
     content_hash: str | None = None
+    limits: list[str] = field(default_factory=list)  # reading bounds the article hit (extractors.claims.Reading)
 
 
 @dataclass

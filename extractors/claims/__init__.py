@@ -9,19 +9,21 @@ reading state lives in :mod:`state`.
 """
 
 from extractors.claims.en import ClaimExtractor, default_extractor
-from extractors.claims.records import Claim, Mention, claim_row, drop_subsumed
+from extractors.claims.records import Claim, Mention, Reading, claim_row, drop_subsumed
 from extractors.claims.text import MAX_SENTENCE_CHARS, bounded_spans, split_sentences
-from extractors.claims.zh import extract_chinese
+from extractors.claims.zh import extract_chinese, read_chinese
 
 __all__ = [
     "MAX_SENTENCE_CHARS",
     "Claim",
     "ClaimExtractor",
     "Mention",
+    "Reading",
     "bounded_spans",
     "claim_row",
     "default_extractor",
     "drop_subsumed",
     "extract_chinese",
+    "read_chinese",
     "split_sentences",
 ]

@@ -26,13 +26,13 @@ from extractors.claims.head_to_head import head_to_head_claims, head_to_head_pai
 from extractors.claims.lexicon import LEXICON
 from extractors.claims.names import KnownNames, ShortNames, mentions, possible_sides
 from extractors.claims.objects import cue_objects
-from extractors.claims.records import Claim, drop_subsumed
+from extractors.claims.records import Claim, Reading, drop_subsumed
 from extractors.claims.reference import earlier_context
 from extractors.claims.sides import cue_sides
-from extractors.claims.state import ArticleState, LazyContext, SentenceScan
+from extractors.claims.state import ArticleState, LazyContext, ReadLimits, SentenceScan
 from extractors.claims.subjects import cue_subjects
-from extractors.claims.text import blank_links, split_sentences
-from extractors.claims.zh import extract_chinese
+from extractors.claims.text import blank_links, bounded_spans, over_limit, sentence_spans
+from extractors.claims.zh import read_chinese
 from extractors.discovery import Discovered, add_discovered, discover
 from extractors.entities import build_nlp
 from extractors.language import is_chinese
@@ -50,8 +50,10 @@ def claims_in_sentence(
     cues = find_cues(matchers, doc)
     if not cues:
         return []
+    if len(cues) > LEXICON.max_cues_per_sentence:  # past that, no sentence of prose: bounded time, on record
+        article.limits.cues_not_read += len(cues) - LEXICON.max_cues_per_sentence
     scan = SentenceScan(article_id, article, doc, offset, context, found, possible_sides(doc, found), cues, hedged(doc))
-    for n in range(min(len(cues), LEXICON.max_cues_per_sentence)):  # past that, no sentence of prose: bounded time
+    for n in range(min(len(cues), LEXICON.max_cues_per_sentence)):
         sides = cue_sides(scan, n)
         if sides is None:
             continue
@@ -75,49 +77,53 @@ class ClaimExtractor:
         self.discovered: dict[str, Discovered] = {}
 
     def extract(self, article_id: str, text: str, title: str | None = None) -> list[Claim]:
-        """All claims in one article's text (Chinese text goes to the Chinese rules).
+        """All claims in one article's text (Chinese text goes to the Chinese rules); see :meth:`read`."""
+        return self.read(article_id, text, title).claims
+
+    def read(self, article_id: str, text: str, title: str | None = None) -> Reading:
+        """One article's claims and the bounds its reading hit (Chinese text goes to the Chinese rules).
 
         ``title``, when given, is read only for what the article compares ("Claude vs GPT-4o"); claims come
         from the text (a title that is not in the text is no evidence sentence).
         """
         normalized = normalize_text(text)  # one normalisation for every path (NBSP, zero-width, hyphens, runs)
         if is_chinese(normalized.text):
-            claims = extract_chinese(article_id, normalized.text)
+            claims, limits = read_chinese(article_id, normalized.text)
         else:
-            claims = self._extract_english(article_id, normalized.text, title)
+            claims, limits = self._extract_english(article_id, normalized.text, title)
         if normalized.text != text:
             for claim in claims:  # evidence offsets and sentence point into the text as given
                 claim.start_char = normalized.original_offset(claim.start_char)
                 claim.end_char = normalized.original_offset(claim.end_char)
                 claim.sentence = text[claim.start_char : claim.end_char]
-        return claims
+        return Reading(claims, limits.reasons(LEXICON.max_sentence_chars, LEXICON.max_cues_per_sentence))
 
-    def extract_alone(
-        self, article_id: str, text: str, title: str | None = None
-    ) -> tuple[list[Claim], dict[str, Discovered]]:
-        """Claims in one article seeing only the names already in :attr:`discovered`, which stays unchanged.
+    def extract_alone(self, article_id: str, text: str, title: str | None = None) -> Reading:
+        """One article's :meth:`read` seeing only the names already in :attr:`discovered`, which stays unchanged.
 
-        Returns the claims and the names the article introduced. Unlike :meth:`extract`, the result does not
-        depend on which articles this extractor read before, so articles can be read in any order (or in other
-        processes) and put in order afterwards (see ``extractors.rules.ClaimRules.confirm_in_order``).
+        The reading's ``introduced`` holds the names the article introduced. Unlike :meth:`extract`, the result
+        does not depend on which articles this extractor read before, so articles can be read in any order (or in
+        other processes) and put in order afterwards (see ``extractors.rules.ClaimRules.confirm_in_order``).
         """
         known = self.discovered
         self.discovered = dict(known)
         try:
-            claims = self.extract(article_id, text, title)
-            introduced = {k: v for k, v in self.discovered.items() if k not in known}
+            reading = self.read(article_id, text, title)
+            reading.introduced = {k: v for k, v in self.discovered.items() if k not in known}
         finally:
             self.discovered = known
-        return claims, introduced
+        return reading
 
-    def _extract_english(self, article_id: str, text: str, title: str | None) -> list[Claim]:
-        """The claims of an English article's normalised text."""
+    def _extract_english(self, article_id: str, text: str, title: str | None) -> tuple[list[Claim], ReadLimits]:
+        """The claims of an English article's normalised text, and the bounds its reading hit."""
         original = text
         text = blank_links(text)  # URLs go (blanked with spaces: offsets hold)
-        article = ArticleState(text, split_sentences(text), self.nlp)
+        whole = sentence_spans(text)
+        article = ArticleState(text, bounded_spans(text, whole), self.nlp)
+        article.limits.sentences_cut = over_limit(whole)
         head_to_head, candidates = self._candidate_sentences(article, title)
         if not candidates:
-            return []
+            return [], article.limits
         docs = self._parse_candidates(article, candidates)
         claims: list[Claim] = []
         seen: set[tuple[Any, ...]] = set()
@@ -135,7 +141,7 @@ class ClaimExtractor:
                 if dedup not in seen:
                     seen.add(dedup)
                     claims.append(claim)
-        return drop_subsumed(claims)
+        return drop_subsumed(claims), article.limits
 
     def _candidate_sentences(self, article: ArticleState, title: str | None) -> tuple[bool, list[int]]:
         """Whether the article is a head-to-head comparison, and the sentences with a cue phrase (by index)."""

@@ -6,9 +6,10 @@ Nothing here reads text; these are what every mechanism passes along and what an
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from extractors.discovery import Discovered
 from warehouse.records import ClaimStatement
 
 
@@ -69,6 +70,19 @@ class Claim(ClaimStatement):
     def claim_id(self) -> str:
         """Stable id derived from :attr:`claim_key`."""
         return hashlib.sha1(repr(self.claim_key).encode()).hexdigest()[:20]
+
+
+@dataclass
+class Reading:
+    """What the rules made of one article: its claims, the bounds it hit, and the names it introduced.
+
+    ``limits`` has one line per bound hit (a sentence read in pieces, cues not read), [] for ordinary text;
+    ``introduced`` is filled by ``ClaimExtractor.extract_alone`` only.
+    """
+
+    claims: list[Claim]
+    limits: list[str] = field(default_factory=list)
+    introduced: dict[str, Discovered] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,26 @@ from extractors.discovery import add_discovered
 
 
 @dataclass
+class ReadLimits:
+    """The bounds one article hit: what was read in pieces or not read at all, so nothing is dropped silently.
+
+    A crawled page is attacker-controlled text; the bounds (relations.yaml ``limits``) keep its reading linear.
+    """
+
+    sentences_cut: int = 0  # sentences longer than max_sentence_chars, read in pieces (every character read)
+    cues_not_read: int = 0  # cues past max_cues_per_sentence in one sentence, not read
+
+    def reasons(self, max_sentence_chars: int, max_cues: int) -> list[str]:
+        """One line per bound hit, naming the bound ([] when the article hit none)."""
+        out = []
+        if self.sentences_cut:
+            out.append(f"{self.sentences_cut} sentence(s) over {max_sentence_chars} characters read in pieces")
+        if self.cues_not_read:
+            out.append(f"{self.cues_not_read} cue(s) past {max_cues} in one sentence not read")
+        return out
+
+
+@dataclass
 class ArticleState:
     """One article being read: its text and sentences, the names it reads with, and what its claims said so far."""
 
@@ -32,6 +52,7 @@ class ArticleState:
     topic_objects: list[Mention] = field(default_factory=list)  # its other side ("trailed behind both")
     docs: dict[str, Doc] = field(default_factory=dict)  # one parse per sentence per article
     sentence_mentions: dict[str, tuple[Mention, ...]] = field(default_factory=dict)
+    limits: ReadLimits = field(default_factory=ReadLimits)
 
     def parse(self, sentence: str) -> Doc:
         """Parse a sentence once per article (discovery, claims and context share the doc)."""

@@ -23,8 +23,16 @@ MAX_SENTENCE_CHARS = LEXICON.max_sentence_chars
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences; no split after a known abbreviation such as "U.S.".
 
-    Linear in the text: a sentence is sliced once, when it ends (an abbreviation test slices nothing). A sentence
-    longer than :data:`MAX_SENTENCE_CHARS` is read in pieces of at most that length (see :func:`bounded_spans`).
+    A sentence longer than :data:`MAX_SENTENCE_CHARS` is read in pieces of at most that length (see
+    :func:`bounded_spans`; :func:`sentence_spans` gives the sentences whole).
+    """
+    return bounded_spans(text, sentence_spans(text))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of whole sentences, however long (see :func:`split_sentences`).
+
+    Linear in the text: a sentence is sliced once, when it ends (an abbreviation test slices nothing).
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -37,7 +45,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
-    return bounded_spans(text, spans)
+    return spans
+
+
+def over_limit(spans: list[tuple[int, int]], limit: int | None = None) -> int:
+    """How many of ``spans`` are longer than ``limit`` (:data:`MAX_SENTENCE_CHARS`): read in pieces."""
+    limit = limit or MAX_SENTENCE_CHARS
+    return sum(1 for start, end in spans if end - start > limit)
 
 
 def bounded_spans(text: str, spans: list[tuple[int, int]], limit: int | None = None) -> list[tuple[int, int]]:

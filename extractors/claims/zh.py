@@ -20,7 +20,8 @@ from functools import lru_cache
 from typing import Any
 
 from extractors.claims.records import Claim, claim_row, drop_subsumed
-from extractors.claims.text import bounded_spans
+from extractors.claims.state import ReadLimits
+from extractors.claims.text import bounded_spans, over_limit
 from extractors.claims.zh_frames import compared_claims, frame_claims
 from extractors.claims.zh_names import ZhMention, split_sentences_zh
 from extractors.claims.zh_patterns import ChinesePatterns
@@ -307,6 +308,11 @@ class ChineseClaimRules(ChinesePatterns):
             return m.start()
         return len(sentence)
 
+    def cues_past_limit(self, sentence: str) -> int:
+        """How many of the sentence's cues :meth:`claims` leaves unread (past ``max_cues_per_sentence``)."""
+        n = sum(1 for _ in self.cues(sentence)) if self.cue_re.search(sentence) or "比" in sentence else 0
+        return max(0, n - self.max_cues)
+
     def hedged(self, sentence: str) -> bool:
         """Someone claims it, or it may be so."""
         return bool(self.hedge.search(sentence))
@@ -323,13 +329,21 @@ def chinese_rules() -> ChineseClaimRules:
 
 
 def extract_chinese(article_id: str, text: str) -> list[Claim]:
-    """Claims in a Chinese article, as :class:`Claim` rows with canonical names."""
+    """Claims in a Chinese article, as :class:`Claim` rows with canonical names (see :func:`read_chinese`)."""
+    return read_chinese(article_id, text)[0]
+
+
+def read_chinese(article_id: str, text: str) -> tuple[list[Claim], ReadLimits]:
+    """Claims in a Chinese article, and the bounds its reading hit."""
     rules = chinese_rules()
     claims: list[Claim] = []
     topic: list[ZhMention] = []
     seen: set[tuple[Any, ...]] = set()
-    for start, end in bounded_spans(text, split_sentences_zh(text)):
+    whole = split_sentences_zh(text)
+    limits = ReadLimits(sentences_cut=over_limit(whole))
+    for start, end in bounded_spans(text, whole):
         sentence = text[start:end]
+        limits.cues_not_read += rules.cues_past_limit(sentence)
         mentions = rules.mentions(sentence)  # parsed once for the claims and the article's opening subject
         found = rules.claims(sentence, topic, mentions)
         if not topic:
@@ -347,4 +361,4 @@ def extract_chinese(article_id: str, text: str) -> list[Claim]:
                 seen.add((claim.claim_key, claim.start_char))
                 claims.append(claim)
             topic = [subj]
-    return drop_subsumed(claims)
+    return drop_subsumed(claims), limits

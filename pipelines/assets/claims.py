@@ -41,11 +41,13 @@ def _extract_and_load(
     results = staged_extractions(con, ids, version, rules.seed_key)
     staged = len(results)
     results.update(extract_alone_parallel([a for a in todo if a.article_id not in results], rules, workers))
-    mentions, errors, redone = rules.confirm_in_order(todo, results)
+    mentions, errors, redone, limits = rules.confirm_in_order(todo, results)
     for article_id, err in errors.items():
         context.log.warning(f"claim rules failed on article {article_id}: {err}")
     ok_ids = [a for a in ids if a not in errors]
-    counts = load_mentions(con, ok_ids, mentions, version)
+    for article_id, hit in limits.items():
+        context.log.warning(f"article {article_id} hit a reading bound: {'; '.join(hit)}")
+    counts = load_mentions(con, ok_ids, mentions, version, limits)
     if errors:
         insert_rows(
             con,

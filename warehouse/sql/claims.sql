@@ -6,7 +6,7 @@ DELETE FROM staged_extractions WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 
 -- name: usable_staged_extractions
 -- Staged results made with this rules version and seed, from the text the article has now.
-SELECT s.article_id, s.mentions, s.introduced, s.error FROM staged_extractions s
+SELECT s.article_id, s.mentions, s.introduced, s.error, s.limits FROM staged_extractions s
 JOIN articles a ON a.article_id = s.article_id AND a.content_hash = s.content_hash
 WHERE s.article_id IN (SELECT unnest(:article_ids)) AND s.extractor_version = :version AND s.seed_key = :seed_key;
 
