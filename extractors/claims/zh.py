@@ -348,15 +348,20 @@ def read_chinese(article_id: str, text: str) -> tuple[list[Claim], ReadLimits]:
         found = rules.claims(sentence, topic, mentions)
         if not topic:
             topic = [m for m in mentions if m.model][:1]
-        hedged = rules.hedged(sentence)
+        if not found:
+            continue
+        # what every claim of the sentence shares, once per sentence (a sentence of many cues stays linear)
+        hedged, domain, disputed = rules.hedged(sentence), rules.domain(sentence), rules.disputed(sentence)
+        stripped = sentence.strip()
+        at = start + (len(sentence) - len(sentence.lstrip()))
+        claimants: dict[str, tuple[str, str | None]] = {}
         for subj, relation, obj, negated, _cue in found:
-            claimant = rules.claimant(sentence, {subj.org})
-            stripped = sentence.strip()
-            at = start + (len(sentence) - len(sentence.lstrip()))
+            if subj.org not in claimants:
+                claimants[subj.org] = rules.claimant(sentence, {subj.org})
             claim = claim_row(
-                article_id, subj, relation, obj, rules.domain(sentence), claimant, negated, hedged, stripped, at
+                article_id, subj, relation, obj, domain, claimants[subj.org], negated, hedged, stripped, at
             )
-            claim.disputed = rules.disputed(sentence)
+            claim.disputed = disputed
             if (claim.claim_key, claim.start_char) not in seen:
                 seen.add((claim.claim_key, claim.start_char))
                 claims.append(claim)
