@@ -134,11 +134,11 @@ def _read_only(db_path: str, lock_wait: float = 60.0) -> Iterator[Any]:
 
     A clear error when it does not exist yet or another process holds its lock past ``lock_wait`` seconds.
     """
-    from warehouse.db import WarehouseBusyError, connect
+    from warehouse.db import WarehouseError, connect
 
     try:
         con = connect(db_path, read_only=True, sandboxed=True, wait_seconds=lock_wait)
-    except (FileNotFoundError, WarehouseBusyError) as exc:
+    except (FileNotFoundError, WarehouseError) as exc:
         raise click.ClickException(str(exc)) from exc
     try:
         yield con
@@ -149,11 +149,11 @@ def _read_only(db_path: str, lock_wait: float = 60.0) -> Iterator[Any]:
 @contextmanager
 def _refused_when_busy() -> Iterator[None]:
     """A run refused because another run holds the warehouse becomes a clear error (exit 1), not a traceback."""
-    from warehouse.db import WarehouseBusyError
+    from warehouse.db import WarehouseError
 
     try:
         yield
-    except WarehouseBusyError as exc:
+    except WarehouseError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -161,6 +161,17 @@ def _require_warehouse(db_path: str) -> None:
     """For commands that write to an existing warehouse: a clear error instead of creating an empty one."""
     if not Path(db_path).exists():
         raise click.ClickException(f"warehouse {db_path} does not exist yet: run `claimwatch run` first")
+    _writable_warehouse(db_path)
+
+
+def _writable_warehouse(db_path: str) -> None:
+    """A --db that is a folder, another kind of file or another program's database: one clear error, nothing written."""
+    from warehouse.db import WarehouseError, check_warehouse
+
+    try:
+        check_warehouse(db_path)
+    except WarehouseError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _check_settings() -> None:
@@ -248,6 +259,7 @@ def run(sources_file: str, db_path: str, alerts_file: str, verbose: bool, run_wa
     except SourcesError as exc:
         raise click.ClickException(str(exc)) from exc
     _check_settings()
+    _writable_warehouse(db_path)
     from pipelines.run import run_pipeline  # Dagster loads (seconds) only once the input files are known good
 
     with _refused_when_busy():
@@ -347,6 +359,7 @@ def ingest(paths: tuple[str, ...], db_path: str, source: str, alerts_file: str) 
     if not any(True for _ in archive_files(list(paths))):
         raise click.ClickException("no .html, .html.gz, .warc or .warc.gz file found under the given paths")
     _check_settings()
+    _writable_warehouse(db_path)
     from pipelines.run import ingest_paths  # Dagster loads only once the input is known to be good
 
     with _refused_when_busy():
@@ -722,7 +735,7 @@ def review_mark(target_id: str, right: bool | None, note: str | None, reviewer: 
 
     Example: claimwatch review mark 3f1c2a9b0d4e5f60718a --wrong --note "a price comparison"
     """
-    from warehouse.db import WarehouseBusyError, connect
+    from warehouse.db import WarehouseError, connect
     from warehouse.reviews import Review, add_review, target_kind
 
     if right is None:
@@ -730,7 +743,7 @@ def review_mark(target_id: str, right: bool | None, note: str | None, reviewer: 
     _require_warehouse(db_path)
     try:
         con = connect(db_path)
-    except WarehouseBusyError as exc:
+    except WarehouseError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
         target_id = _full_id(con, target_id)

@@ -20,8 +20,72 @@ MIGRATIONS_PACKAGE = "warehouse.migrations"
 SCHEMA_PACKAGE = "warehouse.schema"
 
 
-class WarehouseBusyError(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened; the message names the file and says what to do."""
+
+
+class WarehouseBusyError(WarehouseError):
     """Another process holds the write lock on the warehouse file for longer than we were willing to wait."""
+
+
+class NotAWarehouseError(WarehouseError):
+    """The path is a folder, a file of another kind, or a DuckDB database that is not a claimwatch warehouse."""
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-12 of a DuckDB database file's header
+
+
+def check_warehouse_path(path: Path) -> None:
+    """Refuse a folder, or an existing file that is not a DuckDB database, before DuckDB tries to open it.
+
+    DuckDB's own errors for these (IOException, or a CatalogException from the first query) name neither the file
+    nor the remedy.
+    """
+    if path.is_dir():
+        raise NotAWarehouseError(
+            f"{path} is a folder; --db takes the warehouse file (e.g. warehouse/claimwatch.duckdb)"
+        )
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+        if head[8:12] != DUCKDB_MAGIC:
+            raise NotAWarehouseError(
+                f"{path} is not a DuckDB database file, so not a claimwatch warehouse: left as it is "
+                "(--db takes the warehouse file, e.g. warehouse/claimwatch.duckdb)"
+            )
+
+
+def check_warehouse(path: str | Path) -> None:
+    """Before a command writes: refuse ``path`` unless it is a claimwatch warehouse, an empty DuckDB file or new.
+
+    A cheap check that needs no lock: a file another process holds is left for :func:`connect` to wait on.
+    """
+    path = Path(path)
+    check_warehouse_path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        if _is_lock_error(exc):
+            return
+        raise NotAWarehouseError(f"{path} cannot be opened as a DuckDB database: {str(exc).splitlines()[0]}") from exc
+    _check_claimwatch(con, path, read_only=False)
+    con.close()
+
+
+def _check_claimwatch(con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+    """Refuse a DuckDB database that is not a warehouse: a reader finds no schema, a writer would mix into it."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    if "schema_migrations" in tables or (not tables and not read_only):
+        return
+    con.close()
+    if read_only:
+        raise NotAWarehouseError(f"{path} is a DuckDB database but not a claimwatch warehouse (no schema_migrations)")
+    shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+    raise NotAWarehouseError(
+        f"{path} is a DuckDB database of something else (tables {shown}): claimwatch will not add its tables to it"
+    )
 
 
 def migration_files() -> list[tuple[str, str]]:
@@ -174,6 +238,7 @@ def connect(
     path = Path(path)
     if read_only and not path.exists():
         raise FileNotFoundError(f"warehouse {path} does not exist yet: run `claimwatch run` first")
+    check_warehouse_path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
@@ -191,6 +256,7 @@ def connect(
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+    _check_claimwatch(con, path, read_only)
     if not read_only:
         migrate(con)
     return con
