@@ -57,10 +57,32 @@ def test_a_claim_judged_wrong_leaves_listings_alerts_and_exports_but_keeps_its_e
     out = judged["work"] / "export"
     cli("export", str(out), "--db", db)
     assert ladder not in pq.read_table(out / "claims.parquet").column("claim_id").to_pylist()
-    assert ladder in pq.read_table(out / "claim_mentions.parquet").column("claim_id").to_pylist()
-    assert pq.read_table(out / "reviews.parquet").num_rows == 2
+    assert ladder not in pq.read_table(out / "claim_mentions.parquet").column("claim_id").to_pylist()
+    assert pq.read_table(out / "reviews.parquet").num_rows == 2  # the judgements travel with the export
     parity = cli("query", "--db", db, "--format", "jsonl", "SELECT count(*) AS n FROM v_parity_claims")
     assert json.loads(parity)["n"] == len([r for r in judged["rows"] if r["relation"] in ("parity", "surpass")]) - 1
+
+
+def test_an_export_holds_no_mention_without_its_claim_and_no_mention_judged_wrong(judged, tmp_path):
+    import warnings
+
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(Path(judged["db"]).read_bytes())
+    con = connect(db, read_only=True)
+    mentions = con.execute("SELECT mention_id, claim_id FROM claim_mentions ORDER BY mention_id").fetchall()
+    con.close()
+    claims_with_two = [c for c in {c for _, c in mentions} if sum(1 for _, x in mentions if x == c) >= 2]
+    wrong = next(m for m, c in mentions if c == (claims_with_two or [mentions[0][1]])[0])
+    cli("review", "mark", wrong, "--wrong", "--note", "not this sentence", "--db", str(db))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cli("export", str(tmp_path / "out"), "--db", str(db))
+    assert not [w for w in caught if "extra copy" in str(w.message)]  # pyarrow's warning of a DB-API result
+    claims = set(pq.read_table(tmp_path / "out" / "claims.parquet").column("claim_id").to_pylist())
+    exported = pq.read_table(tmp_path / "out" / "claim_mentions.parquet").to_pylist()
+    assert exported and {m["claim_id"] for m in exported} <= claims
+    assert wrong not in {m["mention_id"] for m in exported}
+    assert len(exported) < len(mentions)
 
 
 def test_suppression_survives_a_refresh_and_a_later_right_verdict_restores_the_claim(judged, tmp_path):

@@ -145,8 +145,13 @@ EXPORTED_TABLES = (
     "feed_state",
     "runs",
 )
-# what an export leaves out: claims judged wrong (their mentions and the reviews stay, as evidence)
-EXPORT_FILTERS = {"claims": "WHERE NOT suppressed"}
+# what an export leaves out: claims judged wrong, their mentions and mentions judged wrong, so every exported
+# mention's claim is in claims.parquet (the judgements are in reviews.parquet; the warehouse keeps everything)
+EXPORT_FILTERS = {
+    "claims": "WHERE NOT suppressed",
+    "claim_mentions": "WHERE claim_id NOT IN (SELECT claim_id FROM claims WHERE suppressed) AND mention_id NOT IN "
+    "(SELECT target_id FROM v_current_reviews WHERE target_kind = 'mention' AND verdict = 'wrong')",
+}
 
 
 def export_tables(con: Any, out_dir: Path, overwrite: bool = False) -> list[tuple[str, Path, int]]:
@@ -168,7 +173,7 @@ def export_tables(con: Any, out_dir: Path, overwrite: bool = False) -> list[tupl
     for table in EXPORTED_TABLES:
         path = out_dir / f"{table}.parquet"
         where = EXPORT_FILTERS.get(table, "")  # names and filters from the constants above
-        reader = con.execute(f"SELECT * FROM {table} {where}").to_arrow_reader(65536)
+        reader = con.sql(f"SELECT * FROM {table} {where}").to_arrow_reader(65536)  # a relation: no extra copy
         rows = 0
         # written to a new file in the folder, then renamed over the name: a link already at that name is
         # replaced, never followed (writing through it overwrote whatever file it pointed at)
