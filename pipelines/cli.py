@@ -1014,7 +1014,8 @@ def export(out_dir: str, db_path: str, lock_wait: float, fmt: str, overwrite: bo
     """Write the analyst tables as Parquet files into OUT_DIR (empty or new), for other engines.
 
     Tables: articles, claims (those judged wrong left out), claim_mentions (of the claims exported, none judged
-    wrong), reviews, alerts, entities, fetch_log, page_verdicts, feed_state, runs. Not exported: raw_pages (page bodies) and the pipeline's own bookkeeping.
+    wrong), reviews, alerts, entities, fetch_log, page_verdicts, feed_state, runs. Not exported: raw_pages (page
+    bodies) and the pipeline's own bookkeeping.
 
     Example: claimwatch export --db warehouse/claimwatch.duckdb exports/2026-12-01
     """
