@@ -157,6 +157,29 @@ def _refused_when_busy() -> Iterator[None]:
         raise click.ClickException(str(exc)) from exc
 
 
+def _firm_query(org: str | None) -> str | None:
+    """The canonical firm an --org value names (alias, Chinese name, any case), said on stderr when it differs."""
+    if not org:
+        return None
+    from pipelines.name_lookup import resolve_firm
+
+    query = resolve_firm(org)
+    if query.note:
+        click.echo(query.note, err=True)
+    return query.canonical
+
+
+def _say_what_was_searched(con: Any, searched: dict[str, str | None]) -> None:
+    """For an empty listing: on stderr, what was searched for and the nearest names the warehouse has."""
+    from pipelines.name_lookup import empty_result_help
+    from warehouse.reports import side_names
+
+    if any(searched.values()):
+        firms, models = side_names(con)
+        for line in empty_result_help(searched, firms, models):
+            click.echo(line, err=True)
+
+
 def _require_warehouse(db_path: str) -> None:
     """For commands that write to an existing warehouse: a clear error instead of creating an empty one."""
     if not Path(db_path).exists():
@@ -585,7 +608,13 @@ def _column_widths(cols: list[str], text: list[list[str]], terminal: int) -> lis
     help="Only claims that assert this relation (with --denials: only claims that deny it).",
 )
 @click.option("--denials", is_flag=True, help='Only denials ("X does not match Y"), of --relation when given.')
-@click.option("--org", help="Only claims with this firm on either side (canonical name, case-insensitive).")
+@click.option(
+    "--org",
+    help="Only claims with this firm on either side: name, alias or Chinese name, any case (moonshot, 月之暗面).",
+)
+@click.option(
+    "--model", help="Only claims with this model, or a model of this family, on either side (GPT-4o, claude)."
+)
 @click.option(
     "--since",
     type=SINCE,
@@ -599,6 +628,7 @@ def claims(
     only_new: bool,
     relation: str | None,
     org: str | None,
+    model: str | None,
     since: datetime | None,
     include_suppressed: bool,
     denials: bool,
@@ -609,22 +639,26 @@ def claims(
     A denial ("X does not match Y") is never listed as the claim it denies: --relation lists claims asserting
     the relation, --denials those denying it; with neither, both, the denials tagged [NOT ...].
 
-    Example: claimwatch claims --relation parity --org "Zhipu AI" --since 2026-11-01
+    Example: claimwatch claims --relation parity --org zhipu --since 2026-11-01
     """
     from warehouse.reports import claims_listing
 
     day = since.date().isoformat() if since else None
     negated = True if denials else (False if relation else None)
+    firm = _firm_query(org)
     with _read_only(db_path, lock_wait) as con:
         cols, rows = claims_listing(
             con,
             only_new=only_new,
             relation=relation.lower() if relation else None,
-            org=org,
+            org=firm,
+            model=model,
             since=day,
             include_suppressed=include_suppressed,
             negated=negated,
         )
+        if not rows:
+            _say_what_was_searched(con, {"--org": firm, "--model": model})
     if fmt != "table":
         _print_rows(cols, rows, fmt)
         return
@@ -639,7 +673,7 @@ def claims(
 
 @main.command()
 @reader_db_options
-@click.option("--org", help="Only stories with this firm on either side (canonical name, case-insensitive).")
+@click.option("--org", help="Only stories with this firm on either side: name, alias or Chinese name, any case.")
 @click.option("--since", type=SINCE, help="Only stories first seen on or after this day (YYYY-MM-DD, 7d, ...).")
 @format_option()
 def stories(db_path: str, lock_wait: float, org: str | None, since: datetime | None, fmt: str) -> None:
@@ -652,8 +686,11 @@ def stories(db_path: str, lock_wait: float, org: str | None, since: datetime | N
     """
     from warehouse.reports import stories as story_rows
 
+    firm = _firm_query(org)
     with _read_only(db_path, lock_wait) as con:
-        cols, rows = story_rows(con, org, since.date().isoformat() if since else None)
+        cols, rows = story_rows(con, firm, since.date().isoformat() if since else None)
+        if not rows:
+            _say_what_was_searched(con, {"--org": firm})
     _print_rows(cols, rows, fmt)
 
 

@@ -147,3 +147,36 @@ def test_a_unique_prefix_names_a_claim_and_review_mark_asks_for_a_verdict(sample
     assert marked.exit_code == 0 and f"claim {full} judged right" in marked.output
     unknown = CliRunner().invoke(main, ["claim", "ffffffffff", "--db", str(db)])
     assert unknown.exit_code == 1 and "no claim 'ffffffffff'" in unknown.output
+
+
+def _claim_rows(db: str, *args: str) -> tuple[list[dict], str]:
+    r = CliRunner().invoke(main, ["claims", "--db", db, "--format", "jsonl", *args])
+    assert r.exit_code == 0, r.output
+    return [json.loads(x) for x in r.stdout.splitlines() if x.strip()], r.stderr
+
+
+def test_org_takes_an_alias_a_chinese_name_and_any_case(sample_run):
+    db = str(sample_run["db"])
+    canonical, _ = _claim_rows(db, "--org", "Zhipu AI")
+    assert canonical  # the demo's story is about Zhipu AI
+    for typed in ("zhipu", "ZHIPU AI", "智谱", "z.ai"):
+        rows, err = _claim_rows(db, "--org", typed)
+        assert [r["claim_id"] for r in rows] == [r["claim_id"] for r in canonical], typed
+        assert typed.casefold() == "zhipu ai" or "read as 'Zhipu AI'" in err
+    stories = CliRunner().invoke(main, ["stories", "--db", db, "--org", "智谱", "--format", "jsonl"])
+    assert stories.exit_code == 0 and stories.stdout.strip(), stories.output
+
+
+def test_model_finds_a_model_or_its_family_and_an_empty_result_suggests_names(sample_run):
+    db = str(sample_run["db"])
+    everything, _ = _claim_rows(db)
+    model = next(r["subject_model"] for r in everything if r["subject_model"])
+    exact, _ = _claim_rows(db, "--model", model.upper())
+    assert exact and all(model in (r["subject_model"], r["object_model"]) for r in exact)
+    family = model.split()[0].split("-")[0]
+    by_family, _ = _claim_rows(db, "--model", family.lower())
+    assert {r["claim_id"] for r in exact} <= {r["claim_id"] for r in by_family}
+    rows, err = _claim_rows(db, "--org", "Zhipu A1")  # a typo: nothing found, the nearest names suggested
+    assert rows == [] and "no rows for --org 'Zhipu A1'" in err and "Zhipu AI" in err
+    rows, err = _claim_rows(db, "--model", model + "x")
+    assert rows == [] and f"nearest --model names: {model}" in err

@@ -42,10 +42,35 @@ def _firm_and_since(where: list[str], params: list[Any], org: str | None, since:
         params.append(since)
 
 
+def _model_side(where: list[str], params: list[Any], model: str, alias: str) -> None:
+    """Add the filter "the model, or a model of that name's family, is a side" (case-insensitive).
+
+    "GPT-4o" finds GPT-4o; "Claude" finds "Claude Opus 4" and "Claude-3" (the name, then a space or a hyphen).
+    """
+    sides = []
+    for side in (f"{alias}subject_model", f"{alias}object_model"):
+        sides.append(f"(lower({side}) = lower(?) OR starts_with(lower({side}), lower(?) || ' ') "
+                     f"OR starts_with(lower({side}), lower(?) || '-'))")  # fmt: skip
+        params += [model, model, model]
+    where.append("(" + " OR ".join(sides) + ")")
+
+
+def side_names(con: Any) -> tuple[list[str], list[str]]:
+    """(firms, models) named on either side of the warehouse's claims: what a search can find."""
+    firms = [r[0] for r in con.execute(
+        "SELECT DISTINCT o FROM (SELECT subject_org AS o FROM claims UNION SELECT object_org FROM claims) "
+        "WHERE o IS NOT NULL ORDER BY o").fetchall()]  # fmt: skip
+    models = [r[0] for r in con.execute(
+        "SELECT DISTINCT m FROM (SELECT subject_model AS m FROM claims UNION SELECT object_model FROM claims) "
+        "WHERE m IS NOT NULL ORDER BY m").fetchall()]  # fmt: skip
+    return firms, models
+
+
 def claims_query(
     only_new: bool = False,
     relation: str | None = None,
     org: str | None = None,
+    model: str | None = None,
     since: str | None = None,
     include_suppressed: bool = False,
     claim_id: str | None = None,
@@ -69,6 +94,8 @@ def claims_query(
     if negated is not None:
         where.append("c.negated" if negated else "NOT c.negated")
     _firm_and_since(where, params, org, since, "c.")
+    if model:
+        _model_side(where, params, model, "c.")
     sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM}"
     if where:
         sql += " WHERE " + " AND ".join(where)
