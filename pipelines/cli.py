@@ -536,9 +536,10 @@ def _print_rows(cols: list[str], rows: Iterable[Sequence[Any]], fmt: str) -> Non
 
     JSON lines and CSV are written as ``rows`` yields them, so a cursor's batches stream (see :func:`_stream_rows`).
     """
+    from pipelines.cells import csv_value, jsonable, text_cell
 
     def as_json(r: Sequence[Any]) -> str:
-        return json.dumps(dict(zip(cols, r, strict=True)), default=str, ensure_ascii=False)
+        return json.dumps({c: jsonable(v) for c, v in zip(cols, r, strict=True)}, ensure_ascii=False)
 
     if fmt == "jsonl":
         for r in rows:
@@ -553,13 +554,13 @@ def _print_rows(cols: list[str], rows: Iterable[Sequence[Any]], fmt: str) -> Non
     if fmt == "csv":
         w = csv.writer(sys.stdout)
         w.writerow([csv_cell(c) for c in cols])
-        w.writerows([csv_cell(v) for v in r] for r in rows)
+        w.writerows([csv_cell(csv_value(v)) for v in r] for r in rows)
         return
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    text = [[("" if v is None else str(v)) for v in r] for r in rows]
+    text = [[text_cell(v) for v in r] for r in rows]
     widths = _column_widths(cols, text, shutil.get_terminal_size(fallback=(0, 0)).columns)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
     for c, width in zip(cols, widths, strict=True):
@@ -1099,20 +1100,41 @@ def query(sql: str, db_path: str, lock_wait: float, fmt: str, timeout_seconds: f
             statements = con.extract_statements(sql)
             if not statements:
                 raise click.ClickException("empty query: give one or more SQL statements")
-            for n, statement in enumerate(statements):
-                # every statement's result is printed ("select 1; select 2" showed only the last one)
+            _one_result_for_a_file_format(statements, fmt)
+            printed = 0
+            for statement in statements:
+                # every result is printed ("select 1; select 2" showed only the last one); a statement that
+                # returns no rows (SET VARIABLE) prints nothing, not DuckDB's "Success" table
                 cur = con.execute(statement)
-                if cur is None or cur.description is None:
+                if cur is None or cur.description is None or not _returns_rows(statement):
                     continue
-                if n:
+                if printed and fmt == "table":  # jsonl stays one object per line
                     click.echo("")
                 _stream_rows([d[0] for d in cur.description], cur, fmt)
+                printed += 1
         except duckdb.InterruptException as exc:
             raise click.ClickException(f"query interrupted after {timeout_seconds:g} s (--timeout)") from exc
         except duckdb.Error as exc:
             raise click.ClickException(f"query failed: {exc}") from exc
         finally:
             timer.cancel()
+
+
+def _returns_rows(statement: Any) -> bool:
+    """True for a statement DuckDB says returns rows (SELECT, PRAGMA, EXPLAIN), not for SET and the like."""
+    import duckdb
+
+    return duckdb.ExpectedResultType.QUERY_RESULT in statement.expected_result_type
+
+
+def _one_result_for_a_file_format(statements: Sequence[Any], fmt: str) -> None:
+    """Formats csv and json hold one result: several statements returning rows are refused (two tables in one file)."""
+    returning = [s for s in statements if _returns_rows(s)]
+    if fmt in ("csv", "json") and len(returning) > 1:
+        raise click.ClickException(
+            f"--format {fmt} holds one result, and {len(returning)} of these statements return rows: run them one "
+            "at a time, or use --format jsonl (one object per line) or table"
+        )
 
 
 def _stream_rows(cols: list[str], cur: Any, fmt: str) -> None:

@@ -180,3 +180,36 @@ def test_model_finds_a_model_or_its_family_and_an_empty_result_suggests_names(sa
     assert rows == [] and "no rows for --org 'Zhipu A1'" in err and "Zhipu AI" in err
     rows, err = _claim_rows(db, "--model", model + "x")
     assert rows == [] and f"nearest --model names: {model}" in err
+
+
+def test_query_shows_blobs_structs_lists_and_booleans_as_data(sample_run):
+    db = ["--db", str(sample_run["db"])]
+    sql = (
+        "SELECT 'ab<!doctype'::BLOB AS body, {'firm': 'Zhipu AI', 'n': 2} AS s, [1, 2] AS l, true AS ok, "
+        "'\\xFF'::BLOB AS raw"
+    )
+    row = json.loads(CliRunner().invoke(main, ["query", *db, "--format", "jsonl", sql]).stdout)
+    assert row == {"body": "ab<!doctype", "s": {"firm": "Zhipu AI", "n": 2}, "l": [1, 2], "ok": True, "raw": "\\xff"}
+    [cells] = list(csv.DictReader(io.StringIO(CliRunner().invoke(main, ["query", *db, "--format", "csv", sql]).stdout)))
+    assert cells == {
+        "body": "ab<!doctype",
+        "s": '{"firm": "Zhipu AI", "n": 2}',
+        "l": "[1, 2]",
+        "ok": "true",
+        "raw": "\\xff",
+    }
+    table = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["query", *db, sql]).stdout
+    assert "b'" not in table and "True" not in table and "true" in table and '"firm": "Zhipu AI"' in table
+
+
+def test_several_results_are_refused_where_a_format_holds_one(sample_run):
+    db = ["--db", str(sample_run["db"])]
+    for fmt in ("csv", "json"):
+        r = CliRunner().invoke(main, ["query", *db, "--format", fmt, "SELECT 1 AS a; SELECT 2 AS b"])
+        assert r.exit_code == 1 and "2 of these statements return rows" in r.output and r.stdout.count("a") <= 1
+    lines = CliRunner().invoke(main, ["query", *db, "--format", "jsonl", "SELECT 1 AS a; SELECT 2 AS b"]).stdout
+    assert [json.loads(x) for x in lines.splitlines()] == [{"a": 1}, {"b": 2}]
+    one = CliRunner().invoke(
+        main, ["query", *db, "--format", "csv", "SET VARIABLE x = 1; SELECT getvariable('x') AS a"]
+    )
+    assert one.exit_code == 0 and one.stdout.split() == ["a", "1"]
