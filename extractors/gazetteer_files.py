@@ -1,5 +1,10 @@
 """Add a firm or a model family to the gazetteer files (``firms.yaml``, ``models.yaml``), keeping them as written.
 
+What a user types is read as the files name things: a country as its ISO 3166 code (``usa`` -> ``US``, by
+pycountry), an owning firm by its name or alias in any case, a family that differs from one already there only
+by case, or a name the gazetteer already recognises as a model ("GPT-4.1" is a version of the GPT family), is
+refused with what it is.
+
 The files are edited line by line, not re-dumped, so their comments and layout stay (a YAML round-trip would
 drop every comment); each new entry is one flow-style line like its neighbours. A name with a control character
 (a line break would split the entry), under two characters, or equal but for case to a firm already there is
@@ -88,11 +93,11 @@ def add_firm(
             raise GazetteerEditError(f"{n!r} is already a firm name or alias in {path} ({known[n.casefold()]!r})")
     if len({n.casefold() for n in new_names}) != len(new_names):
         raise GazetteerEditError("the firm's name and aliases repeat one another")
-    check_name(country, "country")
+    country = country_code(country)
     if kind not in KINDS:
         raise GazetteerEditError(f"kind must be one of {', '.join(KINDS)}")
     alias_list = ", ".join(_flow(a) for a in aliases or [])
-    line = f"  - {{name: {_flow(name)}, country: {_flow(country.upper())}, kind: {kind}, aliases: [{alias_list}]}}"
+    line = f"  - {{name: {_flow(name)}, country: {_flow(country)}, kind: {kind}, aliases: [{alias_list}]}}"
     _insert_after_last(path, FIRM_LINE, line, "firms", "name", name)
     return line.strip()
 
@@ -102,16 +107,68 @@ def add_model(
 ) -> str:
     """Append a model family owned by ``firm`` (a firm of ``firms.yaml``) to ``models.yaml``; return the line."""
     path = data_dir / "models.yaml"
-    firms = _names(yaml.safe_load((data_dir / "firms.yaml").read_text(encoding="utf-8")), "firms", "name")
-    if firm not in firms:
-        raise GazetteerEditError(f"no firm {firm!r} in firms.yaml: add it first (claimwatch entities add --kind firm)")
+    firms_data = yaml.safe_load((data_dir / "firms.yaml").read_text(encoding="utf-8"))
+    firm = owning_firm(firm, firms_data)
     check_name(family, "model family")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if family in _names(data, "families", "family"):
-        raise GazetteerEditError(f"{family!r} is already a model family in {path}")
+    known = {f.casefold(): f for f in _names(data, "families", "family")}
+    if family.casefold() in known:
+        raise GazetteerEditError(f"{family!r} is already a model family in {path} ({known[family.casefold()]!r})")
     if not re.fullmatch(r"[\w.+-]+(?: [\w.+-]+)?", family):
         raise GazetteerEditError(f"{family!r} is not a model family name (letters, digits, . + - and one space)")
+    recognised = recognised_model(family, firms_data, data)
+    if recognised is not None:
+        raise GazetteerEditError(
+            f"{family!r} is already recognised as a model of {recognised} (a version or tier of a known family): "
+            "nothing to add"
+        )
     flags = (", needs_version: true" if needs_version else "") + (", exact: true" if exact else "")
     line = f"  - {{family: {_flow(family)}, firm: {_flow(firm)}{flags}}}"
     _insert_after_last(path, FAMILY_LINE, line, "families", "family", family)
     return line.strip()
+
+
+def country_code(typed: str) -> str:
+    """The ISO 3166 alpha-2 code of a country typed as a code, an alpha-3 code or a name ("usa", "China")."""
+    import pycountry
+
+    check_name(typed, "country")
+    try:
+        return str(pycountry.countries.lookup(typed.strip()).alpha_2)
+    except LookupError:
+        try:
+            near = [str(c.name) for c in pycountry.countries.search_fuzzy(typed)[:3]]
+        except LookupError:
+            near = []
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        raise GazetteerEditError(f"{typed!r} is not a country: give its ISO code (US, CN, FR) or name{hint}") from None
+
+
+def owning_firm(typed: str, firms_data: dict) -> str:
+    """The canonical firm ``typed`` names (its name or an alias, any case); refused with the nearest names if none."""
+    import difflib
+
+    names = {str(a).casefold(): str(f["name"]) for f in firms_data["firms"] for a in [f["name"], *f.get("aliases", [])]}
+    found = names.get(typed.strip().casefold())
+    if found is not None:
+        return found
+    near = difflib.get_close_matches(typed.casefold(), list(names), n=3)
+    hint = f" (did you mean {', '.join(dict.fromkeys(names[n] for n in near))}?)" if near else ""
+    raise GazetteerEditError(
+        f"no firm {typed!r} in firms.yaml{hint}: add it first (claimwatch entities add --kind firm)"
+    )
+
+
+def recognised_model(name: str, firms_data: dict, models_data: dict) -> str | None:
+    """The firm whose model the gazetteer of these files already recognises ``name`` as, whole; None if none."""
+    import spacy
+
+    from extractors.entities import GazetteerRuler
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("claimwatch_gazetteer")
+    assert isinstance(ruler, GazetteerRuler)
+    ruler.initialize(firms=firms_data, models=models_data)
+    doc = nlp(name)
+    whole = [e for e in doc.ents if e.label_ == "MODEL" and e.kb_id_ and e.start == 0 and e.end == len(doc)]
+    return whole[0].kb_id_ if whole else None

@@ -933,9 +933,9 @@ def entities(
 @entities.command("add")
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["firm", "model"]), required=True, help="What NAME is.")
-@click.option("--firm", help="Owning firm of a model (a firm of firms.yaml).")
+@click.option("--firm", help="Owning firm of a model: its name or alias in firms.yaml, any case.")
 @click.option("--alias", "aliases", multiple=True, help="Another name of a firm (repeatable).")
-@click.option("--country", default="", help="Country code of a firm (US, CN, FR, ...).")
+@click.option("--country", default="", help="Country of a firm: ISO code or name (US, usa, China); stored as the code.")
 @click.option(
     "--firm-kind",
     type=click.Choice(["ai_developer", "security_vendor", "evaluator"]),

@@ -77,3 +77,32 @@ def test_entities_add_refuses_duplicates_unknown_owners_and_missing_details(tmp_
     r = run(main, ["entities", "add", "Deepseek", "--kind", "firm", "--country", "CN", "--data-dir", str(data)])
     assert r.exit_code != 0 and "already a firm name or alias" in r.output
     assert (data / "models.yaml").read_text() == (DATA_DIR / "models.yaml").read_text()
+
+
+def test_entities_add_reads_names_as_the_files_do(tmp_path):
+    """A family equal but for case, a model the gazetteer knows, a firm in any case, a country by name or code."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+
+    def add(*args: str):
+        return CliRunner().invoke(main, ["entities", "add", *args, "--data-dir", str(data)])
+
+    r = add("qwen", "--kind", "model", "--firm", "Alibaba")
+    assert r.exit_code == 1 and "already a model family" in r.output and "'Qwen'" in r.output
+    for known in ("GPT-4.1", "Kimi K2"):
+        r = add(known, "--kind", "model", "--firm", "OpenAI")
+        assert r.exit_code == 1 and "already recognised as a model of" in r.output, known
+    r = add("Redline Labs", "--kind", "firm", "--country", "usa")
+    assert r.exit_code == 0, r.output
+    assert "{name: Redline Labs, country: US," in (data / "firms.yaml").read_text(encoding="utf-8")
+    r = add("redline labs", "--kind", "firm", "--country", "US")
+    assert r.exit_code == 1 and "already a firm name or alias" in r.output
+    r = add("Tulip", "--kind", "model", "--firm", "redline labs")  # the owner in another case
+    assert r.exit_code == 0, r.output
+    assert "{family: Tulip, firm: Redline Labs}" in (data / "models.yaml").read_text(encoding="utf-8")
+    r = add("Tulip2", "--kind", "model", "--firm", "Redline Lab")
+    assert r.exit_code == 1 and "did you mean Redline Labs" in r.output
+    r = add("Orchid Systems", "--kind", "firm", "--country", "Atlantis")
+    assert r.exit_code == 1 and "is not a country" in r.output
+    r = add("Orchid Systems", "--kind", "firm", "--country", "China")
+    assert r.exit_code == 0 and "country: CN" in r.output
