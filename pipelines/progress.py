@@ -15,7 +15,9 @@ import dagster as dg
 
 # what each asset's materialization reports, in the words of the progress line
 SHOWN = {
-    "raw_pages": [("pages_new", "pages landed"), ("fetch_failures", "fetch failures"), ("requests", "requests")],
+    # responses, not requests: a fetch refused before the downloader (robots.txt, the network guard, DNS) sent
+    # none, so "51 fetch failures, 0 requests" read as a contradiction
+    "raw_pages": [("pages_new", "pages landed"), ("fetch_failures", "fetch failures"), ("responses", "responses")],
     "raw_pages_by_source": [("pages_new", "pages landed"), ("fetch_failures", "fetch failures")],
     # articles_new counts every kept article, copies of another one included (the run summary counts them apart)
     "articles": [("pages_judged", "pages cleaned"), ("articles_new", "articles"), ("duplicates_new", "of them copies")],

@@ -62,6 +62,9 @@ def test_ingest_warc_and_saved_html(tmp_path):
     claims = {(s, r_, o) for s, r_, o in con.execute("SELECT subject_org, relation, object_org FROM claims").fetchall()}
     assert ("Alibaba", "surpass", "Meta") in claims and ("Moonshot AI", "parity", "OpenAI") in claims
     assert {s for (s,) in con.execute("SELECT DISTINCT source FROM articles").fetchall()} == {"cc-news"}
+    # the pages read from files count as fetched for their source (source_health said 0 for an ingest)
+    health = con.execute("SELECT pages_fetched, articles_kept FROM source_health WHERE source = 'cc-news'").fetchone()
+    assert health == (2, 2)
     con.close()
     alerts = [json.loads(x) for x in (tmp_path / "a.jsonl").read_text().splitlines()]
     assert {a["subject_org"] for a in alerts} == {"Alibaba", "Moonshot AI"}

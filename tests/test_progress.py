@@ -63,3 +63,19 @@ def test_the_demo_always_shows_its_stages_and_the_command_as_typed(tmp_path, mon
     assert "claims: done" in pipe.getvalue() + r.output
     last = r.output.strip().splitlines()[-1]
     assert last.startswith("Warehouse:") and "claims --db" in last
+
+
+def test_an_unreachable_crawl_counts_responses_not_requests_never_sent(tmp_path, monkeypatch):
+    """A name that does not resolve is a fetch failure with no request sent: "3 fetch failures, 0 requests" read
+    as a contradiction; the line counts the responses that came back."""
+    from pipelines.run import run_pipeline
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n  - name: gone\n    urls: [https://nowhere.invalid/a.html, https://nowhere.invalid/b.html]\n"
+    )
+    summary = run_pipeline(sources, tmp_path / "w.duckdb", tmp_path / "a.jsonl")
+    assert summary.success and summary.fetch_failures == 2
+    assert "raw_pages: done (2 fetch failures, 0 responses)" in term.getvalue()

@@ -67,7 +67,10 @@ def _crawl_and_land(
     crawl_stats = {
         "crawler_exit_code": result.exit_code,
         "crawler_peak_rss_mb": round(float(result.stats.get("peak_rss_mb", 0.0)), 1),
+        # requests that reached the downloader (one refused before it, by robots.txt or the network guard, or a
+        # name that does not resolve, is a fetch failure but no request) and the responses that came back
         "requests": int(result.stats.get("downloader/request_count", 0)),
+        "responses": int(result.stats.get("downloader/response_count", 0)),
         "responses_304": int(result.stats.get("downloader/response_status_count/304", 0)),
     }
     with warehouse.get_connection() as con:

@@ -6,7 +6,7 @@
 CREATE OR REPLACE VIEW source_health AS
 WITH fetches AS (
     SELECT source,
-           count(*) FILTER (WHERE role = 'page' AND error IS NULL) AS pages_fetched,
+           count(*) FILTER (WHERE role IN ('page', 'archive') AND error IS NULL) AS pages_fetched,  -- crawled or read from files
            count(*) FILTER (WHERE error IS NOT NULL AND error <> 'already_stored') AS failures,
            count(*) FILTER (WHERE error IS NULL OR error <> 'already_stored') AS attempts,
            count(*) FILTER (WHERE status = 304) AS not_modified,
