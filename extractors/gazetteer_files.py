@@ -111,7 +111,9 @@ def add_model(
     firm = owning_firm(firm, firms_data)
     check_name(family, "model family")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    known = {f.casefold(): f for f in _names(data, "families", "family")}
+    known: dict[str, str] = {}
+    for f in data["families"]:  # in file order: the first of names equal but for case is shown
+        known.setdefault(str(f["family"]).casefold(), str(f["family"]))
     if family.casefold() in known:
         raise GazetteerEditError(f"{family!r} is already a model family in {path} ({known[family.casefold()]!r})")
     if not re.fullmatch(r"[\w.+-]+(?: [\w.+-]+)?", family):
