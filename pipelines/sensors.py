@@ -16,9 +16,12 @@ from warehouse.db import WarehouseBusyError
 SENSOR_LOCK_WAIT_SECONDS = 5.0
 
 
+# Defaults an operator gets from `make dev` (docs: README, "Schedules and sensors"): what delivers alerts and keeps
+# bookkeeping in step runs; what fetches from outside sites (feed_poll_sensor, hourly_crawl) waits to be turned on.
 @dg.sensor(
     job=deliver_alerts_job,
     minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,  # a written alert goes out within minutes, with no one to start it
     description="Starts a delivery run when "
     "alerts are waiting (pending, or failed with attempts left); the cursor is the newest alert seen.",
 )
@@ -45,6 +48,7 @@ def pending_alerts_sensor(
 
 @dg.sensor(
     minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.RUNNING,  # reads only the sources file: nothing fetched
     description="Keeps the 'sources' partitions of raw_pages_by_source in step with the sources file: adds a "
     "partition for each new source and removes those of sources no longer configured.",
 )

@@ -45,6 +45,12 @@ def test_definitions_load_with_graph_schedule_and_sensor():
     schedule = defs.resolve_schedule_def("hourly_crawl")
     assert schedule.cron_schedule == "0 * * * *"
     assert defs.resolve_sensor_def("pending_alerts_sensor")
+    # what runs from the start of `make dev`: delivery and bookkeeping; what fetches outside sites waits for an operator
+    running, stopped = dg.DefaultSensorStatus.RUNNING, dg.DefaultSensorStatus.STOPPED
+    assert defs.resolve_sensor_def("pending_alerts_sensor").default_status == running
+    assert defs.resolve_sensor_def("sources_partitions_sensor").default_status == running
+    assert defs.resolve_sensor_def("feed_poll_sensor").default_status == stopped
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
     assert defs.resolve_job_def("crawl_job") and defs.resolve_job_def("deliver_alerts_job")
     graph = repo.asset_graph
     assert {p.to_user_string() for p in graph.get(dg.AssetKey("claims")).parent_keys} == {"claim_mentions"}
