@@ -42,7 +42,7 @@ run: install  ## crawl the real sources in sources.yaml
 
 dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sensor
 	mkdir -p dagster_home
-	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipelines.definitions
+	DAGSTER_HOME=$(CURDIR)/dagster_home exec $(BIN)/python -m pipelines.dev_server
 
 bench: install  ## throughput, speed-up, memory, crawl, freshness (alert latency) and hostile-text benchmarks -> benchmarks/results.md
 	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000 --rounds 5 --generated-rounds 3
