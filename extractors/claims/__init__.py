@@ -11,7 +11,7 @@ reading state lives in :mod:`state`.
 from extractors.claims.en import ClaimExtractor, default_extractor
 from extractors.claims.records import Claim, Mention, Reading, claim_row, drop_subsumed
 from extractors.claims.text import MAX_SENTENCE_CHARS, bounded_spans, split_sentences
-from extractors.claims.zh import extract_chinese, read_chinese
+from extractors.claims.zh import read_chinese
 
 __all__ = [
     "MAX_SENTENCE_CHARS",
@@ -23,7 +23,6 @@ __all__ = [
     "claim_row",
     "default_extractor",
     "drop_subsumed",
-    "extract_chinese",
     "read_chinese",
     "split_sentences",
 ]

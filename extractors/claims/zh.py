@@ -110,19 +110,25 @@ class ChineseClaimRules(ChinesePatterns):
             yield m.start(), m.end(), self.cue_of[m.group(0)], None
 
     def claims(
-        self, sentence: str, topic: list[ZhMention], mentions: list[ZhMention] | None = None
+        self,
+        sentence: str,
+        topic: list[ZhMention],
+        mentions: list[ZhMention] | None = None,
+        cues: list[tuple[int, int, str, int | None]] | None = None,
     ) -> list[tuple[ZhMention, str, ZhMention, bool, int]]:
         """(subject, relation, object, negated, cue_start) for every claim the sentence states.
 
-        ``mentions`` are the sentence's sides when the caller has them already (see :meth:`mentions`).
+        ``mentions`` and ``cues`` are the sentence's sides and sorted cues when the caller has them already (see
+        :meth:`mentions`, :meth:`cues`); only the first ``max_cues_per_sentence`` cues are read.
         """
         mentions = self.mentions(sentence) if mentions is None else mentions
         if not mentions:
             return []
+        cues = sorted(self.cues(sentence)) if cues is None else cues
         out = []
         previous: tuple[list[ZhMention], list[ZhMention]] = ([], [])  # the latest claim's subjects and objects
         prior: tuple[int, str] | None = None  # the end and relation of the cue before
-        for start, end, relation, bi_object in sorted(self.cues(sentence))[: self.max_cues]:  # bounded time
+        for start, end, relation, bi_object in cues[: self.max_cues]:  # bounded time
             if self._partial_surpass(sentence, mentions, prior, start, relation):
                 continue
             prior = end, relation
@@ -308,11 +314,6 @@ class ChineseClaimRules(ChinesePatterns):
             return m.start()
         return len(sentence)
 
-    def cues_past_limit(self, sentence: str) -> int:
-        """How many of the sentence's cues :meth:`claims` leaves unread (past ``max_cues_per_sentence``)."""
-        n = sum(1 for _ in self.cues(sentence)) if self.cue_re.search(sentence) or "比" in sentence else 0
-        return max(0, n - self.max_cues)
-
     def hedged(self, sentence: str) -> bool:
         """Someone claims it, or it may be so."""
         return bool(self.hedge.search(sentence))
@@ -328,11 +329,6 @@ def chinese_rules() -> ChineseClaimRules:
     return ChineseClaimRules()
 
 
-def extract_chinese(article_id: str, text: str) -> list[Claim]:
-    """Claims in a Chinese article, as :class:`Claim` rows with canonical names (see :func:`read_chinese`)."""
-    return read_chinese(article_id, text)[0]
-
-
 def read_chinese(article_id: str, text: str) -> tuple[list[Claim], ReadLimits]:
     """Claims in a Chinese article, and the bounds its reading hit."""
     rules = chinese_rules()
@@ -343,9 +339,10 @@ def read_chinese(article_id: str, text: str) -> tuple[list[Claim], ReadLimits]:
     limits = ReadLimits(sentences_cut=over_limit(whole))
     for start, end in bounded_spans(text, whole):
         sentence = text[start:end]
-        limits.cues_not_read += rules.cues_past_limit(sentence)
         mentions = rules.mentions(sentence)  # parsed once for the claims and the article's opening subject
-        found = rules.claims(sentence, topic, mentions)
+        cues = sorted(rules.cues(sentence)) if mentions else []  # no side named: no claim, no cue read
+        limits.cues_not_read += max(0, len(cues) - rules.max_cues)
+        found = rules.claims(sentence, topic, mentions, cues)
         if not topic:
             topic = [m for m in mentions if m.model][:1]
         if not found:
