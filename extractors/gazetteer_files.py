@@ -146,11 +146,20 @@ def country_code(typed: str) -> str:
         raise GazetteerEditError(f"{typed!r} is not a country: give its ISO code (US, CN, FR) or name{hint}") from None
 
 
+def firm_index(firms_data: dict, chinese: bool = False) -> dict[str, str]:
+    """{case-folded firm name or alias (and Chinese name, when ``chinese``): canonical name} of a firms.yaml."""
+    out: dict[str, str] = {}
+    for firm in firms_data["firms"]:
+        for name in [firm["name"], *firm.get("aliases", []), *(firm.get("zh", []) if chinese else [])]:
+            out.setdefault(str(name).casefold(), str(firm["name"]))
+    return out
+
+
 def owning_firm(typed: str, firms_data: dict) -> str:
     """The canonical firm ``typed`` names (its name or an alias, any case); refused with the nearest names if none."""
     import difflib
 
-    names = {str(a).casefold(): str(f["name"]) for f in firms_data["firms"] for a in [f["name"], *f.get("aliases", [])]}
+    names = firm_index(firms_data)
     found = names.get(typed.strip().casefold())
     if found is not None:
         return found

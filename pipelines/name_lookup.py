@@ -13,17 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from extractors.gazetteer_files import firm_index
 from extractors.vocab import load_data
 
 
 @cache
 def firm_aliases() -> dict[str, str]:
-    """{lower-cased name, alias or Chinese name: canonical firm name} from the gazetteer."""
-    out: dict[str, str] = {}
-    for firm in load_data("firms.yaml")["firms"]:
-        for name in [firm["name"], *firm.get("aliases", []), *firm.get("zh", [])]:
-            out.setdefault(str(name).casefold(), str(firm["name"]))
-    return out
+    """{case-folded name, alias or Chinese name: canonical firm name} from the installed gazetteer."""
+    return firm_index(load_data("firms.yaml"), chinese=True)
 
 
 @dataclass(frozen=True)
