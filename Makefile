@@ -8,7 +8,7 @@ export CLAIMWATCH_SOURCES ?= sources.yaml
 export CLAIMWATCH_ALERTS_FILE ?= alerts.jsonl
 export CLAIMWATCH_ALERT_URLS ?=
 
-.PHONY: install demo test test-unit lint eval dev run bench docs package-check
+.PHONY: install demo test test-unit lint eval dev run bench docs package-check report-check
 
 $(BIN)/claimwatch: pyproject.toml
 	@echo "== creating $(VENV) and installing claimwatch with its dependencies (a few minutes on a fresh machine)"
@@ -39,6 +39,12 @@ eval: install  ## scores on ../shared (claims, cleaning, sample-site crawl) agai
 
 run: install  ## crawl the real sources in sources.yaml
 	$(BIN)/claimwatch run --sources $(CLAIMWATCH_SOURCES) --db $(CLAIMWATCH_DB)
+
+report-check: install  ## the demo's report opened in headless Chromium at 1366 px: checked, screenshot in build/report-check
+	mkdir -p build
+	$(BIN)/claimwatch demo --out build/report-check > build/report-check.log 2>&1 || (cat build/report-check.log; exit 1)
+	$(BIN)/claimwatch report --db build/report-check/claimwatch.duckdb --out build/report-check/report.html
+	$(BIN)/python -m pipelines.report_check build/report-check/report.html --screenshot build/report-check/report.png
 
 dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sensor
 	mkdir -p dagster_home

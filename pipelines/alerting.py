@@ -85,12 +85,16 @@ def relation_label(relation: str, negated: object) -> str:
     return f"not {relation}" if negated else relation
 
 
+def claim_verb(relation: str, negated: object) -> str:
+    """The relation as the verb of a sentence: "matches", or for a denial "does not match"."""
+    if negated:
+        return f"does not {NEGATED_WORDS.get(relation, relation)}"
+    return RELATION_WORDS.get(relation, relation)
+
+
 def format_claim(row: dict[str, Any]) -> str:
     """A claim as a few readable lines: the triple, how widely it is reported, where first, on whose word, evidence."""
-    relation = row["relation"]
-    verb = RELATION_WORDS.get(relation, relation)
-    if row.get("negated"):
-        verb = f"does not {NEGATED_WORDS.get(relation, verb)}"
+    verb = claim_verb(row["relation"], row.get("negated"))
     subject = side(row.get("subject_org"), row.get("subject_model"), row.get("subject_group") or None)
     obj = side(row.get("object_org"), row.get("object_model"), row.get("object_group") or None)
     langs = [x for x in (row.get("languages") or "").split(",") if x]
@@ -106,7 +110,8 @@ def format_claim(row: dict[str, Any]) -> str:
     first = str(row.get("first_published_at") or row.get("first_seen_at") or "")[:10]
     return "\n".join(
         [
-            f"[{relation_label(relation, row.get('negated')).upper()}] {subject} {verb} {obj} on {row.get('domain')}"
+            f"[{relation_label(row['relation'], row.get('negated')).upper()}] {subject} {verb} {obj} "
+            f"on {row.get('domain')}"
             f"  ({row.get('source_count')} source(s), {row.get('mention_count')} mention(s){lang_note})",
             f"    claim {row.get('claim_id')}; first reported by {row.get('first_source')} on {first}: "
             f"{row.get('first_url')}",

@@ -868,8 +868,9 @@ def review_export(db_path: str, lock_wait: float, out_file: str) -> None:
 def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str) -> None:
     """Write a self-contained HTML report of the claims (plots inline, nothing fetched to view it).
 
-    Claims per week by firm and by relation, the firm-by-firm parity/surpass matrix, the newest claims with
-    evidence and links, and source health. The report says which window it shows: by default the 90 days up
+    Attention over time (mentions per day per firm), a firm-by-firm matrix per relation, the newest stories
+    with their first reporter and language lead time, the newest claims with ids, evidence and links, and
+    source health. The report says which window it shows: by default the 90 days up
     to the newest claim, so a warehouse not updated for a while still shows its claims.
 
     Example: claimwatch report --since 2026-11-01 --out report.html
@@ -890,8 +891,9 @@ def report(db_path: str, lock_wait: float, since: datetime | None, out_file: str
     path = Path(out_file)
     path.write_text(render_report(data, day, now.strftime("%Y-%m-%d %H:%M UTC"), window), encoding="utf-8")
     click.echo(
-        f"wrote {path}: {len(data['newest'])} newest claims, {sum(r['claims'] for r in data['weekly'])} "
-        f"claims since {day} ({window}), {len(data['sources'])} sources"
+        f"wrote {path}: {len(data['newest'])} newest claims, {len(data['stories'])} stories, "
+        f"{sum(r['claims'] for r in data['matrix'])} claims between two firms since {day} ({window}), "
+        f"{len(data['sources'])} sources"
     )
 
 

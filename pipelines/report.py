@@ -1,183 +1,277 @@
-"""The analysts' HTML report: claims over time, who claims parity with whom, the newest claims, source health.
+"""The analysts' HTML report: attention over time, who claims what against whom, the newest stories, the evidence.
 
-One self-contained file: the plots are matplotlib SVG written into the page, so it opens offline and nothing
-is fetched when it is viewed. The Dagster ``claims`` asset attaches the same plots as metadata.
+One self-contained file: the charts are matplotlib SVG written into the page (``pipelines/report_charts.py``), so
+it opens offline and nothing is fetched when it is viewed. Laid out for a laptop (checked at 1366 px wide in
+headless Chromium by ``pipelines/report_check.py``): tables have fixed column widths and long links wrap, so
+nothing scrolls sideways. The Dagster ``claims`` asset attaches the same charts as metadata.
 """
 
 from __future__ import annotations
 
+import base64
 import html
-import io
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-import matplotlib
+from pipelines.alerting import claim_verb, relation_label
+from pipelines.report_charts import RELATION_COLOURS, RELATION_READING, attention_svg, matrix_svgs
 
-matplotlib.use("Agg")  # no screen here: render to files only
-import matplotlib.pyplot as plt  # noqa: E402
-
-from pipelines.alerting import relation_label
-
-RELATION_COLOURS = {"parity": "#1f77b4", "surpass": "#d62728", "trail": "#7f7f7f", "approach": "#2ca02c"}
-TOP_FIRMS = 8
-
-
-def _svg(fig: Any) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    plt.close(fig)
-    text = buf.getvalue()
-    return text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG sits inside the HTML
-
-
-def _empty(title: str) -> str:
-    return f'<p class="empty">{html.escape(title)}: no claims in this period.</p>'
-
-
-def _stacked_weekly(
-    weekly: list[dict[str, Any]], series_of: Any, order: list[str], colours: dict[str, str], title: str
-) -> str:
-    """Stacked bars of new claims per week, one series per ``series_of(row)`` in ``order``."""
-    weeks = sorted({r["week"] for r in weekly})
-    counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for r in weekly:
-        counts[series_of(r)][r["week"]] += r["claims"]
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    bottom = [0] * len(weeks)
-    labels = [str(w) for w in weeks]
-    for series in order:
-        values = [counts[series][w] for w in weeks] if series in counts else []
-        if any(values):
-            ax.bar(labels, values, bottom=bottom, label=series, color=colours.get(series))
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_ylabel("new claims")
-    ax.set_title(title)
-    ax.legend(fontsize=8, ncols=2, frameon=False)
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    return _svg(fig)
-
-
-def weekly_by_firm_svg(weekly: list[dict[str, Any]]) -> str:
-    """Stacked bars: new claims per week by subject firm (the busiest firms, the rest as 'other')."""
-    if not weekly:
-        return _empty("Claims per week by firm")
-    totals: dict[str, int] = defaultdict(int)
-    for r in weekly:
-        totals[r["firm"] or "unnamed"] += r["claims"]
-    top = [f for f, _ in sorted(totals.items(), key=lambda x: (-x[1], x[0]))[:TOP_FIRMS]]
-
-    def firm(r: dict[str, Any]) -> str:
-        return (r["firm"] or "unnamed") if (r["firm"] or "unnamed") in top else "other"
-
-    return _stacked_weekly(weekly, firm, [*top, "other"], {}, "Claims per week, by subject firm")
-
-
-def weekly_by_relation_svg(weekly: list[dict[str, Any]]) -> str:
-    """Stacked bars: new claims per week by relation."""
-    if not weekly:
-        return _empty("Claims per week by relation")
-    return _stacked_weekly(
-        weekly, lambda r: r["relation"], list(RELATION_COLOURS), RELATION_COLOURS, "Claims per week, by relation"
-    )
-
-
-def matrix_svg(matrix: list[dict[str, Any]]) -> str:
-    """Heat map: parity and surpass claims by subject firm (rows) and object firm (columns)."""
-    if not matrix:
-        return _empty("Parity / surpass matrix")
-    subjects = sorted({r["subject_org"] for r in matrix})
-    objects = sorted({r["object_org"] for r in matrix})
-    grid = [[0] * len(objects) for _ in subjects]
-    for r in matrix:
-        grid[subjects.index(r["subject_org"])][objects.index(r["object_org"])] += r["claims"]
-    fig, ax = plt.subplots(figsize=(1.2 + 0.7 * len(objects), 1.0 + 0.45 * len(subjects)))
-    ax.imshow(grid, cmap="Reds", aspect="auto", vmin=0)
-    ax.set_xticks(range(len(objects)), objects, rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(range(len(subjects)), subjects, fontsize=8)
-    for i, row in enumerate(grid):
-        for j, v in enumerate(row):
-            if v:
-                ax.text(j, i, str(v), ha="center", va="center", fontsize=8)
-    ax.set_xlabel("claimed to match or beat")
-    ax.set_title("Parity and surpass claims, firm by firm")
-    return _svg(fig)
-
-
-def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-    body = []
-    for r in rows:
-        cells = []
-        for c in cols:
-            v = r.get(c)
-            text = "" if v is None else str(v)
-            if c.endswith("url") and text:
-                cells.append(f'<td><a href="{html.escape(text)}">{html.escape(text)}</a></td>')
-            else:
-                cells.append(f'<td class="{html.escape(c)}">{html.escape(text)}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
+CLAIMANTS = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}
+LINK_TEXT = 72  # characters of a link's visible text; the whole URL is its title (hover) and its target
+EVIDENCE_COLUMNS = (
+    # (heading, width): fixed widths, so the table fits the page whatever the text
+    ("Claim id", "7%"),
+    ("First seen", "8%"),
+    ("Claim", "21%"),
+    ("Domain", "10%"),
+    ("On whose word", "10%"),
+    ("Sources", "6%"),
+    ("Evidence", "23%"),
+    ("First report", "15%"),
+)
+STORY_COLUMNS = (
+    ("Story", "17%"),
+    ("Relations", "9%"),
+    ("First seen", "9%"),
+    ("First reporter", "17%"),
+    ("Languages", "16%"),
+    ("Sources", "6%"),
+    ("Strongest claimant", "12%"),
+    ("Domains", "14%"),
+)
+SOURCE_COLUMNS = (
+    ("Source", "14%"),
+    ("Pages fetched", "7%"),
+    ("Articles kept", "7%"),
+    ("Copies", "7%"),
+    ("Failures", "7%"),
+    ("Failure rate", "7%"),
+    ("Failures by reason", "17%"),
+    ("Undated", "7%"),
+    ("HTTP 304", "7%"),
+    ("Last success (UTC)", "10%"),
+    ("Last attempt (UTC)", "10%"),
+)
 
 CSS = """
-body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}
-h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}
-table{border-collapse:collapse;font-size:.85em;width:100%}td,th{border:1px solid #ddd;padding:4px;vertical-align:top}
-th{background:#f4f4f4;text-align:left}.plot svg{max-width:100%;height:auto}.empty{color:#777}
-td.evidence{min-width:26em}td a{word-break:break-all}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","WenQuanYi Micro Hei",
+"PingFang SC","Microsoft YaHei",sans-serif;margin:0 auto;padding:1.5em 2em;max-width:1240px;color:#222;line-height:1.4}
+h1{font-size:1.45em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2.2em;border-bottom:1px solid #ddd}
+.meta{color:#555}.note{color:#555;font-size:.9em}.empty{color:#777;font-style:italic}
+.figures{display:flex;flex-wrap:wrap;gap:1.5em 2.5em;align-items:flex-start}
+.plot svg{max-width:100%;height:auto;display:block}
+.counts{display:flex;gap:2.5em;margin:1em 0}.counts div{font-size:.85em;color:#555}
+.counts b{display:block;font-size:1.6em;color:#222}
+table{border-collapse:collapse;font-size:.85em;width:100%;table-layout:fixed}
+td,th{border-bottom:1px solid #e3e3e3;padding:6px 6px;vertical-align:top;text-align:left;overflow-wrap:break-word}
+th{background:#f5f5f5;border-bottom:2px solid #ccc}
+code{font-size:.95em;background:#f3f3f3;padding:0 .2em}
+.rel{display:inline-block;border-radius:3px;padding:0 .35em;color:#fff;font-size:.85em;white-space:nowrap}
+.rel.denial{background:#fff !important;color:#222;border:1px dashed #555}
+.src{color:#555;font-size:.9em}a{color:#0b57a4}
 """
 
 
-def plots_markdown(weekly: list[dict[str, Any]], matrix: list[dict[str, Any]]) -> str:
-    """The report's plots as Markdown images (SVG data URIs), for Dagster asset metadata."""
-    import base64
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
 
-    out = []
-    for title, svg in (
-        ("claims per week by firm", weekly_by_firm_svg(weekly)),
-        ("claims per week by relation", weekly_by_relation_svg(weekly)),
-        ("parity / surpass matrix", matrix_svg(matrix)),
-    ):
-        if svg.startswith("<svg"):
-            out.append(f"![{title}](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})")
-    return "\n\n".join(out) or "(no claims yet)"
+
+def readable_link(url: str | None, title: str | None = None) -> str:
+    """A link an analyst can read: the article's title, else host and path (long ones cut in the middle)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    text = (title or "").strip() or (parts.netloc + parts.path).rstrip("/")
+    if len(text) > LINK_TEXT:
+        text = text[: LINK_TEXT - 25] + "\u2026" + text[-24:]
+    host = f'<div class="src">{_e(parts.netloc)}</div>' if title else ""
+    return f'<a href="{_e(url)}" title="{_e(url)}">{_e(text)}</a>{host}'
+
+
+def duration_words(delta: timedelta) -> str:
+    """A lead time in the unit a reader wants: minutes under two hours, hours under two days, else days."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+def language_lead(firsts: list[dict[str, Any]]) -> str:
+    """Which language reported a story first and how long before each other language (rows oldest first)."""
+    if not firsts:
+        return ""
+    first = firsts[0]
+    text = f"{_e(first['language'])} first ({_e(first['first_source'])})"
+    for later in firsts[1:]:
+        text += f"; {_e(later['language'])} {duration_words(later['first_at'] - first['first_at'])} later"
+    return text
+
+
+def _empty(text: str) -> str:
+    return f"<p class='empty'>{_e(text)}</p>"
+
+
+def _badge(relation: str, negated: object) -> str:
+    colour = RELATION_COLOURS.get(relation, "#555")
+    cls = "rel denial" if negated else "rel"
+    return f'<span class="{cls}" style="background:{colour}">{_e(relation_label(relation, negated))}</span>'
+
+
+def _side(org: str | None, model: str | None, group: str | None) -> str:
+    if org and model:
+        return f"<b>{_e(org)}</b> {_e(model)}"
+    return f"<b>{_e(org or model or group or 'an unnamed party')}</b>"
+
+
+def _table(columns: tuple[tuple[str, str], ...], rows: list[list[str]], table_id: str) -> str:
+    """A table of already-escaped cells with fixed column widths."""
+    cols = "".join(f'<col style="width:{w}">' for _, w in columns)
+    head = "".join(f"<th>{_e(h)}</th>" for h, _ in columns)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    head_row = f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+    return f'<table id="{table_id}">{head_row}<tbody>{body}</tbody></table>'
+
+
+def _when(value: object) -> str:
+    """A time as UTC to the minute (the warehouse's TIMESTAMPTZ values come in the session's zone)."""
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M")
+    return _e(value)
+
+
+def evidence_table(rows: list[dict[str, Any]]) -> str:
+    """The newest claims with their id (for ``claimwatch claim``), wording, claimant, evidence and first report."""
+    cells = []
+    for r in rows:
+        claimant = CLAIMANTS.get(r.get("claimant") or "", "unknown")
+        if r.get("claimant_name") and r.get("claimant") != "outlet":
+            claimant = f"{_e(r['claimant_name'])} <span class='src'>({claimant})</span>"
+        verb = f"{_badge(r['relation'], r.get('negated'))} {_e(claim_verb(r['relation'], r.get('negated')))}"
+        statement = (
+            f"{_side(r.get('subject_org'), r.get('subject_model'), r.get('subject_group'))} {verb} "
+            f"{_side(r.get('object_org'), r.get('object_model'), r.get('object_group'))}"
+        )
+        hedged = " <span class='src'>(hedged)</span>" if r.get("hedged") else ""
+        cells.append([
+            f'<code title="claimwatch claim {_e(r["claim_id"])}">{_e(str(r["claim_id"])[:8])}</code>',
+            _when(r.get("first_published_at")),
+            statement,
+            _e(r.get("domain")),
+            f"{claimant}{hedged}",
+            _e(r.get("source_count")),
+            f"\u201c{_e(r.get('evidence'))}\u201d",
+            readable_link(r.get("first_url"), r.get("first_title"))
+            + f"<div class='src'>{_e(r.get('first_source'))}</div>",
+        ])  # fmt: skip
+    return _table(EVIDENCE_COLUMNS, cells, "evidence")
+
+
+def stories_table(stories: list[dict[str, Any]], story_languages: list[dict[str, Any]]) -> str:
+    """The newest stories: firm pair, relations, first report and reporter, language lead time, reach."""
+    by_story: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in story_languages:
+        by_story[r["story_key"]].append(r)
+    cells = []
+    for s in stories:
+        relations = ", ".join(_e(x) for x in (s.get("relations") or "").split(","))
+        claimant = CLAIMANTS.get(s.get("strongest_claimant") or "", "unknown")
+        if s.get("strongest_claimant_name") and s.get("strongest_claimant") != "outlet":
+            claimant = f"{_e(s['strongest_claimant_name'])} <span class='src'>({claimant})</span>"
+        cells.append([
+            f"<b>{_e(s['subject_org'])}</b> \u2192 <b>{_e(s['object_org'])}</b>",
+            relations,
+            _when(s.get("first_seen_at")),
+            f"{_e(s.get('first_source'))}<div>{readable_link(s.get('first_url'))}</div>",
+            language_lead(sorted(by_story.get(s["story_key"], []), key=lambda x: x["first_at"])),
+            _e(s.get("source_count")),
+            claimant,
+            _e(s.get("domains")),
+        ])  # fmt: skip
+    return _table(STORY_COLUMNS, cells, "stories")
+
+
+def _share(value: object) -> str:
+    return "" if value is None else f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
+def _sources_table(sources: list[dict[str, Any]]) -> str:
+    """Source health: fetches, kept articles and failures per source, with the time of its last fetch."""
+    if not sources:
+        return "<p class='empty'>No sources yet.</p>"
+    rows = [
+        [
+            f"<b>{_e(r['source'])}</b>", _e(r["pages_fetched"]), _e(r["articles_kept"]), _e(r["duplicates"]),
+            _e(r["failures"]), _share(r["failure_rate"]), _e(r["failures_by_reason"]), _share(r["share_no_date"]),
+            _e(r["not_modified"]), _when(r["last_success"]), _when(r["last_attempt"]),
+        ]
+        for r in sources
+    ]  # fmt: skip
+    return _table(SOURCE_COLUMNS, rows, "sources")
+
+
+def _matrices(matrix: list[dict[str, Any]]) -> str:
+    svgs = matrix_svgs(matrix)
+    if not svgs:
+        return "<p class='empty'>No comparison between two firms in this window.</p>"
+    return '<div class="figures">' + "".join(
+        f'<div class="plot" id="matrix-{r}" title="{_e(RELATION_READING[r])}">{svg}</div>' for r, svg in svgs.items()
+    ) + "</div>"  # fmt: skip
+
+
+def _counts(data: dict[str, list[dict[str, Any]]]) -> str:
+    firms = {r["firm"] for r in data["attention"]}
+    figures = [
+        (sum(r["claims"] for r in data["matrix"]), "claims between two firms"),
+        (len(data["stories"]), "parity / surpass stories"),
+        (sum(r["mentions"] for r in data["attention"]), "firm mentions"),
+        (len(firms), "firms named"),
+    ]
+    return '<div class="counts">' + "".join(f"<div><b>{n}</b>{_e(label)}</div>" for n, label in figures) + "</div>"
 
 
 def render_report(data: dict[str, list[dict[str, Any]]], since: str, generated_at: str, window: str = "") -> str:
     """The whole report as one HTML document; ``window`` says in words which claims it covers."""
-    newest_cols = [
-        "first_published_at",
-        "relation",
-        "subject_org",
-        "subject_model",
-        "object_org",
-        "object_model",
-        "domain",
-        "claimant",
-        "source_count",
-        "evidence",
-        "first_url",
-    ]
-    source_cols = [c for c in (data["sources"][0].keys() if data["sources"] else [])]
-    labelled = [{**r, "relation": relation_label(r["relation"], r.get("negated"))} for r in data["newest"]]
+    attention = attention_svg(data["attention"])
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>claimwatch report</title>",
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><title>claimwatch report</title>",
         f"<style>{CSS}</style></head><body>",
-        f"<h1>claimwatch: comparative capability claims since {html.escape(since)}</h1>",
-        f"<p>Generated {html.escape(generated_at)}. Window: {html.escape(window or 'since ' + since)}."
-        " Claims judged wrong (claimwatch review) are left out.</p>",
-        "<h2>Claims over time</h2>",
-        f'<div class="plot" id="weekly-by-firm">{weekly_by_firm_svg(data["weekly"])}</div>',
-        f'<div class="plot" id="weekly-by-relation">{weekly_by_relation_svg(data["weekly"])}</div>',
-        "<h2>Who claims to match or beat whom</h2>",
-        f'<div class="plot" id="matrix">{matrix_svg(data["matrix"])}</div>',
-        f"<h2>Newest claims ({len(data['newest'])})</h2>",
-        "<p>A denial (\u201cX does not match Y\u201d) reads <em>not parity</em>; the charts above count only claims"
-        " that assert their relation.</p>",
-        _table(labelled, newest_cols),
+        "<h1>claimwatch: comparative capability claims</h1>",
+        f"<p class='meta'>Window: {_e(window or 'claims first seen since ' + since)}. Generated {_e(generated_at)}."
+        " Claims judged wrong (<code>claimwatch review</code>) are left out; charts and counts count only claims"
+        " that assert their relation (a denial, \u201cX does not match Y\u201d, is listed below as"
+        " <em>not parity</em>, never counted as parity).</p>",
+        _counts(data),
+        "<h2>Attention over time</h2>",
+        "<p class='note'>Mentions of each firm, on either side of a claim, per day of the article's first report"
+        " (copies of one article counted once).</p>",
+        f'<div class="plot" id="attention">{attention}</div>' if attention else _empty("No mentions in this window."),
+        "<h2>Who claims what against whom</h2>",
+        "<p class='note'>One matrix per relation: a number is the claims whose subject is a model of the row firm"
+        " and whose object is one of the column firm's.</p>",
+        _matrices(data["matrix"]),
+        f"<h2>Newest stories ({len(data['stories'])})</h2>",
+        "<p class='note'>A story is one pair of firms across outlets and languages (what alerts are sent for):"
+        " its first report, and how far ahead the first language was.</p>",
+        stories_table(data["stories"], data["story_languages"])
+        if data["stories"] else _empty("No parity or surpass story in this window."),
+        f"<h2>Newest claims, with evidence ({len(data['newest'])})</h2>",
+        "<p class='note'>Hover over an id for the command that shows every mention of the claim.</p>",
+        evidence_table(data["newest"]) if data["newest"] else _empty("No claims in this window."),
         "<h2>Source health</h2>",
-        _table(data["sources"], source_cols) if data["sources"] else "<p class='empty'>No sources yet.</p>",
+        _sources_table(data["sources"]),
         "</body></html>",
-    ]
+    ]  # fmt: skip
     return "\n".join(parts)
+
+
+def plots_markdown(data: dict[str, list[dict[str, Any]]]) -> str:
+    """The report's charts as Markdown images (SVG data URIs), for Dagster asset metadata."""
+    charts = [("mentions per day per firm", attention_svg(data["attention"]))]
+    charts += [(f"{relation} claims, firm by firm", svg) for relation, svg in matrix_svgs(data["matrix"]).items()]
+    out = [f"![{t}](data:image/svg+xml;base64,{base64.b64encode(s.encode()).decode()})" for t, s in charts if s]
+    return "\n\n".join(out) or "(no claims yet)"

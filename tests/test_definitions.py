@@ -283,4 +283,5 @@ def test_assets_declare_kinds_and_claims_carry_column_schema_and_plots(sample_ru
     schema = meta["dagster/column_schema"].value
     described = {c.name: c.description for c in schema.columns}
     assert "suppressed" in described and described["claim_id"].startswith("sha1 of the claim key")
-    assert meta["plots"].value.count("data:image/svg+xml;base64,") == 3
+    # attention over time, then one matrix per relation the sample has between two firms (all four)
+    assert meta["plots"].value.count("data:image/svg+xml;base64,") == 5

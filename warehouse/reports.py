@@ -22,7 +22,7 @@ CLAIM_COLUMNS = (
     # before the first English one is what an analyst looks for)
     "(SELECT string_agg(DISTINCT ar.language, ',' ORDER BY ar.language) FROM claim_mentions m "
     "JOIN articles ar ON ar.article_id = m.article_id WHERE m.claim_id = c.claim_id) AS languages, "
-    "fa.language AS first_language, fa.source AS first_source, fa.url AS first_url, "
+    "fa.language AS first_language, fa.source AS first_source, fa.url AS first_url, fa.title AS first_title, "
     "coalesce(fa.published_at, fa.fetched_at) AS first_published_at, "
     "m.claimant, m.claimant_name, m.hedged, m.sentence AS evidence, c.suppressed"
 )
@@ -119,12 +119,19 @@ def entities(con: Any, include_known: bool = False, kind: str | None = None) -> 
     return dict_rows(execute(con, "entities", {"include_known": include_known, "kind": kind}))
 
 
-def report_data(con: Any, since: str, newest: int = 25) -> dict[str, list[dict[str, Any]]]:
-    """What the HTML report shows, since ``since`` (a date): weekly counts, the firm matrix, newest claims, sources."""
+def report_data(con: Any, since: str, newest: int = 25, stories: int = 15) -> dict[str, list[dict[str, Any]]]:
+    """What the HTML report shows of the claims first seen on or after ``since`` (a date).
+
+    ``attention`` (mentions per day per firm), ``matrix`` (claims per firm pair and relation), ``stories`` (the
+    newest ``stories``), ``story_languages`` (each story's first report per language), ``newest`` (the newest
+    ``newest`` claims with their evidence) and ``sources`` (source health, whatever the window).
+    """
     sql, params = claims_query(since=since, newest_first=True)
     return {
-        "weekly": dict_rows(execute(con, "report_weekly", [since])),
+        "attention": dict_rows(execute(con, "report_attention", [since])),
         "matrix": dict_rows(execute(con, "report_matrix", [since])),
+        "stories": dict_rows(execute(con, "report_stories", [since, int(stories)])),
+        "story_languages": dict_rows(execute(con, "report_story_languages")),
         "newest": dict_rows(con.execute(sql + f" LIMIT {int(newest)}", params)),
         "sources": dict_rows(execute(con, "source_health")),
     }

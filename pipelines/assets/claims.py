@@ -133,7 +133,7 @@ def claims(
             "dagster/row_count": counts["claims"],
             "new_claims": dg.MetadataValue.md(table),
             # the same plots as `claimwatch report`
-            "plots": dg.MetadataValue.md(plots_markdown(plots["weekly"], plots["matrix"])),
+            "plots": dg.MetadataValue.md(plots_markdown(plots)),
             "dagster/column_schema": schema,
         }
     )

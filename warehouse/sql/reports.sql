@@ -24,20 +24,41 @@ FROM entities e LEFT JOIN articles a ON a.article_id = e.first_article_id
 WHERE (:include_known OR NOT e.in_gazetteer) AND (:kind::VARCHAR IS NULL OR e.kind = :kind::VARCHAR)
 ORDER BY e.in_gazetteer, e.mention_count DESC, e.name;
 
--- name: report_weekly
--- Claims first seen each week since a date, per subject firm and relation (a denial asserts no relation: left out).
-SELECT CAST(date_trunc('week', c.first_seen_at) AS DATE) AS week, coalesce(c.subject_org, c.subject_group) AS firm,
-       c.relation, count(*) AS claims
-FROM claims c WHERE NOT c.suppressed AND NOT c.negated AND c.first_seen_at >= CAST(? AS DATE)
-GROUP BY ALL ORDER BY week, firm, c.relation;
+-- name: report_attention
+-- Attention over time: mentions per day per firm (either side) since a date, from v_claim_timeline (duplicates and
+-- what is judged wrong are already left out there; a denial asserts no relation: left out here).
+SELECT day, firm, sum(mentions)::INTEGER AS mentions
+FROM v_claim_timeline WHERE NOT negated AND day >= CAST(? AS DATE)
+GROUP BY ALL ORDER BY day, firm;
 
 -- name: report_matrix
--- Which firm is said to match or beat which, since a date: claims and sources per pair.
-SELECT c.subject_org, c.object_org, c.relation, count(*) AS claims, sum(c.source_count) AS sources
+-- Who claims what against whom since a date: claims and sources per (subject firm, object firm, relation); a
+-- claim between two models of one firm is no comparison of firms and is left out, as are denials.
+SELECT c.subject_org, c.object_org, c.relation, count(*)::INTEGER AS claims, sum(c.source_count)::INTEGER AS sources
 FROM claims c
-WHERE NOT c.suppressed AND NOT c.negated AND c.relation IN ('parity', 'surpass')
-  AND c.subject_org IS NOT NULL AND c.object_org IS NOT NULL AND c.first_seen_at >= CAST(? AS DATE)
-GROUP BY ALL ORDER BY claims DESC;
+WHERE NOT c.suppressed AND NOT c.negated AND c.subject_org IS NOT NULL AND c.object_org IS NOT NULL
+  AND c.subject_org <> c.object_org AND c.first_seen_at >= CAST(? AS DATE)
+GROUP BY ALL ORDER BY claims DESC, c.subject_org, c.object_org, c.relation;
+
+-- name: report_stories
+-- The newest stories (v_stories) first seen since a date, at most a number of them.
+SELECT story_key, subject_org, object_org, relations, first_seen_at, last_seen_at, claim_count, mention_count,
+       source_count, first_source, first_url, strongest_claimant, strongest_claimant_name, domains,
+       disputed_mentions, alerts_sent
+FROM v_stories WHERE first_seen_at >= CAST(? AS DATE)
+ORDER BY first_seen_at DESC, story_key LIMIT ?;
+
+-- name: report_story_languages
+-- Each story's first report in each language (kept articles only): when, by which source, at which URL.
+SELECT c.subject_org || ' | ' || c.object_org AS story_key, a.language,
+       min(coalesce(a.published_at, a.fetched_at)) AS first_at,
+       arg_min(a.source, coalesce(a.published_at, a.fetched_at)) AS first_source
+FROM claims c
+JOIN claim_mentions m ON m.claim_id = c.claim_id
+JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL
+WHERE c.relation IN ('parity', 'surpass') AND NOT c.suppressed AND c.subject_org IS NOT NULL
+  AND c.object_org IS NOT NULL AND a.language IS NOT NULL
+GROUP BY ALL ORDER BY story_key, first_at;
 
 -- name: source_health
 -- The source_health view, one row per source (the view orders them by source).
