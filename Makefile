@@ -20,8 +20,9 @@ $(BIN)/claimwatch: pyproject.toml
 
 install: $(BIN)/claimwatch  ## create .venv and install the project with dev tools
 
-demo: install  ## run the whole pipeline on the bundled sample site and print the alerts
-	$(BIN)/claimwatch demo
+demo: install  ## run the whole pipeline on the bundled sample site and print the alerts (the run shows in make dev)
+	mkdir -p dagster_home
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/claimwatch demo
 
 test: install  ## the test suite (no network, no ../shared needed)
 	$(BIN)/python -m pytest -q
@@ -60,5 +61,5 @@ package-check:  ## a non-editable `pip install .` in a fresh venv runs the demo 
 	build/package-check/venv/bin/pip install --quiet .
 	cd build/package-check && venv/bin/claimwatch demo --out demo --port 0 > demo.log && tail -3 demo.log
 
-docs: install  ## docs/warehouse.md from the warehouse's COMMENT ON metadata (a test checks it is in step)
+docs: install  ## docs/warehouse.md and warehouse/schema/columns.yaml from the warehouse's COMMENT ON metadata (a test checks both)
 	$(BIN)/python -m warehouse.docs

@@ -359,6 +359,12 @@ def demo(out_dir: str, keep: bool, port: int) -> None:
         click.echo(f"Serving the sample site at {site.base_url}; sources in {sources_file}")
         summary = run_pipeline(sources_file, out / "claimwatch.duckdb", out / "alerts.jsonl", progress=True)
     _echo_summary(summary)
+    home = os.environ.get("DAGSTER_HOME")
+    if home:
+        click.echo(f"\nDagster run {summary.run_id} is kept in {home}: `make dev` shows it under Runs (its steps,"
+                   " logs, materialisations and checks).")  # fmt: skip
+    else:
+        click.echo("\nThe Dagster run was not kept (DAGSTER_HOME is not set; `make demo` keeps it for `make dev`).")
     click.echo(f"\nWarehouse: {out / 'claimwatch.duckdb'}  (try: {_command()} claims --db {out / 'claimwatch.duckdb'})")
     if not summary.success:
         raise click.ClickException("the demo pipeline failed")

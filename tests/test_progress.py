@@ -79,3 +79,26 @@ def test_an_unreachable_crawl_counts_responses_not_requests_never_sent(tmp_path,
     summary = run_pipeline(sources, tmp_path / "w.duckdb", tmp_path / "a.jsonl")
     assert summary.success and summary.fetch_failures == 2
     assert "raw_pages: done (2 fetch failures, 0 responses)" in term.getvalue()
+
+
+def test_the_demo_run_is_kept_in_dagster_home_for_the_ui(tmp_path, monkeypatch):
+    """Issue 26 item 19: the demo's run did not appear in `make dev` (it ran on an ephemeral instance)."""
+    import shutil
+
+    import dagster as dg
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    r = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "d"), "--port", "0"])
+    assert r.exit_code == 0, r.output
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()
+        assert len(runs) == 1 and runs[0].is_success and runs[0].tags["claimwatch/trigger"] == "cli"
+        assert f"Dagster run {runs[0].run_id} is kept in {home}" in r.output
+        claims = instance.get_latest_materialization_event(dg.AssetKey("claims"))
+        assert claims is not None and claims.run_id == runs[0].run_id

@@ -6,7 +6,8 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from warehouse.db import connect
-from warehouse.docs import DOC_PATH, render
+from warehouse.docs import COLUMNS_PATH, DOC_PATH, render, render_columns
+from warehouse.docs import main as docs_main
 from warehouse.reports import column_docs, table_docs
 
 
@@ -22,6 +23,15 @@ def test_every_table_view_and_column_has_a_comment(tmp_path):
 
 def test_docs_file_is_rendered_from_the_schema():
     assert DOC_PATH.read_text(encoding="utf-8") == render(), "run: python -m warehouse.docs"
+    assert COLUMNS_PATH.read_text(encoding="utf-8") == render_columns(), "run: python -m warehouse.docs"
+
+
+def test_docs_check_names_a_stale_columns_file(tmp_path, capsys):
+    stale = tmp_path / "columns.yaml"
+    stale.write_text("claims: []\n", encoding="utf-8")
+    assert docs_main(["--check", "--columns-out", str(stale)]) == 1
+    assert f"{stale} is out of step" in capsys.readouterr().err
+    assert docs_main(["--check"]) == 0
 
 
 def test_tables_and_schema_commands(sample_run):

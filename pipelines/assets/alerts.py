@@ -16,7 +16,7 @@ from warehouse.reports import (
 from warehouse.rows import count
 
 
-@stage_asset(kinds={"apprise", "duckdb"}, deps=[claims])
+@stage_asset(kinds={"apprise", "duckdb"}, deps=[claims], table="alerts")
 def alerts(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,

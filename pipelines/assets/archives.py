@@ -23,7 +23,7 @@ class ArchivePaths(dg.Config):
     source: str = "archive"  # the source name the pages are stored under
 
 
-@stage_asset(kinds={"warc", "duckdb"})
+@stage_asset(kinds={"warc", "duckdb"}, table="raw_pages")
 def raw_pages_from_archives(
     context: dg.AssetExecutionContext,
     config: ArchivePaths,

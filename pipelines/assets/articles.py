@@ -18,7 +18,7 @@ from warehouse.rows import count
 CLEAN_BATCH = 500
 
 
-@stage_asset(kinds={"trafilatura", "duckdb"}, deps=[raw_pages, raw_pages_from_archives])
+@stage_asset(kinds={"trafilatura", "duckdb"}, deps=[raw_pages, raw_pages_from_archives], table="articles")
 def articles(warehouse: WarehouseResource, settings: SettingsResource) -> dg.MaterializeResult:
     """Cleaned news articles (trafilatura), one row per page URL, from every landed page not judged yet.
 

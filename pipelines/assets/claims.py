@@ -72,7 +72,7 @@ def _extract_and_load(
     return counts, errors
 
 
-@stage_asset(kinds={"spacy", "duckdb"}, deps=[articles])
+@stage_asset(kinds={"spacy", "duckdb"}, deps=[articles], table="claim_mentions")
 def claim_mentions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.MaterializeResult:
@@ -107,7 +107,7 @@ def _refresh_claims_and_outbox(
     return refresh_claims_and_outbox(con, context.run.run_id, settings.get().alerts.alert_rules())
 
 
-@stage_asset(kinds={"duckdb"}, deps=[claim_mentions])
+@stage_asset(kinds={"duckdb"}, deps=[claim_mentions], table="claims")
 def claims(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.MaterializeResult:
@@ -142,7 +142,9 @@ def claims(
 DAILY = dg.DailyPartitionsDefinition(start_date="2024-01-01", timezone="UTC")
 
 
-@stage_asset(kinds={"spacy", "duckdb"}, group_name="backfill", partitions_def=DAILY, deps=[articles])
+@stage_asset(
+    kinds={"spacy", "duckdb"}, group_name="backfill", partitions_def=DAILY, deps=[articles], table="claim_mentions"
+)
 def claims_by_day(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.MaterializeResult:

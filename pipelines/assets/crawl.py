@@ -23,7 +23,7 @@ class CrawlScope(dg.Config):
 CRAWL_RETRIES = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)  # transient failures
 
 
-@stage_asset(kinds={"scrapy", "duckdb"}, retry_policy=CRAWL_RETRIES)
+@stage_asset(kinds={"scrapy", "duckdb"}, retry_policy=CRAWL_RETRIES, table="raw_pages")
 def raw_pages(
     context: dg.AssetExecutionContext, config: CrawlScope, warehouse: WarehouseResource, crawler: CrawlerResource
 ) -> dg.MaterializeResult:
@@ -91,7 +91,13 @@ def _crawl_and_land(
 SOURCES = dg.DynamicPartitionsDefinition(name="sources")
 
 
-@stage_asset(kinds={"scrapy", "duckdb"}, group_name="by_source", partitions_def=SOURCES, retry_policy=CRAWL_RETRIES)
+@stage_asset(
+    kinds={"scrapy", "duckdb"},
+    group_name="by_source",
+    partitions_def=SOURCES,
+    retry_policy=CRAWL_RETRIES,
+    table="raw_pages",
+)
 def raw_pages_by_source(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, crawler: CrawlerResource
 ) -> dg.MaterializeResult:
