@@ -3,6 +3,7 @@ shell makes it ignore SIGINT), and when its parent (make) goes away."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -42,6 +43,30 @@ def _wait_until_serving(port: int, timeout: float = 120.0) -> None:
     raise AssertionError(f"the Dagster UI did not answer on port {port}")
 
 
+ASSET_COLUMNS = (
+    "{ assetNodes { assetKey { path } metadataEntries { label "
+    "... on TableSchemaMetadataEntry { schema { columns { name } } } } } }"
+)
+
+
+def _declared_columns(port: int, timeout: float = 60.0) -> dict[str, list[str]]:
+    """{asset: column names} as the UI's GraphQL API gives them (once the code location has loaded)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        body = json.dumps({"query": ASSET_COLUMNS}).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            nodes = json.load(r)["data"]["assetNodes"]
+        if nodes or time.monotonic() > deadline:
+            return {
+                "/".join(n["assetKey"]["path"]): [c["name"] for c in e["schema"]["columns"]]
+                for n in nodes
+                for e in n["metadataEntries"]
+                if e["label"] == "dagster/column_schema"
+            }
+        time.sleep(1)
+
+
 def _launcher_code(port: int) -> str:
     """A parent like make: starts the launcher with SIGINT ignored (as a background job is), then sleeps."""
     return (
@@ -64,6 +89,9 @@ def test_dev_stops_with_every_process_it_started(tmp_path, stop):
         assert parent.stdout is not None
         launcher = int(parent.stdout.readline())
         _wait_until_serving(port)
+        if stop == "SIGTERM":  # once: a fresh instance, nothing materialised, and asset pages list columns
+            columns = _declared_columns(port)
+            assert "claim_id" in columns["claims"] and "canonical_url" in columns["articles"], columns
         dagster_dev = next(p for p in _group_children(launcher))
         assert len(_group(dagster_dev)) >= 3  # dagster dev, its webserver and its daemon (and code servers)
         if stop == "parent killed":
