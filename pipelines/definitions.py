@@ -78,7 +78,7 @@ def build_definitions(orchestration: OrchestrationSettings | None = None) -> dg.
         jobs=[crawl_job, deliver_alerts_job, ingest_job],
         schedules=[build_hourly_crawl_schedule(orchestration)],
         sensors=[
-            build_feed_poll_sensor(crawl_job, orchestration.poll_tick_seconds),
+            build_feed_poll_sensor(crawl_job, orchestration.poll_tick_seconds, orchestration.fresh_run_gap_seconds),
             pending_alerts_sensor,
             sources_partitions_sensor,
         ],

@@ -17,7 +17,7 @@ import dagster as dg
 
 from pipelines.resources import CrawlerResource
 from spiders.feed_polling import FeedPoller, PollResult, PollSettings, PollState
-from spiders.sources import SourcesError
+from spiders.sources import SourcesError, load_sources_unless_unchanged
 
 FRESH_TAG = "claimwatch/trigger"
 WAITING = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING]
@@ -44,11 +44,11 @@ def poll_once(
     without it they stay queued for a later tick (a run is already waiting to start). The state is saved either
     way, so a crash between polling and requesting a run loses no URL.
     """
-    config = crawler.sources()
+    config = load_sources_unless_unchanged(crawler.sources_file)
     settings = PollSettings(**config.crawl.get("polling", {}))
     feeds = [(s.name, s.kind, s.urls[0]) for s in config.sources if s.kind in ("feed", "sitemap")]
     state = PollState.load(crawler.poll_state_path())
-    state.sync(feeds, settings)
+    changed = state.sync(feeds, settings)
     poller = FeedPoller(
         settings,
         config.crawl["user_agent"],
@@ -61,7 +61,10 @@ def poll_once(
         poller.close()
     state.add_pending(new_urls_by_source(results))
     released = state.take_pending() if release else {}
-    state.save(crawler.poll_state_path())
+    if changed or results or released:
+        state.save(crawler.poll_state_path())
+    else:
+        state.keep(crawler.poll_state_path())  # nothing polled, nothing queued or handed out: the file is current
     return released, results
 
 
@@ -75,8 +78,32 @@ def fresh_run_request(new_urls: dict[str, list[str]]) -> dg.RunRequest:
     )
 
 
-def build_feed_poll_sensor(job: dg.UnresolvedAssetJobDefinition, interval_seconds: int) -> dg.SensorDefinition:
-    """The sensor, for ``job`` (crawl_job), evaluated every ``interval_seconds``."""
+def held_back(instance: dg.DagsterInstance, job_name: str, gap_seconds: float, now: float) -> str | None:
+    """Why this tick's new URLs wait for a later run, or None when a run may start now.
+
+    They wait while a fresh run is queued or starting (it could not take them; the next carries them all) and
+    until ``gap_seconds`` after the last fresh run was created, so a steady trickle of URLs makes one run every
+    ``gap_seconds``, not one per tick.
+    """
+    fresh = dg.RunsFilter(job_name=job_name, tags={FRESH_TAG: "fresh"})
+    waiting = instance.get_runs_count(dg.RunsFilter(job_name=job_name, statuses=WAITING, tags={FRESH_TAG: "fresh"}))
+    if waiting:
+        return f"held for the next run ({waiting} fresh run waiting to start)"
+    if gap_seconds > 0:
+        last = instance.get_run_records(fresh, limit=1)
+        since = now - last[0].create_timestamp.timestamp() if last else gap_seconds
+        if since < gap_seconds:
+            return f"held for the next run (the last started {since:.0f}s ago; runs are {gap_seconds:.0f}s apart)"
+    return None
+
+
+def build_feed_poll_sensor(
+    job: dg.UnresolvedAssetJobDefinition, interval_seconds: int, run_gap_seconds: int = 0
+) -> dg.SensorDefinition:
+    """The sensor, for ``job`` (crawl_job), evaluated every ``interval_seconds``.
+
+    Fresh runs start ``run_gap_seconds`` apart at least (:func:`held_back`).
+    """
 
     @dg.sensor(
         name="feed_poll_sensor",
@@ -91,12 +118,11 @@ def build_feed_poll_sensor(job: dg.UnresolvedAssetJobDefinition, interval_second
         context: dg.SensorEvaluationContext, crawler: CrawlerResource
     ) -> dg.SensorResult | dg.SkipReason:
         started = time.monotonic()
-        # bounded queue: while a fresh run waits to start, new URLs are held and go together in the next one
-        waiting = context.instance.get_runs_count(
-            dg.RunsFilter(job_name=job.name, statuses=WAITING, tags={FRESH_TAG: "fresh"})
-        )
+        # bounded queue: while a fresh run waits to start, or the last started moments ago, new URLs are held and
+        # go together in the next one
+        held = held_back(context.instance, job.name, run_gap_seconds, time.time())
         try:
-            new_urls, results = poll_once(crawler, release=not waiting)
+            new_urls, results = poll_once(crawler, release=held is None)
         except SourcesError as exc:
             return dg.SkipReason(f"sources file unusable: {exc}")
         polled = sum(1 for r in results if r.status is not None)
@@ -109,8 +135,8 @@ def build_feed_poll_sensor(job: dg.UnresolvedAssetJobDefinition, interval_second
             f"{len(results)} due, {polled} polled ({unchanged} unchanged), {len(failed)} failed, "
             f"{sum(1 for r in results for _ in r.new_urls)} new URLs, {time.monotonic() - started:.1f}s"
         )
-        if waiting:
-            summary += f"; held for the next run ({waiting} fresh run waiting to start)"
+        if held:
+            summary += f"; {held}"
         if not new_urls:
             return dg.SensorResult(skip_reason=dg.SkipReason(summary), cursor=cursor)
         context.log.info(summary)

@@ -39,6 +39,7 @@ class OrchestrationSettings(BaseModel):
     crawl_timezone: str = "UTC"
     duplicate_rate_max: float = Field(0.6, gt=0, le=1)
     poll_tick_seconds: int = Field(10, ge=5, le=300)
+    fresh_run_gap_seconds: int = Field(20, ge=0, le=600)
 
     @field_validator("crawl_cron")
     @classmethod

@@ -285,6 +285,14 @@ def test_assets_declare_kinds_and_claims_carry_column_schema_and_plots(sample_ru
     assert "suppressed" in described and described["claim_id"].startswith("sha1 of the claim key")
     # attention over time, then one matrix per relation the sample has between two firms (all four)
     assert meta["plots"].value.count("data:image/svg+xml;base64,") == 5
+    # a fresh run (feed_poll_sensor) skips the charts: they cost ~1 CPU-s of every such run
+    fresh = dg.materialize(
+        [claims],
+        resources={"warehouse": WarehouseResource(db_path=str(db)), "settings": SettingsResource()},
+        tags={"claimwatch/trigger": "fresh"},
+    )
+    fresh_plots = fresh.asset_materializations_for_node("claims")[0].metadata["plots"].value
+    assert fresh.success and "not drawn in a fresh run" in fresh_plots and "svg" not in fresh_plots
 
 
 def test_every_asset_that_writes_a_table_declares_its_columns_before_any_materialisation(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -193,3 +194,66 @@ def test_new_urls_wait_while_a_fresh_run_is_queued(site, tmp_path):
     [request] = released.run_requests
     assert request.run_config["ops"]["raw_pages"]["config"]["new_urls"] == {"northgate": [f"{site.base_url}/{QWEN}"]}
     assert PollState.load(crawler.poll_state_path()).pending == {}
+
+
+def test_fresh_runs_are_a_gap_apart_and_a_queued_run_holds_new_urls():
+    """Issue 27: one run per tick that found something was ~6 CPU-s each; under load URLs now share runs."""
+    import uuid
+
+    from pipelines.freshness import FRESH_TAG, held_back
+
+    instance = dg.DagsterInstance.ephemeral()
+    assert held_back(instance, "crawl_job", 20, time.time()) is None  # no run yet
+    run = dg.DagsterRun(job_name="crawl_job", run_id=str(uuid.uuid4()), status=dg.DagsterRunStatus.STARTED,
+                        tags={FRESH_TAG: "fresh"})  # fmt: skip
+    instance.add_run(run)
+    reason = held_back(instance, "crawl_job", 20, time.time())
+    assert reason is not None and "runs are 20s apart" in reason
+    assert held_back(instance, "crawl_job", 20, time.time() + 21) is None  # the gap has passed
+    assert held_back(instance, "crawl_job", 0, time.time()) is None  # no gap asked for
+    assert held_back(instance, "other_job", 20, time.time()) is None  # another job's runs do not count
+    waiting = dg.DagsterRunStatus.NOT_STARTED
+    instance.add_run(
+        dg.DagsterRun(job_name="crawl_job", run_id=str(uuid.uuid4()), status=waiting, tags={FRESH_TAG: "fresh"})
+    )
+    reason = held_back(instance, "crawl_job", 0, time.time() + 100)
+    assert reason is not None and "1 fresh run waiting to start" in reason
+
+
+def test_the_poll_state_a_tick_saved_is_reused_until_the_file_changes(tmp_path):
+    path = tmp_path / "s.poll-state.json"
+    state = PollState()
+    state.sync([("a", "feed", "http://127.0.0.1:1/a.xml")], PollSettings())
+    state.save(path)
+    again = PollState.load(path)
+    assert again is state  # the file is as this process wrote it: not read again
+    assert PollState.load(path) is not state  # a load takes it out: a tick that fails leaves the file's state
+    again.save(path)
+    other = PollState()  # another writer (an operator's edit, another process) replaces the file
+    other.sync([("b", "feed", "http://127.0.0.1:1/b.xml")], PollSettings())
+    path.write_text(json.dumps({"feeds": {u: vars(f) for u, f in other.feeds.items()}}), encoding="utf-8")
+    assert list(PollState.load(path).feeds) == ["http://127.0.0.1:1/b.xml"]
+
+
+def test_the_sources_file_is_parsed_again_only_when_it_changes(tmp_path):
+    from spiders.sources import load_sources_unless_unchanged
+
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - name: a\n    feed: https://a.example/feed.xml\n", encoding="utf-8")
+    first = load_sources_unless_unchanged(path)
+    assert load_sources_unless_unchanged(path) is first
+    path.write_text("sources:\n  - name: bb\n    feed: https://b.example/feed.xml\n", encoding="utf-8")
+    assert [s.name for s in load_sources_unless_unchanged(path).sources] == ["bb"]
+
+
+def test_the_poller_reads_proxy_settings_once_unless_a_proxy_is_set(monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    poller = FeedPoller(PollSettings(), "claimwatch-test")
+    assert poller._session.trust_env is False and poller._session.verify == "/etc/ssl/certs/ca-certificates.crt"
+    poller.close()
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    poller = FeedPoller(PollSettings(), "claimwatch-test")
+    assert poller._session.trust_env is True  # requests keeps reading the proxy and its exceptions (NO_PROXY)
+    poller.close()
