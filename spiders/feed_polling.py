@@ -99,6 +99,7 @@ class FeedState:
     seen: list[str] = field(default_factory=list)  # short hashes of item URLs, newest last
     dates: list[float] = field(default_factory=list)  # publication times (epoch) of recent items, ascending
     polls: int = 0
+    reads: int = 0  # polls that read the feed's items (HTTP 200, parsed): the first one only learns its history
     not_modified: int = 0
     errors: int = 0
     last_error: str | None = None
@@ -331,9 +332,14 @@ class FeedPoller:
         return PollResult(feed.source, feed.url, 200, new_urls)
 
     def _remember(self, feed: FeedState, links: Sequence[Any], now: float) -> list[str]:
-        """Record the feed's items; return the URLs of those not seen before (none on a feed's first poll)."""
+        """Record the feed's items; return the URLs of those not seen before (none on a feed's first read).
+
+        The first read is the first poll that got the feed's items, not the first whose items were not empty: a
+        feed that was empty when first read reports its first item when it appears.
+        """
         seen = set(feed.seen)
-        first_poll = not feed.seen
+        first_poll = feed.reads == 0 and not feed.seen  # state files from before `reads`: `seen` tells
+        feed.reads += 1
         new = []
         for link in links:
             h = _hash(link.url)

@@ -87,6 +87,20 @@ def test_conditional_get_new_items_and_intervals(site, tmp_path):
     assert site.hits["/northgate-post/feed.xml"] == 3
 
 
+def test_a_feed_empty_at_its_first_poll_reports_its_first_items(site, tmp_path):
+    """Found by the 10,000-feed benchmark: a quiet feed with no item yet took its first item for history."""
+    import re
+
+    crawler = CrawlerResource(sources_file=str(sources_for(tmp_path, site.base_url)))
+    site.feed_path.write_text(re.sub(r"<entry>.*?</entry>", "", site.full_feed, flags=re.S), encoding="utf-8")
+    t0 = time.time()
+    new, [first] = poll_once(crawler, now=t0)
+    assert (first.status, new) == (200, {})
+    site.feed_path.write_text(site.full_feed, encoding="utf-8")
+    new, [second] = poll_once(crawler, now=t0 + 3600)
+    assert second.status == 200 and len(new["northgate"]) == site.full_feed.count("<entry>") >= 2
+
+
 def test_robots_retry_after_and_private_networks(tmp_path):
     with FaultServer(robots_status=200) as faults:
         state = PollState()
