@@ -53,7 +53,7 @@ dev: install  ## Dagster UI with the asset graph, hourly schedule and alert sens
 
 bench: install  ## throughput, speed-up, memory, crawl, freshness (alert latency) and hostile-text benchmarks -> benchmarks/results.md
 	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000 --rounds 5 --generated-rounds 3
-	$(BIN)/python benchmarks/freshness.py --feeds 1000 --minutes 10
+	$(BIN)/python benchmarks/freshness.py --feeds 1000 10000 --minutes 10
 	$(BIN)/python benchmarks/adversarial_claims.py
 
 package-check:  ## a non-editable `pip install .` in a fresh venv runs the demo (every data file is package data)

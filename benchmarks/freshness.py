@@ -1,6 +1,6 @@
 """Freshness benchmark: publication-to-alert latency, continuous polling vs today's hourly schedule.
 
-    python benchmarks/freshness.py [--feeds 1000] [--minutes 10] [--out benchmarks/results.md]
+    python benchmarks/freshness.py [--feeds 1000 10000] [--minutes 10] [--out benchmarks/results.md]
 
 A loopback simulator (benchmarks/feed_simulator.py) serves N feeds on which articles appear at random times;
 some report parity claims, each story one to three times on different feeds. Alerts go to a loopback webhook
@@ -382,6 +382,7 @@ def row(f: dict[str, Any]) -> list[str]:
     per = f["alerts_per_story"]
     return [
         f["mode"],
+        f"{f['feeds']:,}",
         f"{f['stories']} ({len(f['missed'])} missed)",
         f"{percentile(lat, 0.5):.0f} / {percentile(lat, 0.95):.0f} / {max(lat) if lat else float('nan'):.0f}",
         f"{statistics.fmean(per):.2f} (max {max(per)})" if per else "-",
@@ -392,9 +393,22 @@ def row(f: dict[str, Any]) -> list[str]:
     ]
 
 
-def render(results: list[dict[str, Any]], feeds: int, minutes: float, total: float) -> str:
+def _continuous_note(cont: dict[str, Any]) -> str:
+    runs = cont["runs"]
+    return (
+        f"Continuous, {cont['feeds']:,} feeds: {runs['count']} runs ({runs['statuses']}), launch (queued to started) "
+        f"median {runs['launch_median']:.1f} s, run duration median {runs['duration_median']:.1f} s, p95 "
+        f"{runs['duration_p95']:.1f} s; first polling tick of all feeds done {cont['first_tick_seconds']:.0f} s "
+        f"after the daemon started; {cont['messages']} messages; alert kinds {cont['kinds']}; "
+        f"{cont['article_requests']} article fetches. CPU seconds of the {cont['hours'] * 60:.1f} minutes by "
+        f"process: {cont['cpu_by_role']}."
+    )
+
+
+def render(results: list[dict[str, Any]], feeds: list[int], minutes: float, total: float) -> str:
     head = [
         "mode",
+        "feeds",
         "stories (missed)",
         "publication-to-alert s, p50 / p95 / max",
         "alerts per story",
@@ -406,26 +420,19 @@ def render(results: list[dict[str, Any]], feeds: int, minutes: float, total: flo
     lines = [
         SECTION,
         "",
-        f"Command: `python benchmarks/freshness.py --feeds {feeds} --minutes {minutes:g}` ({total:.0f} s in all), "
-        f"{feeds} loopback feeds (2% wires at 20-40 items an hour, the rest 2-8 a day), 12% of articles reporting "
-        "a parity story, each story on one to three feeds within five minutes.",
+        f"Command: `python benchmarks/freshness.py --feeds {' '.join(map(str, feeds))} --minutes {minutes:g}` "
+        f"({total:.0f} s in all): loopback feeds (2% wires at 20-40 items an hour, the rest 2-8 a day), 12% of "
+        "articles reporting a parity story, each story on one to three feeds within five minutes; the hourly mode "
+        f"at {min(feeds):,} feeds. CPU counts every process of the pipeline (daemon, code server, runs, crawlers), "
+        "not the simulator.",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
         *["| " + " | ".join(row(r)) + " |" for r in results],
         "",
     ]
-    cont = next((r for r in results if r["mode"].startswith("continuous")), None)
-    if cont:
-        runs = cont["runs"]
-        lines += [
-            f"Continuous: {runs['count']} runs ({runs['statuses']}), launch (queued to started) median "
-            f"{runs['launch_median']:.1f} s, run duration median {runs['duration_median']:.1f} s, p95 "
-            f"{runs['duration_p95']:.1f} s; first polling tick of all feeds done {cont['first_tick_seconds']:.0f} s "
-            f"after the daemon started; {cont['messages']} messages; alert kinds {cont['kinds']}; "
-            f"{cont['article_requests']} article fetches. CPU seconds of the {cont['hours'] * 60:.1f} minutes by "
-            f"process: {cont['cpu_by_role']}.",
-        ]
+    for cont in (r for r in results if r["mode"].startswith("continuous")):
+        lines += [_continuous_note(cont), ""]
     hourly = next((r for r in results if r["mode"].startswith("hourly")), None)
     if hourly:
         lines += [
@@ -453,7 +460,7 @@ def write_section(out: Path, text: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--feeds", type=int, default=1000)
+    ap.add_argument("--feeds", type=int, nargs="+", default=[1000], help="one continuous run per count")
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--mode", choices=["both", "continuous", "hourly"], default="both")
@@ -467,10 +474,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="claimwatch-fresh-") as tmp:
         work = args.workdir or Path(tmp)
         if args.mode in ("both", "continuous"):
-            results.append(run_continuous(args.feeds, args.minutes, args.seed, work))
-            print(row(results[-1]), flush=True)
+            for feeds in args.feeds:
+                results.append(run_continuous(feeds, args.minutes, args.seed, work / f"feeds-{feeds}"))
+                print(row(results[-1]), flush=True)
         if args.mode in ("both", "hourly"):
-            results.append(run_hourly(args.feeds, args.seed, work))
+            results.append(run_hourly(min(args.feeds), args.seed, work))
             print(row(results[-1]), flush=True)
     text = render(results, args.feeds, args.minutes, time.time() - begun)
     print(text)
