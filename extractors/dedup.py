@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,6 +74,27 @@ def lsh_bands() -> tuple[int, int]:
     """(bands, rows) datasketch picks for our threshold: a numerical optimisation, so computed once per process."""
     lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM)
     return lsh.b, lsh.r
+
+
+def band_buckets(m: MinHash) -> list[int]:
+    """The LSH band buckets of a signature (``lsh_bands()``: b bands of r hash values), as signed 64-bit integers.
+
+    Two signatures share a bucket when one of their bands is equal, the candidate rule of datasketch's MinHashLSH
+    with the same (b, r); the band's number is hashed in, so equal values in different bands never meet.
+    blake2b rather than Python's hash(): buckets are stored, so they must not change between processes.
+    """
+    bands, rows = lsh_bands()
+    values = np.asarray(m.hashvalues, dtype=np.uint64)
+    out = []
+    for band in range(bands):
+        digest = hashlib.blake2b(values[band * rows : (band + 1) * rows].tobytes(), digest_size=8, salt=bytes([band]))
+        out.append(int.from_bytes(digest.digest(), "little", signed=True))
+    return out
+
+
+def estimated_jaccard(m: MinHash, others: np.ndarray) -> np.ndarray:
+    """MinHash estimates of the Jaccard similarity of ``m`` with each row of hash values in ``others``."""
+    return np.count_nonzero(others == np.asarray(m.hashvalues, dtype=np.uint64), axis=1) / NUM_PERM
 
 
 class SignatureIndex:

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
-from pipelines.articles import load_articles
+from extractors.dedup import lsh_bands
+from pipelines.articles import band_stored_signatures, load_articles
 from pipelines.settings import AlertSettings
 from tests.conftest import stated_mention
 from warehouse.alerts import create_alerts, mark_alerts
@@ -355,6 +356,28 @@ def test_minhash_catches_a_rewritten_copy_across_batches_but_not_another_take(tm
         ("near_duplicate",)
     ]
     assert con.execute("SELECT count(*) FROM article_signatures").fetchall()[0][0] == 3
+    con.close()
+
+
+def test_a_warehouse_from_before_band_rows_finds_its_stored_near_duplicates(tmp_path):
+    """Issue 27: near-duplicates are looked up through signature_bands in the warehouse, not an in-memory index of
+    every stored signature (9 KB an article, loaded by every run); signatures stored before the table get theirs."""
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    d = datetime(2026, 9, 1, tzinfo=UTC)
+    load_articles(con, [], [_article("orig", "paper", "https://paper/glm", d, text="\n".join(STORY))])
+    assert con.execute("SELECT count(*) FROM signature_bands").fetchall()[0][0] == lsh_bands()[0]
+    con.execute("DELETE FROM signature_bands")  # as stored by a claimwatch from before signature_bands
+    con.close()
+    con = connect(db)
+    copy_text = "\n".join(["Reprinted for our readers: a Chinese lab's claim, in full, as first reported."] + STORY[1:])
+    load_articles(con, [], [_article("copy", "wire", "https://wire/glm", d + timedelta(hours=3), text=copy_text)])
+    assert dict(con.execute("SELECT article_id, duplicate_of FROM articles").fetchall()) == {
+        "orig": None,
+        "copy": "orig",
+    }
+    assert band_stored_signatures(con) == 0  # every signature has its bands again, the copy's too
+    assert con.execute("SELECT count(*) FROM signature_bands").fetchall()[0][0] == 2 * lsh_bands()[0]
     con.close()
 
 

@@ -66,6 +66,32 @@ def set_duplicate_of(
         execute(con, "drop_extractions_of", [[article_id]])
 
 
-def stored_signatures(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
-    """Every stored article's text signature, as stored."""
-    return {aid: bytes(b) for aid, b in execute(con, "stored_signatures").fetchall()}
+def insert_signature_bands(con: duckdb.DuckDBPyConnection, bands: dict[str, list[int]]) -> int:
+    """Store the LSH band buckets of these articles' signatures (``{article_id: buckets}``)."""
+    rows = [{"bucket": b, "article_id": aid} for aid, buckets in bands.items() for b in buckets]
+    return insert_rows(con, "signature_bands", rows, ["bucket", "article_id"])
+
+
+def band_candidates(con: duckdb.DuckDBPyConnection, buckets: Sequence[int]) -> dict[str, bytes]:
+    """{article_id: signature} of the stored articles with a band bucket among ``buckets``."""
+    if not buckets:
+        return {}
+    return {aid: bytes(b) for aid, b in execute(con, "band_candidates", [list(buckets)]).fetchall()}
+
+
+def signatures_of(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, bytes]:
+    """{article_id: signature} of these articles (those with one stored)."""
+    if not article_ids:
+        return {}
+    return {aid: bytes(b) for aid, b in execute(con, "signatures_of", [list(article_ids)]).fetchall()}
+
+
+def signatures_without_bands(con: duckdb.DuckDBPyConnection, limit: int) -> dict[str, bytes]:
+    """Up to ``limit`` stored signatures that have no band rows yet."""
+    return {aid: bytes(b) for aid, b in execute(con, "signatures_without_bands", [limit]).fetchall()}
+
+
+def banded_signature_count(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(stored signatures, band rows)."""
+    sigs, bands = execute(con, "banded_signature_count").fetchall()[0]
+    return int(sigs), int(bands)

@@ -4,7 +4,7 @@ import dagster as dg
 
 from extractors.cleaning import load_language_model
 from extractors.rules import ClaimRules
-from pipelines.articles import load_articles, signature_index
+from pipelines.articles import band_stored_signatures, load_articles
 from pipelines.assets.archives import raw_pages_from_archives
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.assets.crawl import raw_pages
@@ -30,12 +30,12 @@ def articles(warehouse: WarehouseResource, settings: SettingsResource) -> dg.Mat
     with warehouse.get_connection() as con:
         rules = ClaimRules(discovered_entities(con))  # the pool's workers get these rules as they start
         load_language_model()  # before the pool forks: the workers inherit the language model
-        index = signature_index(con)  # loaded once per run, extended batch by batch
+        band_stored_signatures(con)  # a warehouse from before signature_bands: its signatures get their buckets
         todo = unjudged_page_rowids(con)
         batches = cleaned_batches(lambda ids: pages_at_rowids(con, ids), todo, CLEAN_BATCH, workers, rules)
         with duckdb_threads(con, 1 if workers > 1 else None):  # the pool has the cores
             for verdicts, rows, extractions in batches:
-                counts = load_articles(con, verdicts, rows, index)
+                counts = load_articles(con, verdicts, rows)
                 totals["extractions_staged"] += stage_extractions(con, extractions, rules.version, rules.seed_key)
                 totals["pages_judged"] += len(verdicts)
                 totals["not_articles"] += sum(1 for v in verdicts if not v.is_article)

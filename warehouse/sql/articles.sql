@@ -21,6 +21,21 @@ WHERE article_id IN (SELECT k FROM keepers) OR duplicate_of IN (SELECT k FROM ke
 -- Which article a stored copy duplicates (NULL: it is the kept copy).
 UPDATE articles SET duplicate_of = ?, duplicate_reason = ? WHERE article_id = ?;
 
--- name: stored_signatures
--- Every stored article's text signature.
-SELECT article_id, minhash FROM article_signatures;
+-- name: band_candidates
+-- Stored articles sharing at least one LSH band bucket with the probed buckets, with their signatures.
+SELECT DISTINCT s.article_id, s.minhash
+FROM signature_bands b JOIN article_signatures s ON s.article_id = b.article_id
+WHERE b.bucket IN (SELECT unnest(?::BIGINT[]));
+
+-- name: signatures_of
+-- The stored signatures of these articles.
+SELECT article_id, minhash FROM article_signatures WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: signatures_without_bands
+-- Stored signatures with no band rows yet (stored before signature_bands existed), at most a number of them.
+SELECT s.article_id, s.minhash FROM article_signatures s
+WHERE NOT EXISTS (SELECT 1 FROM signature_bands b WHERE b.article_id = s.article_id) LIMIT ?;
+
+-- name: banded_signature_count
+-- (stored signatures, band rows): band rows are signatures times bands when every signature has its bands.
+SELECT (SELECT count(*) FROM article_signatures), (SELECT count(*) FROM signature_bands);
