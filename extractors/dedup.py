@@ -98,9 +98,9 @@ def estimated_jaccard(m: MinHash, others: np.ndarray) -> np.ndarray:
 
 
 class SignatureIndex:
-    """Stored signatures in an LSH index that lives for one run: loaded once, then only added to.
+    """The signatures of one batch's copy candidates in an in-memory LSH index (:func:`assign_duplicates`).
 
-    Without it every batch would reload and re-index every stored signature (quadratic over a long ingest).
+    Stored articles are looked up through their band buckets in the warehouse instead (``pipelines.articles``).
     LSH candidates are confirmed against a matrix of hash values in one numpy comparison per query (a large
     copy group, e.g. a wire story re-posted by hundreds of outlets, yields hundreds of candidates).
     """
@@ -130,8 +130,7 @@ class SignatureIndex:
         candidates = list(self.lsh.query(m))
         if not candidates:
             return set()
-        rows = self._matrix[[self._row[h] for h in candidates]]
-        share = np.count_nonzero(rows == m.hashvalues.astype(np.uint64), axis=1) / NUM_PERM
+        share = estimated_jaccard(m, self._matrix[[self._row[h] for h in candidates]])
         return {h for h, s in zip(candidates, share, strict=True) if s >= NEAR_DUPLICATE_JACCARD}
 
 

@@ -41,8 +41,8 @@ def poll_once(
     """One polling tick over the crawler's sources file: poll what is due and queue the new URLs.
 
     With ``release`` the queued URLs (this tick's and those held back before) are returned and leave the queue;
-    without it they stay queued for a later tick (a run is already waiting to start). The state is saved either
-    way, so a crash between polling and requesting a run loses no URL.
+    without it they stay queued for a later tick (a run is already waiting to start). The state is saved whenever the
+    tick changed it, either way, so a crash between polling and requesting a run loses no URL.
     """
     config = load_sources_unless_unchanged(crawler.sources_file)
     settings = PollSettings(**config.crawl.get("polling", {}))

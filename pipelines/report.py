@@ -186,7 +186,7 @@ def stories_table(stories: list[dict[str, Any]], story_languages: list[dict[str,
             relations,
             _when(s.get("first_seen_at")),
             f"{_e(s.get('first_source'))}<div>{readable_link(s.get('first_url'))}</div>",
-            language_lead(sorted(by_story.get(s["story_key"], []), key=lambda x: x["first_at"])),
+            language_lead(by_story.get(s["story_key"], [])),  # the query gives them oldest first
             _e(s.get("source_count")),
             claimant,
             _e(s.get("domains")),

@@ -119,19 +119,31 @@ def entities(con: Any, include_known: bool = False, kind: str | None = None) -> 
     return dict_rows(execute(con, "entities", {"include_known": include_known, "kind": kind}))
 
 
-def report_data(con: Any, since: str, newest: int = 25, stories: int = 15) -> dict[str, list[dict[str, Any]]]:
-    """What the HTML report shows of the claims first seen on or after ``since`` (a date).
+def chart_data(con: Any, since: str) -> dict[str, list[dict[str, Any]]]:
+    """What the report's charts draw, since ``since`` (a date).
 
-    ``attention`` (mentions per day per firm), ``matrix`` (claims per firm pair and relation), ``stories`` (the
-    newest ``stories``), ``story_languages`` (each story's first report per language), ``newest`` (the newest
-    ``newest`` claims with their evidence) and ``sources`` (source health, whatever the window).
+    ``attention`` (mentions per day per firm) and ``matrix`` (claims per firm pair and relation); the ``claims``
+    asset draws the same charts from it.
     """
-    sql, params = claims_query(since=since, newest_first=True)
     return {
         "attention": dict_rows(execute(con, "report_attention", [since])),
         "matrix": dict_rows(execute(con, "report_matrix", [since])),
-        "stories": dict_rows(execute(con, "report_stories", [since, int(stories)])),
-        "story_languages": dict_rows(execute(con, "report_story_languages")),
+    }
+
+
+def report_data(con: Any, since: str, newest: int = 25, stories: int = 15) -> dict[str, list[dict[str, Any]]]:
+    """What the HTML report shows of the claims first seen on or after ``since`` (a date).
+
+    :func:`chart_data`, plus ``stories`` (the newest ``stories``), ``story_languages`` (their first report per
+    language), ``newest`` (the newest ``newest`` claims with their evidence) and ``sources`` (source health,
+    whatever the window).
+    """
+    sql, params = claims_query(since=since, newest_first=True)
+    shown = dict_rows(execute(con, "report_stories", [since, int(stories)]))
+    return {
+        **chart_data(con, since),
+        "stories": shown,
+        "story_languages": dict_rows(execute(con, "report_story_languages", [[s["story_key"] for s in shown]])),
         "newest": dict_rows(con.execute(sql + f" LIMIT {int(newest)}", params)),
         "sources": dict_rows(execute(con, "source_health")),
     }

@@ -4,7 +4,7 @@ import dagster as dg
 
 from extractors.cleaning import load_language_model
 from extractors.rules import ClaimRules
-from pipelines.articles import band_stored_signatures, load_articles
+from pipelines.articles import load_articles
 from pipelines.assets.archives import raw_pages_from_archives
 from pipelines.assets.common import column_schema, stage_asset
 from pipelines.assets.crawl import raw_pages
@@ -30,7 +30,6 @@ def articles(warehouse: WarehouseResource, settings: SettingsResource) -> dg.Mat
     with warehouse.get_connection() as con:
         rules = ClaimRules(discovered_entities(con))  # the pool's workers get these rules as they start
         load_language_model()  # before the pool forks: the workers inherit the language model
-        band_stored_signatures(con)  # a warehouse from before signature_bands: its signatures get their buckets
         todo = unjudged_page_rowids(con)
         batches = cleaned_batches(lambda ids: pages_at_rowids(con, ids), todo, CLEAN_BATCH, workers, rules)
         with duckdb_threads(con, 1 if workers > 1 else None):  # the pool has the cores

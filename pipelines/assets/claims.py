@@ -117,7 +117,7 @@ def claims(
     and the strongest evidence. New parity/surpass claims get their outbox alert rows in the same transaction.
     """
     from pipelines.freshness import FRESH_TAG
-    from warehouse.reports import report_data
+    from warehouse.reports import chart_data
 
     with warehouse.get_connection() as con:
         counts = _refresh_claims_and_outbox(context, con, settings)
@@ -129,7 +129,7 @@ def claims(
         if context.run.tags.get(FRESH_TAG) != "fresh":
             from pipelines.report import plots_markdown  # matplotlib is imported only when plots are drawn
 
-            plots = plots_markdown(report_data(con, "1970-01-01", newest=0))
+            plots = plots_markdown(chart_data(con, "1970-01-01"))
         schema = column_schema(con, "claims")
     table = "| subject | model | relation | object | model | domain | mentions |\n|---|---|---|---|---|---|---|\n"
     table += "\n".join("| " + " | ".join(str(v) for v in row) + " |" for row in preview) or "(no new claims)"

@@ -50,10 +50,14 @@ def column_schema(con: Any, table: str) -> dg.TableSchema:
 
 
 @cache
+def _declared_columns() -> dict[str, list[dict[str, Any]]]:
+    return columns_file()  # read once per process: every asset module's import asks for its table
+
+
 def declared_column_schema(table: str) -> dg.TableSchema:
     """The table's columns as ``warehouse/schema/columns.yaml`` declares them (no warehouse is opened).
 
     A KeyError names a table the file does not have: an asset naming a table that does not exist fails at import.
     """
-    columns = columns_file()[table]
+    columns = _declared_columns()[table]
     return _table_schema((c["name"], c["type"], c["required"], c["meaning"]) for c in columns)

@@ -49,7 +49,7 @@ FROM v_stories WHERE first_seen_at >= CAST(? AS DATE)
 ORDER BY first_seen_at DESC, story_key LIMIT ?;
 
 -- name: report_story_languages
--- Each story's first report in each language (kept articles only): when, by which source, at which URL.
+-- The first report of each of these stories in each language (kept articles only): when, and by which source.
 SELECT c.subject_org || ' | ' || c.object_org AS story_key, a.language,
        min(coalesce(a.published_at, a.fetched_at)) AS first_at,
        arg_min(a.source, coalesce(a.published_at, a.fetched_at)) AS first_source
@@ -58,6 +58,7 @@ JOIN claim_mentions m ON m.claim_id = c.claim_id
 JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL
 WHERE c.relation IN ('parity', 'surpass') AND NOT c.suppressed AND c.subject_org IS NOT NULL
   AND c.object_org IS NOT NULL AND a.language IS NOT NULL
+  AND c.subject_org || ' | ' || c.object_org IN (SELECT unnest(?::VARCHAR[]))
 GROUP BY ALL ORDER BY story_key, first_at;
 
 -- name: source_health
