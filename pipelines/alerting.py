@@ -60,14 +60,19 @@ def _languages_line(p: dict[str, Any]) -> list[str]:
     return ["    reported in: " + ", ".join(f"{x} (first)" if x == first else x for x in ordered)]
 
 
+CLAIMANT_KINDS = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}
+
+
+def claimant_words(kind: str | None, name: str | None) -> tuple[str | None, str]:
+    """(the claimant's name, or None when there is none or it is the outlet's own word; what kind of source it is)."""
+    return (name if name and kind != "outlet" else None), CLAIMANT_KINDS.get(kind or "", "unknown")
+
+
 def format_alert(d: Alert) -> str:
     """A few readable lines for a person: who claims what, on whose word, where it was first seen."""
     p = alert_payload(d)
-    who = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}.get(
-        p["claimant"] or "", "unknown"
-    )
-    if p["claimant_name"] and p["claimant"] != "outlet":
-        who = f"{p['claimant_name']} ({who})"
+    name, kind = claimant_words(p["claimant"], p["claimant_name"])
+    who = f"{name} ({kind})" if name else kind
     first = p["first_seen_at"][:10] if isinstance(p["first_seen_at"], str) else p["first_seen_at"]
     lines = [
         f"[{p['relation'].upper()}] {p['subject']} {RELATION_WORDS.get(p['relation'], p['relation'])} "
@@ -102,11 +107,8 @@ def format_claim(row: dict[str, Any]) -> str:
     lang_note = ""
     if len(langs) > 1:
         lang_note = ", in " + ", ".join(f"{x} (first)" if x == first_lang else x for x in langs)
-    who = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}.get(
-        row.get("claimant") or "", "unknown"
-    )
-    if row.get("claimant_name") and row.get("claimant") != "outlet":
-        who = f"{row['claimant_name']} ({who})"
+    name, kind = claimant_words(row.get("claimant"), row.get("claimant_name"))
+    who = f"{name} ({kind})" if name else kind
     first = str(row.get("first_published_at") or row.get("first_seen_at") or "")[:10]
     return "\n".join(
         [

@@ -15,10 +15,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipelines.alerting import claim_verb, relation_label
+from pipelines.alerting import claim_verb, claimant_words, relation_label
 from pipelines.report_charts import RELATION_COLOURS, RELATION_READING, attention_svg, matrix_svgs
 
-CLAIMANTS = {"self": "the firm itself", "third_party": "a third party", "outlet": "the outlet"}
 LINK_TEXT = 72  # characters of a link's visible text; the whole URL is its title (hover) and its target
 EVIDENCE_COLUMNS = (
     # (heading, width): fixed widths, so the table fits the page whatever the text
@@ -111,6 +110,11 @@ def language_lead(firsts: list[dict[str, Any]]) -> str:
     return text
 
 
+def _claimant(kind: str | None, name: str | None) -> str:
+    name, words = claimant_words(kind, name)
+    return f"{_e(name)} <span class='src'>({words})</span>" if name else words
+
+
 def _empty(text: str) -> str:
     return f"<p class='empty'>{_e(text)}</p>"
 
@@ -147,9 +151,6 @@ def evidence_table(rows: list[dict[str, Any]]) -> str:
     """The newest claims with their id (for ``claimwatch claim``), wording, claimant, evidence and first report."""
     cells = []
     for r in rows:
-        claimant = CLAIMANTS.get(r.get("claimant") or "", "unknown")
-        if r.get("claimant_name") and r.get("claimant") != "outlet":
-            claimant = f"{_e(r['claimant_name'])} <span class='src'>({claimant})</span>"
         verb = f"{_badge(r['relation'], r.get('negated'))} {_e(claim_verb(r['relation'], r.get('negated')))}"
         statement = (
             f"{_side(r.get('subject_org'), r.get('subject_model'), r.get('subject_group'))} {verb} "
@@ -161,7 +162,7 @@ def evidence_table(rows: list[dict[str, Any]]) -> str:
             _when(r.get("first_published_at")),
             statement,
             _e(r.get("domain")),
-            f"{claimant}{hedged}",
+            _claimant(r.get("claimant"), r.get("claimant_name")) + hedged,
             _e(r.get("source_count")),
             f"\u201c{_e(r.get('evidence'))}\u201d",
             readable_link(r.get("first_url"), r.get("first_title"))
@@ -178,9 +179,6 @@ def stories_table(stories: list[dict[str, Any]], story_languages: list[dict[str,
     cells = []
     for s in stories:
         relations = ", ".join(_e(x) for x in (s.get("relations") or "").split(","))
-        claimant = CLAIMANTS.get(s.get("strongest_claimant") or "", "unknown")
-        if s.get("strongest_claimant_name") and s.get("strongest_claimant") != "outlet":
-            claimant = f"{_e(s['strongest_claimant_name'])} <span class='src'>({claimant})</span>"
         cells.append([
             f"<b>{_e(s['subject_org'])}</b> \u2192 <b>{_e(s['object_org'])}</b>",
             relations,
@@ -188,7 +186,7 @@ def stories_table(stories: list[dict[str, Any]], story_languages: list[dict[str,
             f"{_e(s.get('first_source'))}<div>{readable_link(s.get('first_url'))}</div>",
             language_lead(by_story.get(s["story_key"], [])),  # the query gives them oldest first
             _e(s.get("source_count")),
-            claimant,
+            _claimant(s.get("strongest_claimant"), s.get("strongest_claimant_name")),
             _e(s.get("domains")),
         ])  # fmt: skip
     return _table(STORY_COLUMNS, cells, "stories")
