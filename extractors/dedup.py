@@ -7,10 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from extractors.cleaning import normalize_for_hash, strip_syndication_notes
 
@@ -20,6 +18,14 @@ NEAR_DUPLICATE_JACCARD = 0.5
 SHINGLE_WORDS = 5
 NUM_PERM = 128
 MINHASH_SCHEME = "affine32"  # datasketch 2.x default; stored signatures are only comparable within one scheme
+# The (bands, rows) datasketch's MinHashLSH picks for NEAR_DUPLICATE_JACCARD and NUM_PERM (a numerical optimisation
+# with scipy), pinned so that a process comparing signatures never imports datasketch: its package imports scipy,
+# ~80 MB in every process, while only the cleaning workers compute signatures. tests/test_dedup.py checks that
+# datasketch still picks these; the stored band buckets depend on them.
+LSH_BANDS, LSH_ROWS = 25, 5
+
+Signature = np.ndarray
+"""A MinHash signature: its NUM_PERM hash values (uint64), as datasketch computes and the warehouse stores them."""
 
 
 @dataclass
@@ -52,31 +58,31 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
-def signature(text: str) -> MinHash:
-    """MinHash of the text's word shingles (``update_batch``: one call per article)."""
+def signature(text: str) -> Signature:
+    """MinHash of the text's word shingles (``update_batch``: one call per article), as its hash values."""
+    from datasketch import MinHash  # imported here: see LSH_BANDS
+
     m = MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
     m.update_batch([s.encode("utf-8") for s in shingles(text)])
-    return m
+    return np.asarray(m.hashvalues, dtype=np.uint64)
 
 
-def signature_bytes(m: MinHash) -> bytes:
+def signature_bytes(m: Signature) -> bytes:
     """The signature as stored in the warehouse."""
-    return m.hashvalues.astype(np.uint64).tobytes()
+    return np.asarray(m, dtype=np.uint64).tobytes()
 
 
-def signature_from_bytes(b: bytes) -> MinHash:
-    """A stored signature back as a (lean) MinHash: hash values only, no permutations rebuilt (40x cheaper)."""
-    return LeanMinHash(seed=1, hashvalues=np.frombuffer(b, dtype=np.uint64), scheme=MINHASH_SCHEME)
+def signature_from_bytes(b: bytes) -> Signature:
+    """A stored signature back as its hash values (read-only view of the bytes, nothing copied)."""
+    return np.frombuffer(b, dtype=np.uint64)
 
 
-@lru_cache(maxsize=1)
 def lsh_bands() -> tuple[int, int]:
-    """(bands, rows) datasketch picks for our threshold: a numerical optimisation, so computed once per process."""
-    lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+    """(bands, rows) of the LSH band buckets: b bands of r hash values (``LSH_BANDS``, ``LSH_ROWS``)."""
+    return LSH_BANDS, LSH_ROWS
 
 
-def band_buckets(m: MinHash) -> list[int]:
+def band_buckets(m: Signature) -> list[int]:
     """The LSH band buckets of a signature (``lsh_bands()``: b bands of r hash values), as signed 64-bit integers.
 
     Two signatures share a bucket when one of their bands is equal, the candidate rule of datasketch's MinHashLSH
@@ -84,7 +90,7 @@ def band_buckets(m: MinHash) -> list[int]:
     blake2b rather than Python's hash(): buckets are stored, so they must not change between processes.
     """
     bands, rows = lsh_bands()
-    values = np.asarray(m.hashvalues, dtype=np.uint64)
+    values = np.asarray(m, dtype=np.uint64)
     out = []
     for band in range(bands):
         digest = hashlib.blake2b(values[band * rows : (band + 1) * rows].tobytes(), digest_size=8, salt=bytes([band]))
@@ -92,42 +98,44 @@ def band_buckets(m: MinHash) -> list[int]:
     return out
 
 
-def estimated_jaccard(m: MinHash, others: np.ndarray) -> np.ndarray:
+def estimated_jaccard(m: Signature, others: np.ndarray) -> np.ndarray:
     """MinHash estimates of the Jaccard similarity of ``m`` with each row of hash values in ``others``."""
-    return np.count_nonzero(others == np.asarray(m.hashvalues, dtype=np.uint64), axis=1) / NUM_PERM
+    return np.count_nonzero(others == np.asarray(m, dtype=np.uint64), axis=1) / NUM_PERM
 
 
 class SignatureIndex:
-    """The signatures of one batch's copy candidates in an in-memory LSH index (:func:`assign_duplicates`).
+    """The signatures of one batch's copy candidates, indexed by LSH band bucket (:func:`assign_duplicates`).
 
-    Stored articles are looked up through their band buckets in the warehouse instead (``pipelines.articles``).
-    LSH candidates are confirmed against a matrix of hash values in one numpy comparison per query (a large
+    Stored articles are looked up through their band buckets in the warehouse instead (``pipelines.articles``);
+    this is the same candidate rule in memory (a dict of bucket -> ids rather than datasketch's MinHashLSH: see
+    LSH_BANDS). Candidates are confirmed against a matrix of hash values in one numpy comparison per query (a large
     copy group, e.g. a wire story re-posted by hundreds of outlets, yields hundreds of candidates).
     """
 
-    def __init__(self, stored: dict[str, MinHash] | None = None) -> None:
-        self.signatures: dict[str, MinHash] = {}
-        self.lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM, params=lsh_bands())
+    def __init__(self, stored: dict[str, Signature] | None = None) -> None:
+        self.signatures: dict[str, Signature] = {}
+        self._buckets: dict[int, list[str]] = {}
         self._row: dict[str, int] = {}
         self._matrix = np.empty((max(16, len(stored or ())), NUM_PERM), dtype=np.uint64)
         for key, m in (stored or {}).items():
             self.add(key, m)
 
-    def add(self, key: str, m: MinHash) -> None:
+    def add(self, key: str, m: Signature) -> None:
         """Index one signature (ignored if the id is already indexed)."""
         if key in self.signatures:
             return
         row = len(self._row)
         if row == len(self._matrix):
             self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
-        self._matrix[row] = m.hashvalues
+        self._matrix[row] = m
         self._row[key] = row
         self.signatures[key] = m
-        self.lsh.insert(key, m)
+        for bucket in band_buckets(m):
+            self._buckets.setdefault(bucket, []).append(key)
 
-    def near(self, m: MinHash) -> set[str]:
+    def near(self, m: Signature) -> set[str]:
         """Indexed ids whose estimated Jaccard with ``m`` reaches the threshold."""
-        candidates = list(self.lsh.query(m))
+        candidates = list(dict.fromkeys(key for b in band_buckets(m) for key in self._buckets.get(b, ())))
         if not candidates:
             return set()
         share = estimated_jaccard(m, self._matrix[[self._row[h] for h in candidates]])
@@ -150,7 +158,7 @@ def keeper_rank(a: ArticleKey) -> tuple[object, ...]:
 
 
 def assign_duplicates(
-    articles: Iterable[ArticleKey], signatures: dict[str, MinHash] | None = None
+    articles: Iterable[ArticleKey], signatures: dict[str, Signature] | None = None
 ) -> dict[str, tuple[str | None, str | None]]:
     """Map every article id to (duplicate_of, reason); (None, None) for a kept article.
 
@@ -182,8 +190,8 @@ def assign_duplicates(
                 union(first[key], a.article_id, why)
             else:
                 first[key] = a.article_id
-    sigs = signatures or {}
-    sigs = {a.article_id: sigs.get(a.article_id) or signature(a.text) for a in items}
+    given = signatures or {}
+    sigs = {a.article_id: given[a.article_id] if a.article_id in given else signature(a.text) for a in items}
     index = SignatureIndex(sigs)
     for key, m in sigs.items():
         for other in index.near(m) - {key}:

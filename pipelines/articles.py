@@ -10,11 +10,11 @@ from collections.abc import Sequence
 
 import duckdb
 import numpy as np
-from datasketch import MinHash
 
 from extractors.dedup import (
     NEAR_DUPLICATE_JACCARD,
     ArticleKey,
+    Signature,
     assign_duplicates,
     band_buckets,
     estimated_jaccard,
@@ -72,7 +72,7 @@ def band_stored_signatures(con: duckdb.DuckDBPyConnection) -> int:
     return done
 
 
-def near_duplicates(con: duckdb.DuckDBPyConnection, sigs: dict[str, MinHash]) -> dict[str, MinHash]:
+def near_duplicates(con: duckdb.DuckDBPyConnection, sigs: dict[str, Signature]) -> dict[str, Signature]:
     """Stored articles whose estimated Jaccard with one of ``sigs`` reaches the threshold, with their signatures.
 
     The candidates are the stored articles sharing an LSH band bucket with one of the signatures, found by a join
