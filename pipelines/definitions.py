@@ -8,6 +8,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS, ARCHIVE_ASSETS, BACKFILL_ASSETS, BY_SOURCE_ASSETS
+from pipelines.backfill import celery_backfill_job, claims_backfill
 from pipelines.checks import ALL_CHECKS
 from pipelines.freshness import build_feed_poll_sensor
 from pipelines.jobs import build_hourly_crawl_schedule, crawl_job, deliver_alerts_job, ingest_job
@@ -75,7 +76,7 @@ def build_definitions(orchestration: OrchestrationSettings | None = None) -> dg.
     return dg.Definitions(
         assets=[*ALL_ASSETS, *BACKFILL_ASSETS, *BY_SOURCE_ASSETS, *ARCHIVE_ASSETS],
         asset_checks=ALL_CHECKS,
-        jobs=[crawl_job, deliver_alerts_job, ingest_job],
+        jobs=[crawl_job, deliver_alerts_job, ingest_job, claims_backfill, *filter(None, [celery_backfill_job()])],
         schedules=[build_hourly_crawl_schedule(orchestration)],
         sensors=[
             build_feed_poll_sensor(crawl_job, orchestration.poll_tick_seconds, orchestration.fresh_run_gap_seconds),
@@ -87,3 +88,13 @@ def build_definitions(orchestration: OrchestrationSettings | None = None) -> dg.
 
 
 defs = build_definitions()
+
+
+def backfill_job_on_processes() -> dg.JobDefinition:
+    """``claims_backfill`` with these definitions' resources (module level: ``dg.reconstructable`` rebuilds it)."""
+    return defs.resolve_job_def("claims_backfill")
+
+
+def backfill_job_on_celery() -> dg.JobDefinition:
+    """``claims_backfill_celery`` with these definitions' resources (``dg.reconstructable``'s target on workers)."""
+    return defs.resolve_job_def("claims_backfill_celery")

@@ -31,6 +31,7 @@ COMMANDS = [
     "report",
     "alerts test",
     "stories",
+    "backfill",
 ]
 
 

@@ -6,9 +6,6 @@ otherwise. `.ci/run` installs redis-server when it can, so CI runs it.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -21,52 +18,23 @@ from spiders.crawl import CrawlResult, run_crawl
 from spiders.frontier import frontier_key, frontier_settings
 from spiders.loopback_server import LoopbackSite
 from spiders.sources import SourcesError, parse_sources
+from tests.cluster import REDIS_SERVER, redis_server
 
 pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
 
 
 PAGES = 60
-REDIS_SERVER = shutil.which("redis-server") or next(
-    (p for p in ("/usr/bin/redis-server", "/usr/sbin/redis-server") if Path(p).exists()), None
-)
 needs_redis = pytest.mark.skipif(
     REDIS_SERVER is None, reason="redis-server is not installed (Debian: apt-get install redis-server)"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A throwaway redis-server on a loopback port (no persistence)."""
     pytest.importorskip("scrapy_redis", reason="the `scale` extra (scrapy-redis) is not installed")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        + ["--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def _site(root: Path) -> Path:

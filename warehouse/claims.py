@@ -107,6 +107,11 @@ def articles_published_on(con: duckdb.DuckDBPyConnection, day: str) -> list[Arti
     return [Article(**r) for r in dict_rows(execute(con, "articles_published_on", [day]))]
 
 
+def publication_days(con: duckdb.DuckDBPyConnection, first_day: str, last_day: str) -> list[str]:
+    """Days (YYYY-MM-DD, UTC) from ``first_day`` to ``last_day`` with kept articles (:func:`articles_published_on`)."""
+    return [r[0] for r in execute(con, "publication_days", [first_day, last_day]).fetchall()]
+
+
 def load_mentions(
     con: duckdb.DuckDBPyConnection,
     article_ids: Sequence[str],

@@ -7,16 +7,13 @@ import dagster as dg
 from extractors.rules import ClaimRules
 from pipelines.assets.articles import articles
 from pipelines.assets.common import column_schema, stage_asset
-from pipelines.parallel import extract_alone_parallel
+from pipelines.claim_extraction import extract_claims, land_extraction, reextract_day
 from pipelines.resources import SettingsResource, WarehouseResource
 from pipelines.stages import gazetteer_firm_names
 from warehouse.alerts import refresh_claims_and_outbox
 from warehouse.claims import (
-    articles_published_on,
     articles_to_extract,
     discovered_entities,
-    drop_staged,
-    load_mentions,
     refresh_entities,
     staged_extractions,
 )
@@ -24,52 +21,16 @@ from warehouse.records import Article
 from warehouse.reports import (
     new_claims_preview,
 )
-from warehouse.rows import count, insert_rows, utcnow
+from warehouse.rows import count
 
 
 def _extract_and_load(
     context: dg.AssetExecutionContext, con: Any, todo: list[Article], rules: ClaimRules, workers: int
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Claim rules on ``todo``, in its order; replace the articles' mentions and record failures.
-
-    Results the cleaning workers staged are used where their rules version and seed match; the rest are
-    computed in a pool of ``workers`` processes; ``ClaimRules.confirm_in_order`` makes them what one extractor
-    reading ``todo`` in order would find. Used and stale staged rows are dropped.
-    """
-    version = rules.version
-    ids = [a.article_id for a in todo]
-    results = staged_extractions(con, ids, version, rules.seed_key)
-    staged = len(results)
-    results.update(extract_alone_parallel([a for a in todo if a.article_id not in results], rules, workers))
-    mentions, errors, redone, limits = rules.confirm_in_order(todo, results)
-    for article_id, err in errors.items():
-        context.log.warning(f"claim rules failed on article {article_id}: {err}")
-    ok_ids = [a for a in ids if a not in errors]
-    for article_id, hit in limits.items():
-        context.log.warning(f"article {article_id} hit a reading bound: {'; '.join(hit)}")
-    counts = load_mentions(con, ok_ids, mentions, version, limits)
-    if errors:
-        insert_rows(
-            con,
-            "article_extractions",
-            [
-                {
-                    "article_id": a,
-                    "extractor_version": version,
-                    "mention_count": 0,
-                    "error": e,
-                    "extracted_at": utcnow(),
-                }
-                for a, e in errors.items()
-            ],
-            ["article_id", "extractor_version", "mention_count", "error", "extracted_at"],
-            or_ignore=True,
-        )
-    drop_staged(con, ids, version)
-    counts.update(
-        {"results_from_cleaning_workers": staged, "extracted_here": len(todo) - staged, "re_extracted_in_order": redone}
-    )
-    return counts, errors
+    """Claim rules on ``todo``, in its order (staged results used where they match); land them on ``con``."""
+    staged = staged_extractions(con, [a.article_id for a in todo], rules.version, rules.seed_key)
+    extraction = extract_claims(todo, staged, rules, workers, context.log.warning)
+    return land_extraction(con, extraction), extraction.errors
 
 
 @stage_asset(kinds={"spacy", "duckdb"}, deps=[articles], table="claim_mentions")
@@ -157,21 +118,11 @@ def claims_by_day(
     """Backfill by publication day: re-run the current claim rules on the kept articles published on that day.
 
     For after a rules or gazetteer change; then claims and the alert outbox are refreshed. The hourly graph stays
-    incremental; launch a backfill of this asset over a date range from the UI.
+    incremental; launch a backfill of this asset over a date range from the UI, or run the ``claims_backfill`` job
+    (``claimwatch backfill``: one step per day, on several processes or celery workers, claims rebuilt once).
+    The warehouse is held only to read the day's articles and to land its mentions (``reextract_day``).
     """
-    day = context.partition_key
+    counts = reextract_day(warehouse, context.partition_key, settings.get().workers, context.log.warning)
     with warehouse.get_connection() as con:
-        rules = ClaimRules(discovered_entities(con))
-        version = rules.version
-        todo = articles_published_on(con, day)
-        counts, errors = _extract_and_load(context, con, todo, rules, settings.get().workers)
         counts.update(_refresh_claims_and_outbox(context, con, settings))
-    return dg.MaterializeResult(
-        metadata={
-            **counts,
-            "day": day,
-            "articles": len(todo),
-            "extraction_errors": len(errors),
-            "extractor_version": version,
-        }
-    )
+    return dg.MaterializeResult(metadata=counts)

@@ -39,6 +39,14 @@ FROM articles a
 WHERE duplicate_of IS NULL AND CAST(timezone('UTC', coalesce(published_at, fetched_at)) AS DATE) = CAST(? AS DATE)
 ORDER BY article_id;
 
+-- name: publication_days
+-- The days (UTC) from the first to the last given that have kept articles, as articles_published_on counts them.
+SELECT DISTINCT CAST(CAST(timezone('UTC', coalesce(published_at, fetched_at)) AS DATE) AS VARCHAR) AS day
+FROM articles
+WHERE duplicate_of IS NULL
+  AND CAST(timezone('UTC', coalesce(published_at, fetched_at)) AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
+ORDER BY day;
+
 -- name: drop_mentions_of!
 -- The mentions of these articles (extracted again, or copies no longer kept).
 DELETE FROM claim_mentions WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
