@@ -8,7 +8,7 @@ export CLAIMWATCH_SOURCES ?= sources.yaml
 export CLAIMWATCH_ALERTS_FILE ?= alerts.jsonl
 export CLAIMWATCH_ALERT_URLS ?=
 
-.PHONY: install demo test test-unit lint eval dev run bench docs package-check report-check
+.PHONY: install demo test test-unit lint eval dev run bench bench-scale docs package-check report-check
 
 $(BIN)/claimwatch: pyproject.toml
 	@echo "== creating $(VENV) and installing claimwatch with its dependencies (a few minutes on a fresh machine)"
@@ -55,6 +55,10 @@ bench: install  ## throughput, speed-up, memory, crawl, freshness (alert latency
 	$(BIN)/python benchmarks/pipeline_throughput.py --generated 10000 --crawl-pages 5000 --rounds 5 --generated-rounds 3
 	$(BIN)/python benchmarks/freshness.py --feeds 1000 10000 --minutes 10
 	$(BIN)/python benchmarks/adversarial_claims.py
+	$(MAKE) bench-scale
+
+bench-scale: install  ## the claims backfill on one writer, processes and 1 or 2 celery workers (needs redis-server) -> benchmarks/results.md
+	$(BIN)/python benchmarks/backfill_scale.py --pages 10000 --rounds 2
 
 package-check:  ## a non-editable `pip install .` in a fresh venv runs the demo (every data file is package data)
 	rm -rf build/package-check && $(PYTHON) -m venv build/package-check/venv

@@ -446,11 +446,11 @@ def render(results: list[dict[str, Any]], feeds: list[int], minutes: float, tota
     return "\n".join(lines) + "\n"
 
 
-def write_section(out: Path, text: str) -> None:
-    """Replace (or append) the Freshness section of ``out``, keeping everything else."""
+def write_section(out: Path, text: str, section: str = SECTION) -> None:
+    """Replace (or append) ``section`` (the Freshness one by default) of ``out``, keeping everything else."""
     old = out.read_text(encoding="utf-8") if out.exists() else "# Benchmark results\n"
-    if SECTION in old:
-        before, rest = old.split(SECTION, 1)
+    if section in old:
+        before, rest = old.split(section, 1)
         after = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
         old = before.rstrip() + "\n\n" + text + ("\n" + after if after else "")
     else:

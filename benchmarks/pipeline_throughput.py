@@ -109,7 +109,7 @@ def write_pages(pages: list[bytes], folder: Path) -> Path:
 
 
 def ingest_subprocess(folder: Path, db: Path, workers: int) -> tuple[float, float]:
-    """Run `claimwatch ingest` in a child; return (seconds, the child's peak RSS in MB)."""
+    """Run `claimwatch ingest` in a child; return (seconds, the largest peak RSS of it and its children, MiB)."""
     env = {**os.environ, "CLAIMWATCH_WORKERS": str(workers)}
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -279,7 +279,7 @@ def generated_rows(pages: list[bytes], work: Path, rounds: int) -> tuple[list[Ro
             (
                 "generated",
                 f"peak RSS, ingest of {size:,} pages, {CHILD_WORKERS} workers (largest process)",
-                f"{peak:,.0f} MB ({size / secs:,.1f} pages/s)",
+                f"{peak:,.0f} MiB ({size / secs:,.1f} pages/s)",
             )
         )
     if small != n:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from warehouse.db import connect
+
 REDIS_SERVER = shutil.which("redis-server") or next(
     (p for p in ("/usr/bin/redis-server", "/usr/sbin/redis-server") if Path(p).exists()), None
 )
@@ -95,6 +97,7 @@ def celery_workers(
     Waits until every worker says it is ready; stops them (SIGTERM, then SIGKILL) when the block ends.
     """
     prepare_instance(Path(env["DAGSTER_HOME"]))
+    workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "celery.yaml"
     executor = {"broker": env["CLAIMWATCH_CELERY_BROKER"], "backend": env["CLAIMWATCH_CELERY_BACKEND"]}
     config.write_text(yaml.safe_dump({"execution": {"config": executor}}), encoding="utf-8")
@@ -133,3 +136,30 @@ def _stop_group(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+# what a claims re-extraction lands; times and run ids differ between runs by design, so they are left out
+LANDED = {
+    "claim_mentions": "* EXCLUDE (extracted_at)",
+    "claims": "* EXCLUDE (created_at, created_run_id)",
+    "article_extractions": "* EXCLUDE (extracted_at)",
+}
+
+
+def stale_copy(db: Path, to: Path) -> Path:
+    """A copy of warehouse ``db`` as after a rules change: every extraction stale, every mention gone."""
+    shutil.copy(db, to)
+    con = connect(to)
+    con.execute("UPDATE article_extractions SET extractor_version = 'old'")
+    con.execute("DELETE FROM claim_mentions")
+    con.close()
+    return to
+
+
+def landed_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The rows of the tables a re-extraction writes (:data:`LANDED`), sorted, for a row-by-row comparison."""
+    con = connect(db, read_only=True)
+    try:
+        return {t: sorted(con.execute(f"SELECT {cols} FROM {t}").fetchall(), key=repr) for t, cols in LANDED.items()}
+    finally:
+        con.close()

@@ -7,44 +7,17 @@ The celery test needs Debian's redis-server and the ``scale`` extra; it is skipp
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pytest
 
 from pipelines.backfill import run_backfill
-from tests.cluster import REDIS_SERVER, celery_environment, celery_workers, redis_server
-from warehouse.db import connect
+from tests.cluster import REDIS_SERVER, celery_environment, celery_workers, landed_rows, redis_server, stale_copy
 
 pytestmark = pytest.mark.integration  # servers, child processes or Dagster runs (see tests/conftest.py)
 
-# what a re-extraction lands; times and run ids differ between runs by design, so they are left out
-COMPARED = {
-    "claim_mentions": "* EXCLUDE (extracted_at)",
-    "claims": "* EXCLUDE (created_at, created_run_id)",
-    "article_extractions": "* EXCLUDE (extracted_at)",
-}
 YEAR = ("2026-01-01", "2026-12-31")
-
-
-def _stale_copy(sample_db: Path, to: Path) -> Path:
-    """The sample warehouse as after a rules change: every extraction stale, every mention gone."""
-    shutil.copy(sample_db, to)
-    con = connect(to)
-    con.execute("UPDATE article_extractions SET extractor_version = 'old'")
-    con.execute("DELETE FROM claim_mentions")
-    con.close()
-    return to
-
-
-def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    con = connect(db, read_only=True)
-    try:
-        return {t: sorted(con.execute(f"SELECT {cols} FROM {t}").fetchall(), key=repr) for t, cols in COMPARED.items()}
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -52,21 +25,21 @@ def reference(sample_run: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
     """The backfill of the whole year by one writer, days in order (the in-process executor)."""
     work = tmp_path_factory.mktemp("backfill-reference")
     monkeypatch.setenv("DAGSTER_HOME", str(work))
-    db = _stale_copy(sample_run["db"], work / "one-writer.duckdb")
+    db = stale_copy(sample_run["db"], work / "one-writer.duckdb")
     summary = run_backfill(str(db), *YEAR, executor="in_process")
     assert summary["success"], summary
-    rows = _rows(db)
+    rows = landed_rows(db)
     assert rows["claim_mentions"] and summary["days"] >= 3  # something to lose or double
     return {"summary": summary, "rows": rows}
 
 
 def test_two_processes_land_what_one_writer_lands(sample_run, reference, tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    db = _stale_copy(sample_run["db"], tmp_path / "two-processes.duckdb")
+    db = stale_copy(sample_run["db"], tmp_path / "two-processes.duckdb")
     summary = run_backfill(str(db), *YEAR, executor="processes", max_concurrent=2)
     assert summary["success"], summary
     assert summary["mentions"] == reference["summary"]["mentions"]
-    assert _rows(db) == reference["rows"]
+    assert landed_rows(db) == reference["rows"]
     # each day is a claims_by_day partition, as if backfilled from the UI
     with dg.DagsterInstance.get() as instance:
         done = instance.get_materialized_partitions(dg.AssetKey("claims_by_day"))
@@ -78,7 +51,7 @@ def test_two_celery_workers_land_what_one_writer_lands(sample_run, reference, tm
     pytest.importorskip("dagster_celery", reason="the `scale` extra (dagster-celery) is not installed")
     home = tmp_path / "dagster_home"
     home.mkdir()
-    db = _stale_copy(sample_run["db"], tmp_path / "two-workers.duckdb")
+    db = stale_copy(sample_run["db"], tmp_path / "two-workers.duckdb")
     with redis_server(tmp_path) as broker:
         env = celery_environment(broker, broker.replace("/0", "/1"), home)
         for name in ("CLAIMWATCH_CELERY_BROKER", "CLAIMWATCH_CELERY_BACKEND", "DAGSTER_HOME"):
@@ -86,7 +59,7 @@ def test_two_celery_workers_land_what_one_writer_lands(sample_run, reference, tm
         with celery_workers(2, env, tmp_path):
             summary = run_backfill(str(db), *YEAR, executor="celery")
     assert summary["success"], summary
-    assert _rows(db) == reference["rows"]
+    assert landed_rows(db) == reference["rows"]
     # the day steps really ran on the workers, and on both of them
     with dg.DagsterInstance.get() as instance:
         records = instance.get_records_for_run(summary["run_id"]).records
@@ -108,13 +81,13 @@ def test_backfill_command(sample_run, reference, tmp_path, monkeypatch):
     from pipelines.cli import main
 
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    db = _stale_copy(sample_run["db"], tmp_path / "cli.duckdb")
+    db = stale_copy(sample_run["db"], tmp_path / "cli.duckdb")
     home = tmp_path / "home"
     args = ["backfill", "--from", YEAR[0], "--to", YEAR[1], "--db", str(db), "--dagster-home", str(home)]
     result = CliRunner().invoke(main, [*args, "--executor", "in_process"])
     assert result.exit_code == 0, result.output
     assert f"days: {reference['summary']['days']}" in result.output and "success: True" in result.output
-    assert _rows(db) == reference["rows"]
+    assert landed_rows(db) == reference["rows"]
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert [r.job_name for r in instance.get_runs()] == ["claims_backfill"]
     # celery without a broker: one line saying what to set, exit 1, no run
