@@ -198,6 +198,29 @@ def test_claims_aggregate_over_kept_articles_and_alert_exactly_once(tmp_path):
     con.close()
 
 
+def test_ties_pick_the_same_first_report_and_strongest_claimant_whatever_the_row_order(tmp_path):
+    """Two third parties named in reports published at the same minute: every refresh names the same one.
+
+    A bare arg_min picks the tied row met first, i.e. the load order here (and the thread scheduling on large
+    tables): two warehouses with the same mentions loaded in the other order named different claimants.
+    """
+    when = datetime(2026, 9, 1, tzinfo=UTC)
+    picks = []
+    for order, name in ((("x", "y"), "a"), (("y", "x"), "b")):
+        con = connect(tmp_path / f"{name}.duckdb")
+        load_articles(con, [], [_article(a, f"s-{a}", f"https://{a}/1", when) for a in order])
+        for aid in order:
+            said = {"x": "LMArena", "y": "Scale AI"}[aid]
+            mention = stated_mention(aid, "c1", ("OpenAI", "GPT-5"), "parity", ("Anthropic", "Claude Opus 4"))
+            load_mentions(con, [aid], [replace(mention, claimant="third_party", claimant_name=said)], "v1")
+        refresh_claims(con, "run")
+        picks.append(con.execute("SELECT first_article_id, strongest_claimant_name FROM claims").fetchall())
+        picks.append(con.execute("SELECT first_source, strongest_claimant_name FROM v_stories").fetchall())
+        con.close()
+    assert picks[0] == picks[2] and picks[1] == picks[3]
+    assert picks[0] == [("x", "LMArena")]  # the smaller mention id wins a tie
+
+
 def test_a_later_original_takes_over_and_the_copy_loses_its_mentions(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     copy = _article("copy", "wire", "https://wire/1", datetime(2026, 9, 2, tzinfo=UTC), chash="same", syndicated=True)

@@ -44,8 +44,9 @@ ORDER BY e.in_gazetteer, e.mention_count DESC, e.name;
 
 -- Analysts' judgements: the latest one of each claim or mention counts.
 CREATE OR REPLACE VIEW v_current_reviews AS
-SELECT target_kind, target_id, arg_max(verdict, reviewed_at) AS verdict, arg_max(note, reviewed_at) AS note,
-       arg_max(reviewer, reviewed_at) AS reviewer, max(reviewed_at) AS reviewed_at, count(*) AS reviews
+SELECT target_kind, target_id, arg_max(verdict, (reviewed_at, review_id)) AS verdict,
+       arg_max(note, (reviewed_at, review_id)) AS note, arg_max(reviewer, (reviewed_at, review_id)) AS reviewer,
+       max(reviewed_at) AS reviewed_at, count(*) AS reviews
 FROM reviews GROUP BY target_kind, target_id;
 
 -- Parity and surpass claims, not negated, not judged wrong, with their first source.
@@ -100,13 +101,16 @@ SELECT c.subject_org || ' | ' || c.object_org AS story_key,
         JOIN claims k ON k.claim_id = m.claim_id
         WHERE k.subject_org = c.subject_org AND k.object_org = c.object_org
           AND k.relation IN ('parity', 'surpass') AND NOT k.suppressed)::INTEGER AS source_count,
-       arg_min(fa.source, c.first_seen_at) AS first_source,
-       arg_min(fa.url, c.first_seen_at) AS first_url,
-       arg_min(c.strongest_claimant, CASE c.strongest_claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2 END
-               * 10 + CASE WHEN c.strongest_claimant_name IS NULL THEN 1 ELSE 0 END) AS strongest_claimant,
-       arg_min(c.strongest_claimant_name, CASE c.strongest_claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1
-               ELSE 2 END * 10 + CASE WHEN c.strongest_claimant_name IS NULL THEN 1 ELSE 0 END)
-           AS strongest_claimant_name,
+       -- ties broken by the claim's first report, then its id: the same claims always name the same first
+       -- report and strongest claimant (a bare arg_min picks whichever tied row a thread met first)
+       arg_min(fa.source, (c.first_seen_at, c.claim_id)) AS first_source,
+       arg_min(fa.url, (c.first_seen_at, c.claim_id)) AS first_url,
+       arg_min(c.strongest_claimant, (CASE c.strongest_claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1 ELSE 2
+               END * 10 + CASE WHEN c.strongest_claimant_name IS NULL THEN 1 ELSE 0 END, c.first_seen_at, c.claim_id))
+           AS strongest_claimant,
+       arg_min(c.strongest_claimant_name, (CASE c.strongest_claimant WHEN 'third_party' THEN 0 WHEN 'self' THEN 1
+               ELSE 2 END * 10 + CASE WHEN c.strongest_claimant_name IS NULL THEN 1 ELSE 0 END, c.first_seen_at,
+               c.claim_id)) AS strongest_claimant_name,
        string_agg(DISTINCT c.domain, ', ' ORDER BY c.domain) AS domains,
        bool_or(c.negated) AS has_denial,
        sum(c.disputed_count)::INTEGER AS disputed_mentions,

@@ -64,8 +64,11 @@ CREATE OR REPLACE TEMP TABLE judged_wrong AS
 SELECT target_kind, target_id FROM v_current_reviews WHERE verdict = 'wrong';
 CREATE OR REPLACE TEMP TABLE counted_mentions AS
 SELECT m.*, a.source, coalesce(a.published_at, a.fetched_at) AS seen_at,
-       coalesce(list_position(:claimant_rank, m.claimant), 99) * 10 + (m.claimant_name IS NULL)::INTEGER
-           AS claimant_rank
+       -- total orders (mention_id last): arg_min over a tie picks whichever row a thread met first, so two
+       -- refreshes of the same mentions could name different first articles or strongest claimants
+       (coalesce(a.published_at, a.fetched_at), m.mention_id) AS report_order,
+       (coalesce(list_position(:claimant_rank, m.claimant), 99) * 10 + (m.claimant_name IS NULL)::INTEGER,
+        coalesce(a.published_at, a.fetched_at), m.mention_id) AS claimant_order
 FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id
 WHERE a.duplicate_of IS NULL
   AND (NOT EXISTS (SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'mention' AND w.target_id = m.mention_id)
@@ -73,23 +76,23 @@ WHERE a.duplicate_of IS NULL
            SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'mention' AND w.target_id = o.mention_id)));
 CREATE OR REPLACE TEMP TABLE claim_agg AS
 SELECT claim_id,
-       arg_min(subject_org, seen_at) AS subject_org,
-       arg_min(subject_model, seen_at) AS subject_model,
-       arg_min(subject_group, seen_at) AS subject_group,
-       arg_min(relation, seen_at) AS relation,
-       arg_min(object_org, seen_at) AS object_org,
-       arg_min(object_model, seen_at) AS object_model,
-       arg_min(object_group, seen_at) AS object_group,
-       arg_min(domain, seen_at) AS domain,
+       arg_min(subject_org, report_order) AS subject_org,
+       arg_min(subject_model, report_order) AS subject_model,
+       arg_min(subject_group, report_order) AS subject_group,
+       arg_min(relation, report_order) AS relation,
+       arg_min(object_org, report_order) AS object_org,
+       arg_min(object_model, report_order) AS object_model,
+       arg_min(object_group, report_order) AS object_group,
+       arg_min(domain, report_order) AS domain,
        bool_or(negated) AS negated,
        min(seen_at) AS first_seen_at,
        max(seen_at) AS last_seen_at,
-       arg_min(article_id, seen_at) AS first_article_id,
+       arg_min(article_id, report_order) AS first_article_id,
        count(*)::INTEGER AS mention_count,
        count(*) FILTER (WHERE disputed)::INTEGER AS disputed_count,
        count(DISTINCT source)::INTEGER AS source_count,
-       arg_min(claimant, claimant_rank) AS strongest_claimant,
-       arg_min(claimant_name, claimant_rank) AS strongest_claimant_name
+       arg_min(claimant, claimant_order) AS strongest_claimant,
+       arg_min(claimant_name, claimant_order) AS strongest_claimant_name
 FROM counted_mentions
 GROUP BY claim_id;
 DELETE FROM claims WHERE claim_id NOT IN (SELECT claim_id FROM claim_agg);
@@ -128,8 +131,9 @@ FROM (SELECT subject_model AS model, subject_org AS firm, subject_model_in_gazet
       SELECT object_model, object_org, object_model_in_gazetteer, ts, article_id
       FROM mention_sightings WHERE object_model IS NOT NULL);
 CREATE OR REPLACE TEMP TABLE entity_agg AS
-SELECT kind || ':' || name AS entity_id, kind, name, arg_min(firm, ts) AS firm, bool_or(in_gazetteer) AS in_gazetteer,
-       min(ts) AS first_seen_at, arg_min(article_id, ts) AS first_article_id, count(*)::INTEGER AS mention_count
+SELECT kind || ':' || name AS entity_id, kind, name, arg_min(firm, (ts, article_id, firm)) AS firm,
+       bool_or(in_gazetteer) AS in_gazetteer, min(ts) AS first_seen_at,
+       arg_min(article_id, (ts, article_id)) AS first_article_id, count(*)::INTEGER AS mention_count
 FROM entity_sightings GROUP BY kind, name;
 DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_agg);
 INSERT OR REPLACE INTO entities (entity_id, kind, name, firm, in_gazetteer, first_seen_at, first_article_id,

@@ -52,7 +52,7 @@ ORDER BY first_seen_at DESC, story_key LIMIT ?;
 -- The first report of each of these stories in each language (kept articles only): when, and by which source.
 SELECT c.subject_org || ' | ' || c.object_org AS story_key, a.language,
        min(coalesce(a.published_at, a.fetched_at)) AS first_at,
-       arg_min(a.source, coalesce(a.published_at, a.fetched_at)) AS first_source
+       arg_min(a.source, (coalesce(a.published_at, a.fetched_at), a.source)) AS first_source
 FROM claims c
 JOIN claim_mentions m ON m.claim_id = c.claim_id
 JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL
