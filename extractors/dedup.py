@@ -77,23 +77,18 @@ def signature_from_bytes(b: bytes) -> Signature:
     return np.frombuffer(b, dtype=np.uint64)
 
 
-def lsh_bands() -> tuple[int, int]:
-    """(bands, rows) of the LSH band buckets: b bands of r hash values (``LSH_BANDS``, ``LSH_ROWS``)."""
-    return LSH_BANDS, LSH_ROWS
-
-
 def band_buckets(m: Signature) -> list[int]:
-    """The LSH band buckets of a signature (``lsh_bands()``: b bands of r hash values), as signed 64-bit integers.
+    """The LSH band buckets of a signature (LSH_BANDS bands of LSH_ROWS hash values), as signed 64-bit integers.
 
     Two signatures share a bucket when one of their bands is equal, the candidate rule of datasketch's MinHashLSH
     with the same (b, r); the band's number is hashed in, so equal values in different bands never meet.
     blake2b rather than Python's hash(): buckets are stored, so they must not change between processes.
     """
-    bands, rows = lsh_bands()
     values = np.asarray(m, dtype=np.uint64)
     out = []
-    for band in range(bands):
-        digest = hashlib.blake2b(values[band * rows : (band + 1) * rows].tobytes(), digest_size=8, salt=bytes([band]))
+    for band in range(LSH_BANDS):
+        part = values[band * LSH_ROWS : (band + 1) * LSH_ROWS]
+        digest = hashlib.blake2b(part.tobytes(), digest_size=8, salt=bytes([band]))
         out.append(int.from_bytes(digest.digest(), "little", signed=True))
     return out
 

@@ -12,13 +12,13 @@ import duckdb
 import numpy as np
 
 from extractors.dedup import (
+    LSH_BANDS,
     NEAR_DUPLICATE_JACCARD,
     ArticleKey,
     Signature,
     assign_duplicates,
     band_buckets,
     estimated_jaccard,
-    lsh_bands,
     signature,
     signature_bytes,
     signature_from_bytes,
@@ -62,7 +62,7 @@ def band_stored_signatures(con: duckdb.DuckDBPyConnection) -> int:
     Two counts tell whether any is missing, so a warehouse whose signatures all have bands pays two reads.
     """
     sigs, rows = banded_signature_count(con)
-    if rows == sigs * lsh_bands()[0]:
+    if rows == sigs * LSH_BANDS:
         return 0
     done = 0
     while todo := signatures_without_bands(con, BACKFILL_BATCH):

@@ -15,6 +15,7 @@ one process write at a time; ``connect`` waits for the lock). ``claimwatch backf
 
 # no `from __future__ import annotations`: Dagster reads the ops' annotations (the config class) at definition
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -109,7 +110,7 @@ def celery_backfill_job() -> dg.JobDefinition | None:
     return reextract_days.to_job(
         name="claims_backfill_celery",
         description="claims_backfill with each day's step on a celery worker (start workers with "
-        "`claimwatch celery-worker`; broker from CLAIMWATCH_CELERY_BROKER).",
+        "`dagster-celery worker start -A dagster_celery.app`; broker from CLAIMWATCH_CELERY_BROKER).",
         executor_def=executor,
     )
 
@@ -154,14 +155,14 @@ def run_backfill(
 
     if executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
-    if executor == "celery" and celery_backfill_job() is None:
+    if executor == "celery" and importlib.util.find_spec("dagster_celery") is None:
         raise RuntimeError("the celery executor needs dagster-celery: pip install 'claimwatch[scale]'")
     if executor == "celery" and (missing := [v for v in CELERY_ENV if not os.environ.get(v)]):
         raise RuntimeError(
             f"the celery executor needs {' and '.join(missing)} (e.g. redis://127.0.0.1:6379/0), set here and "
             "for the workers"
         )
-    target = definitions.backfill_job_on_celery if executor == "celery" else definitions.backfill_job_on_processes
+    target = definitions.claims_backfill_celery_job if executor == "celery" else definitions.claims_backfill_job
     config = backfill_run_config(db_path, first_day, last_day, executor, max_concurrent, quiet)
     with (
         dg.DagsterInstance.get() as instance,

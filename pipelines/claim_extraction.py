@@ -13,7 +13,13 @@ from typing import Any
 
 from extractors.rules import ClaimRules
 from pipelines.parallel import extract_alone_parallel
-from warehouse.claims import drop_staged, load_mentions
+from warehouse.claims import (
+    articles_published_on,
+    discovered_entities,
+    drop_staged,
+    load_mentions,
+    staged_extractions,
+)
 from warehouse.records import Article, ClaimMention, ExtractionResult
 from warehouse.rows import insert_rows, utcnow
 
@@ -96,8 +102,6 @@ def reextract_day(warehouse: Any, day: str, workers: int | None, warn: Callable[
     released, so that another process's step can land while this one extracts. Claims are not rebuilt here
     (once per backfill, or by the ``claims_by_day`` asset).
     """
-    from warehouse.claims import articles_published_on, discovered_entities, staged_extractions
-
     with warehouse.get_connection(read_only=True) as con:
         rules = ClaimRules(discovered_entities(con))
         todo = articles_published_on(con, day)

@@ -90,11 +90,11 @@ def build_definitions(orchestration: OrchestrationSettings | None = None) -> dg.
 defs = build_definitions()
 
 
-def backfill_job_on_processes() -> dg.JobDefinition:
+def claims_backfill_job() -> dg.JobDefinition:
     """``claims_backfill`` with these definitions' resources (module level: ``dg.reconstructable`` rebuilds it)."""
     return defs.resolve_job_def("claims_backfill")
 
 
-def backfill_job_on_celery() -> dg.JobDefinition:
+def claims_backfill_celery_job() -> dg.JobDefinition:
     """``claims_backfill_celery`` with these definitions' resources (``dg.reconstructable``'s target on workers)."""
     return defs.resolve_job_def("claims_backfill_celery")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
-from extractors.dedup import lsh_bands
+from extractors.dedup import LSH_BANDS
 from pipelines.articles import band_stored_signatures, load_articles
 from pipelines.settings import AlertSettings
 from tests.conftest import stated_mention
@@ -389,7 +389,7 @@ def test_a_warehouse_from_before_band_rows_finds_its_stored_near_duplicates(tmp_
     con = connect(db)
     d = datetime(2026, 9, 1, tzinfo=UTC)
     load_articles(con, [], [_article("orig", "paper", "https://paper/glm", d, text="\n".join(STORY))])
-    assert con.execute("SELECT count(*) FROM signature_bands").fetchall()[0][0] == lsh_bands()[0]
+    assert con.execute("SELECT count(*) FROM signature_bands").fetchall()[0][0] == LSH_BANDS
     con.execute("DELETE FROM signature_bands")  # as stored by a claimwatch from before signature_bands
     con.close()
     con = connect(db)
@@ -400,7 +400,7 @@ def test_a_warehouse_from_before_band_rows_finds_its_stored_near_duplicates(tmp_
         "copy": "orig",
     }
     assert band_stored_signatures(con) == 0  # every signature has its bands again, the copy's too
-    assert con.execute("SELECT count(*) FROM signature_bands").fetchall()[0][0] == 2 * lsh_bands()[0]
+    assert con.execute("SELECT count(*) FROM signature_bands").fetchall()[0][0] == 2 * LSH_BANDS
     con.close()
 
 

@@ -66,9 +66,9 @@ CREATE OR REPLACE TEMP TABLE counted_mentions AS
 SELECT m.*, a.source, coalesce(a.published_at, a.fetched_at) AS seen_at,
        -- total orders (mention_id last): arg_min over a tie picks whichever row a thread met first, so two
        -- refreshes of the same mentions could name different first articles or strongest claimants
-       (coalesce(a.published_at, a.fetched_at), m.mention_id) AS report_order,
+       (seen_at, m.mention_id) AS report_order,
        (coalesce(list_position(:claimant_rank, m.claimant), 99) * 10 + (m.claimant_name IS NULL)::INTEGER,
-        coalesce(a.published_at, a.fetched_at), m.mention_id) AS claimant_order
+        seen_at, m.mention_id) AS claimant_order
 FROM claim_mentions m JOIN articles a ON a.article_id = m.article_id
 WHERE a.duplicate_of IS NULL
   AND (NOT EXISTS (SELECT 1 FROM judged_wrong w WHERE w.target_kind = 'mention' AND w.target_id = m.mention_id)
